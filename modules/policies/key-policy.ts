@@ -1,0 +1,40 @@
+import {
+  accountRootStatement,
+  dataUseViaServicesStatement,
+  describeKeyStatement,
+  keyAdministrationStatement,
+  serviceGrantStatement,
+} from "./kms-statements";
+import { PolicyDocument, PolicyStatement, policyDocument } from "./policy-document";
+
+export interface KeyPolicyProps {
+  /** `arn:<partition>:iam::<account>:root`, or undefined to leave IAM policies out of the key. */
+  readonly accountRootArn?: string;
+  readonly administratorArns: readonly string[];
+  readonly keyUserArns: readonly string[];
+  /** `<serviceHost>.<region>.<dnsSuffix>` of the ML service that creates grants. */
+  readonly serviceEndpoint: string;
+  /** Every endpoint key users may use the key through (S3 and the ML service). */
+  readonly dataServiceEndpoints: readonly string[];
+  /** Accounts whose principals may use the key through those services. */
+  readonly callerAccounts: readonly string[];
+}
+
+export function keyPolicy(props: KeyPolicyProps): PolicyDocument {
+  const statements: PolicyStatement[] = [];
+  if (props.accountRootArn) statements.push(accountRootStatement(props.accountRootArn));
+  if (props.administratorArns.length > 0) statements.push(keyAdministrationStatement(props.administratorArns));
+  if (props.keyUserArns.length > 0) {
+    const users = { principalArns: props.keyUserArns, resource: "*" };
+    statements.push(
+      serviceGrantStatement({ ...users, serviceEndpoint: props.serviceEndpoint }),
+      describeKeyStatement(users),
+      dataUseViaServicesStatement({
+        ...users,
+        serviceEndpoints: props.dataServiceEndpoints,
+        callerAccounts: props.callerAccounts,
+      }),
+    );
+  }
+  return policyDocument(statements);
+}

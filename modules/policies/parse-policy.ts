@@ -1,0 +1,25 @@
+import { PolicyDocument } from "./policy-document";
+
+/**
+ * Parses a policy as synthesized: JSON in which Terraform interpolations `${...}` may hold
+ * expressions with unescaped quotes (`${element(split(":", var.role), 4)}`). Terraform
+ * evaluates those before the JSON is read; here they are kept as plain strings.
+ */
+export function parsePolicyTemplate(text: string): PolicyDocument {
+  let out = "";
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === "$" && text[i + 1] === "{") {
+      let depth = 0;
+      let j = i + 1;
+      for (; j < text.length; j++) {
+        if (text[j] === "{") depth++;
+        else if (text[j] === "}" && --depth === 0) break;
+      }
+      out += text.slice(i, j + 1).replace(/\\?"/g, '\\"');
+      i = j;
+    } else {
+      out += text[i];
+    }
+  }
+  return JSON.parse(out) as PolicyDocument;
+}

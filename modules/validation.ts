@@ -1,0 +1,171 @@
+import { Token } from "cdktf";
+
+/**
+ * Every prop check of every construct lives here, so one rule has one wording. Each check
+ * throws `<Construct>: <prop> must be <allowed>, got <value>` and skips unresolved tokens
+ * (Terraform variables, resource attributes): those are checked by the Terraform module's
+ * `validation` blocks or by AWS at apply time.
+ */
+
+export const PARTITIONS = ["aws", "aws-cn", "aws-us-gov"] as const;
+const PARTITION_RE = "(aws|aws-cn|aws-us-gov)";
+export const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+const ACCOUNT_PATTERN = /^\d{12}$/;
+/** IAM principals a key or bucket policy can name: account root, users, roles, assumed-role sessions. */
+const PRINCIPAL_ARN_PATTERN = new RegExp(
+  `^arn:${PARTITION_RE}:(iam::\\d{12}:(root|user/[\\w+=,.@/-]+|role/[\\w+=,.@/-]+)|sts::\\d{12}:assumed-role/[\\w+=,.@-]+/[\\w+=,.@-]+)$`,
+);
+const KMS_KEY_ARN_PATTERN = new RegExp(
+  `^arn:${PARTITION_RE}:kms:([a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\\d):(\\d{12}):key/(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$`,
+);
+const ALIAS_PATTERN = /^alias\/[a-zA-Z0-9/_-]+$/;
+
+export function isToken(value: unknown): boolean {
+  return Token.isUnresolved(value);
+}
+
+function show(value: unknown): string {
+  if (typeof value === "number") return String(value);
+  return JSON.stringify(value);
+}
+
+export function fail(construct: string, prop: string, allowed: string, value: unknown): never {
+  throw new Error(`${construct}: ${prop} must be ${allowed}, got ${show(value)}`);
+}
+
+export function checkIntegerInRange(construct: string, prop: string, value: number, min: number, max: number): void {
+  if (isToken(value)) return;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+    fail(construct, prop, `a whole number from ${min} to ${max}`, value);
+  }
+}
+
+/** Non-empty, no whitespace: names, ids and ARNs never contain spaces. */
+export function checkWord(construct: string, prop: string, value: string): void {
+  if (isToken(value)) return;
+  if (typeof value !== "string" || value.length === 0 || /\s/.test(value)) {
+    fail(construct, prop, "a non-empty string without whitespace", value);
+  }
+}
+
+export function checkOneOf<T extends string>(construct: string, prop: string, value: T, allowed: readonly T[]): void {
+  if (isToken(value)) return;
+  if (!allowed.includes(value)) fail(construct, prop, `one of ${allowed.map((a) => `"${a}"`).join(", ")}`, value);
+}
+
+export function checkRegion(construct: string, prop: string, value: string): void {
+  if (isToken(value)) return;
+  if (typeof value !== "string" || !REGION_PATTERN.test(value)) {
+    fail(construct, prop, "an AWS region name like \"us-east-1\"", value);
+  }
+}
+
+export function checkAccountId(construct: string, prop: string, value: string): void {
+  if (isToken(value)) return;
+  if (typeof value !== "string" || !ACCOUNT_PATTERN.test(value)) fail(construct, prop, "a 12-digit AWS account ID", value);
+}
+
+export function checkPrincipalArns(construct: string, prop: string, values: readonly string[]): void {
+  values.forEach((value, index) => {
+    if (isToken(value)) return;
+    if (typeof value !== "string" || !PRINCIPAL_ARN_PATTERN.test(value)) {
+      fail(
+        construct,
+        `${prop}[${index}]`,
+        "an IAM principal ARN (arn:<partition>:iam::<12-digit account>:root|user/<name>|role/<name>, or an sts assumed-role ARN)",
+        value,
+      );
+    }
+  });
+}
+
+export interface KmsKeyArnParts {
+  readonly partition: string;
+  readonly region: string;
+  readonly accountId: string;
+  readonly keyId: string;
+}
+
+/** Parses a literal KMS key ARN; undefined for tokens. Throws for anything that is not a key ARN. */
+export function checkKmsKeyArn(construct: string, prop: string, value: string): KmsKeyArnParts | undefined {
+  if (isToken(value)) return undefined;
+  const match = typeof value === "string" ? KMS_KEY_ARN_PATTERN.exec(value) : null;
+  if (!match) {
+    fail(
+      construct,
+      prop,
+      "a KMS key ARN (arn:<aws|aws-cn|aws-us-gov>:kms:<region>:<12-digit account>:key/<key id>; alias ARNs are not accepted)",
+      value,
+    );
+  }
+  return { partition: match[1], region: match[2], accountId: match[4], keyId: match[5] };
+}
+
+export function checkAlias(construct: string, prop: string, value: string): void {
+  if (isToken(value)) return;
+  const allowed = "\"alias/<name>\" with letters, digits, '/', '_' or '-' only, at most 256 characters, not under \"alias/aws/\"";
+  if (typeof value !== "string" || !ALIAS_PATTERN.test(value) || value.length > 256 || value.startsWith("alias/aws/")) {
+    fail(construct, prop, allowed, value);
+  }
+}
+
+/** S3 general purpose bucket naming rules, each with its own message. */
+export function checkBucketName(construct: string, prop: string, value: string): void {
+  if (isToken(value)) return;
+  const broken = bucketNameProblem(value);
+  if (broken) fail(construct, prop, `a valid S3 bucket name (${broken})`, value);
+}
+
+function bucketNameProblem(name: string): string | undefined {
+  if (typeof name !== "string" || name.length < 3 || name.length > 63) return "3-63 characters";
+  if (!/^[a-z0-9.-]+$/.test(name)) return "only lowercase letters, digits, '.' and '-'";
+  if (!/^[a-z0-9].*[a-z0-9]$/.test(name)) return "must start and end with a letter or digit";
+  if (name.includes("..")) return "no two adjacent periods";
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name)) return "must not be formatted as an IP address";
+  if (name.startsWith("xn--") || name.startsWith("sthree-") || name.startsWith("amzn-s3-demo-")) {
+    return "must not start with \"xn--\", \"sthree-\" or \"amzn-s3-demo-\"";
+  }
+  if (name.endsWith("-s3alias") || name.endsWith("--ol-s3") || name.endsWith(".mrap") || name.endsWith("--x-s3")) {
+    return "must not end with \"-s3alias\", \"--ol-s3\", \".mrap\" or \"--x-s3\"";
+  }
+  return undefined;
+}
+
+/** A piece of a bucket name (a suffix): lowercase letters, digits and hyphens, starting and ending alphanumeric. */
+export function checkBucketNamePart(construct: string, prop: string, value: string, maxLength: number): void {
+  if (isToken(value)) return;
+  if (typeof value !== "string" || !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(value) || value.length > maxLength) {
+    fail(
+      construct,
+      prop,
+      `1-${maxLength} lowercase letters, digits or hyphens, starting and ending with a letter or digit`,
+      value,
+    );
+  }
+}
+
+/** An S3 key prefix for OutputConfig: relative (no leading '/'), no whitespace or '//' , at most 1024 characters. */
+export function checkS3Prefix(construct: string, prop: string, value: string): void {
+  if (isToken(value)) return;
+  if (
+    typeof value !== "string" ||
+    value.length === 0 ||
+    value.length > 1024 ||
+    value.startsWith("/") ||
+    value.includes("//") ||
+    /\s/.test(value)
+  ) {
+    fail(construct, prop, "a non-empty S3 key prefix of at most 1024 characters, not starting with '/', without '//' or whitespace", value);
+  }
+}
+
+export function checkTags(construct: string, prop: string, tags: Record<string, string>): void {
+  for (const [key, value] of Object.entries(tags)) {
+    if (key.length === 0 || key.length > 128 || key.startsWith("aws:")) {
+      fail(construct, `${prop} key`, "1-128 characters, not starting with \"aws:\"", key);
+    }
+    if (!isToken(value) && (typeof value !== "string" || value.length > 256)) {
+      fail(construct, `${prop}.${key}`, "a string of at most 256 characters", value);
+    }
+  }
+}
