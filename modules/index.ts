@@ -4,3 +4,8 @@ export * from "./lookout-vision-key";
 export * from "./policies/policy-document";
 export * from "./policies/kms-statements";
 export * from "./policies/key-policy";
+export * from "./policies/bucket-policy";
+export * from "./policies/parse-policy";
+export * from "./encrypted-bucket";
+export * from "./console-bucket";
+export * from "./output-bucket";

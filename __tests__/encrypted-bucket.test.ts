@@ -1,0 +1,329 @@
+import "cdktf/lib/testing/adapters/jest";
+import { TerraformStack, Testing } from "cdktf";
+import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
+import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { EncryptedBucket, EncryptedBucketProps } from "../modules/encrypted-bucket";
+import { LookoutVisionKey } from "../modules/lookout-vision-key";
+import { encryptedBucketPolicy } from "../modules/policies/bucket-policy";
+import { PolicyDocument, PolicyStatement } from "../modules/policies/policy-document";
+import { onlyResource, parsePolicy, resourcesOf, sids, statement, synth, SynthJson } from "./helpers";
+
+const ENV = { region: "us-east-1", accountId: "111111111111", partition: "aws" };
+const KEY_ARN = "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+function synthBucket(props: Partial<EncryptedBucketProps> = {}) {
+  return synth((scope) => {
+    new EncryptedBucket(scope, "Data", { ...ENV, encryptionKey: KEY_ARN, bucketName: "vision-data-bucket", ...props });
+  });
+}
+
+/** Reference to an attribute of the aws_s3_bucket with this name (the data bucket by default). */
+function bucketRef(json: SynthJson, attribute: string, name = "vision-data-bucket"): string {
+  const entry = Object.entries(resourcesOf(json, "aws_s3_bucket")).find(([, b]) => b.bucket === name);
+  if (!entry) throw new Error(`no bucket ${name}`);
+  return `\${aws_s3_bucket.${entry[0]}.${attribute}}`;
+}
+
+/** The bucket policy of the data bucket (the one that is not the log bucket). */
+function dataBucketPolicy(json: SynthJson): PolicyDocument {
+  const id = bucketRef(json, "id");
+  const policy = Object.values(resourcesOf(json, "aws_s3_bucket_policy")).find((p) => p.bucket === id);
+  return parsePolicy(policy?.policy);
+}
+
+describe("EncryptedBucket resources", () => {
+  it("creates the bucket with force_destroy off and prevent_destroy on", () => {
+    const bucket = onlyResource(synthBucket().json, "aws_s3_bucket");
+    expect(bucket).toMatchObject({ bucket: "vision-data-bucket", force_destroy: false, lifecycle: { prevent_destroy: true }, region: "us-east-1" });
+  });
+
+  it("defaults to SSE-KMS with the key, bucket key on and SSE-C blocked", () => {
+    const { text, json } = synthBucket();
+    expect(text).toHaveResourceWithProperties(S3BucketServerSideEncryptionConfigurationA, {
+      bucket: bucketRef(json, "id"),
+      rule: [
+        {
+          apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: KEY_ARN },
+          bucket_key_enabled: true,
+          blocked_encryption_types: ["SSE-C"],
+        },
+      ],
+    });
+  });
+
+  it("uses the ARN of a LookoutVisionKey", () => {
+    const { json } = synth((scope) => {
+      const key = new LookoutVisionKey(scope, "Key", ENV);
+      new EncryptedBucket(scope, "Data", { ...ENV, encryptionKey: key });
+    });
+    const keyName = Object.keys(resourcesOf(json, "aws_kms_key"))[0];
+    const sse = onlyResource(json, "aws_s3_bucket_server_side_encryption_configuration") as { rule: Array<{ apply_server_side_encryption_by_default: { kms_master_key_id: string } }> };
+    expect(sse.rule[0].apply_server_side_encryption_by_default.kms_master_key_id).toBe(`\${aws_kms_key.${keyName}.arn}`);
+    const policy = parsePolicy(onlyResource(json, "aws_s3_bucket_policy").policy);
+    expect(statement(policy, "DenyOtherKmsKey").Condition?.StringNotEquals["s3:x-amz-server-side-encryption-aws-kms-key-id"]).toBe(`\${aws_kms_key.${keyName}.arn}`);
+  });
+
+  it("blocks all public access", () => {
+    const { text, json } = synthBucket();
+    expect(text).toHaveResourceWithProperties(S3BucketPublicAccessBlock, {
+      bucket: bucketRef(json, "id"),
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
+    });
+  });
+
+  it("turns ACLs off with BucketOwnerEnforced", () => {
+    expect(synthBucket().text).toHaveResourceWithProperties(S3BucketOwnershipControls, { rule: { object_ownership: "BucketOwnerEnforced" } });
+  });
+
+  it("enables versioning by default and suspends it only when asked", () => {
+    expect(synthBucket().text).toHaveResourceWithProperties(S3BucketVersioningA, { versioning_configuration: { status: "Enabled" } });
+    expect(onlyResource(synthBucket({ versioned: false }).json, "aws_s3_bucket_versioning")).toMatchObject({
+      versioning_configuration: { status: "Suspended" },
+    });
+  });
+
+  it("aborts incomplete multipart uploads after 7 days, configurable", () => {
+    const rule = (days?: number) => ({
+      id: "abort-incomplete-multipart-uploads",
+      status: "Enabled",
+      filter: [{ prefix: "" }],
+      abort_incomplete_multipart_upload: [{ days_after_initiation: days }],
+    });
+    expect(synthBucket().text).toHaveResourceWithProperties(S3BucketLifecycleConfiguration, { rule: [rule(7)] });
+    expect(synthBucket({ abortIncompleteMultipartUploadDays: 2 }).text).toHaveResourceWithProperties(S3BucketLifecycleConfiguration, { rule: [rule(2)] });
+  });
+
+  it("makes the bucket policy depend on the public access block", () => {
+    const { json } = synthBucket();
+    const pabName = Object.keys(resourcesOf(json, "aws_s3_bucket_public_access_block"))[0];
+    expect(onlyResource(json, "aws_s3_bucket_policy").depends_on).toEqual([`aws_s3_bucket_public_access_block.${pabName}`]);
+  });
+
+  it("lets the caller opt out of data-loss protection explicitly", () => {
+    const bucket = onlyResource(synthBucket({ forceDestroy: true, preventDestroy: false }).json, "aws_s3_bucket");
+    expect(bucket).toMatchObject({ force_destroy: true, lifecycle: { prevent_destroy: false } });
+  });
+
+  it("adopts an existing bucket with an import block", () => {
+    const { json } = synthBucket({ importExisting: true });
+    const bucketName = Object.keys(resourcesOf(json, "aws_s3_bucket"))[0];
+    expect(json.import).toEqual([{ id: "vision-data-bucket", to: `aws_s3_bucket.${bucketName}` }]);
+  });
+});
+
+describe("EncryptedBucket policy", () => {
+  const arn = "${aws_s3_bucket.Data_Bucket_80AFC3B6.arn}";
+  const policy = () => dataBucketPolicy(synthBucket().json);
+
+  it("has our statements in a stable order", () => {
+    expect(sids(policy())).toEqual(["DenyInsecureTransport", "DenyOutdatedTls", "DenyNonKmsEncryptionHeader", "DenyOtherKmsKey", "DenySseC"]);
+    expect(policy().Statement.every((s) => s.Effect === "Deny" && s.Principal === "*")).toBe(true);
+  });
+
+  it("denies every request without TLS on the bucket and its objects", () => {
+    expect(statement(policy(), "DenyInsecureTransport")).toEqual({
+      Sid: "DenyInsecureTransport",
+      Effect: "Deny",
+      Principal: "*",
+      Action: ["s3:*"],
+      Resource: [arn, `${arn}/*`],
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
+    });
+  });
+
+  it("denies TLS below 1.2, or the configured minimum", () => {
+    expect(statement(policy(), "DenyOutdatedTls")).toEqual({
+      Sid: "DenyOutdatedTls",
+      Effect: "Deny",
+      Principal: "*",
+      Action: ["s3:*"],
+      Resource: [arn, `${arn}/*`],
+      Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } },
+    });
+    const tls13 = dataBucketPolicy(synthBucket({ minimumTlsVersion: "1.3" }).json);
+    expect(statement(tls13, "DenyOutdatedTls").Condition).toEqual({ NumericLessThan: { "s3:TlsVersion": "1.3" } });
+  });
+
+  it("denies uploads naming an encryption other than aws:kms", () => {
+    expect(statement(policy(), "DenyNonKmsEncryptionHeader")).toEqual({
+      Sid: "DenyNonKmsEncryptionHeader",
+      Effect: "Deny",
+      Principal: "*",
+      Action: ["s3:PutObject"],
+      Resource: `${arn}/*`,
+      Condition: {
+        Null: { "s3:x-amz-server-side-encryption": "false" },
+        StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" },
+      },
+    });
+  });
+
+  it("denies uploads naming another KMS key", () => {
+    expect(statement(policy(), "DenyOtherKmsKey")).toEqual({
+      Sid: "DenyOtherKmsKey",
+      Effect: "Deny",
+      Principal: "*",
+      Action: ["s3:PutObject"],
+      Resource: `${arn}/*`,
+      Condition: {
+        Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "false" },
+        StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": KEY_ARN },
+      },
+    });
+  });
+
+  it("denies SSE-C uploads", () => {
+    expect(statement(policy(), "DenySseC")).toEqual({
+      Sid: "DenySseC",
+      Effect: "Deny",
+      Principal: "*",
+      Action: ["s3:PutObject"],
+      Resource: `${arn}/*`,
+      Condition: { Null: { "s3:x-amz-server-side-encryption-customer-algorithm": "false" } },
+    });
+  });
+
+  /**
+   * Reads each deny's conditions as written: a `Null: {k: "false"}` condition needs header k present,
+   * so a TLS 1.2 PutObject without encryption headers must match no Deny.
+   */
+  it("does not deny an upload without encryption headers over TLS 1.2", () => {
+    const request: Record<string, string | undefined> = { "aws:SecureTransport": "true", "s3:TlsVersion": "1.2" };
+    const matches = (s: PolicyStatement) =>
+      Object.entries(s.Condition ?? {}).every(([operator, block]) =>
+        Object.entries(block).every(([key, expected]) => {
+          const value = request[key];
+          if (operator === "Null") return (value === undefined) === (expected === "true");
+          if (value === undefined) return operator.startsWith("StringNot");
+          if (operator === "Bool") return value === expected;
+          if (operator === "NumericLessThan") return Number(value) < Number(expected);
+          if (operator === "StringNotEquals") return value !== expected;
+          throw new Error(`operator ${operator} not modelled`);
+        }),
+      );
+    const denies = policy().Statement.filter((s) => s.Effect === "Deny" && matches(s)).map((s) => s.Sid);
+    expect(denies).toEqual([]);
+    request["s3:x-amz-server-side-encryption"] = "AES256";
+    expect(policy().Statement.filter((s) => matches(s)).map((s) => s.Sid)).toEqual(["DenyNonKmsEncryptionHeader"]);
+  });
+
+  it("appends the caller's statements after ours", () => {
+    const extra: PolicyStatement = {
+      Sid: "AllowReplicationRole",
+      Effect: "Allow",
+      Principal: { AWS: ["arn:aws:iam::111111111111:role/Replication"] },
+      Action: ["s3:GetObject"],
+      Resource: `${arn}/*`,
+    };
+    const { json } = synth((scope) => {
+      const bucket = new EncryptedBucket(scope, "Data", { ...ENV, encryptionKey: KEY_ARN, bucketName: "vision-data-bucket", additionalPolicyStatements: [extra] });
+      bucket.addToResourcePolicy({ ...extra, Sid: "AllowLater" });
+    });
+    const doc = dataBucketPolicy(json);
+    expect(sids(doc)).toEqual(["DenyInsecureTransport", "DenyOutdatedTls", "DenyNonKmsEncryptionHeader", "DenyOtherKmsKey", "DenySseC", "AllowReplicationRole", "AllowLater"]);
+    expect(statement(doc, "AllowReplicationRole")).toEqual(extra);
+  });
+
+  it("drops the TLS statements only with the explicit acknowledgement", () => {
+    const doc = dataBucketPolicy(synthBucket({ enforceTls: false, acknowledgeInsecureTransport: true }).json);
+    expect(sids(doc)).toEqual(["DenyNonKmsEncryptionHeader", "DenyOtherKmsKey", "DenySseC"]);
+  });
+
+  it("is a pure function callable without synthesizing", () => {
+    const doc = encryptedBucketPolicy({ bucketArn: "arn:aws:s3:::b", keyArn: KEY_ARN, enforceTls: true, minimumTlsVersion: "1.2" });
+    expect(statement(doc, "DenyInsecureTransport").Resource).toEqual(["arn:aws:s3:::b", "arn:aws:s3:::b/*"]);
+  });
+});
+
+describe("EncryptedBucket access logs", () => {
+  const LOGS = "vision-data-bucket-logs";
+  const logged = () => synthBucket({ accessLogs: { targetPrefix: "s3/" } }).json;
+
+  it("logs into a separate SSE-S3 bucket named after the source", () => {
+    const json = logged();
+    const buckets = Object.values(resourcesOf(json, "aws_s3_bucket"));
+    expect(buckets.map((b) => b.bucket).sort()).toEqual(["vision-data-bucket", LOGS]);
+    expect(buckets.find((b) => b.bucket === LOGS)).toMatchObject({ force_destroy: false, lifecycle: { prevent_destroy: true } });
+    const logSse = Object.values(resourcesOf(json, "aws_s3_bucket_server_side_encryption_configuration")).find((r) => r.bucket === bucketRef(json, "id", LOGS));
+    expect(logSse?.rule).toEqual([{ apply_server_side_encryption_by_default: { sse_algorithm: "AES256" }, blocked_encryption_types: ["SSE-C"] }]);
+    expect(onlyResource(json, "aws_s3_bucket_logging")).toMatchObject({ bucket: bucketRef(json, "id"), target_bucket: bucketRef(json, "id", LOGS), target_prefix: "s3/" });
+  });
+
+  it("blocks public access on the log bucket, makes it TLS-only and lets only S3 logging of the source write", () => {
+    const json = logged();
+    const logId = bucketRef(json, "id", LOGS);
+    const pab = Object.values(resourcesOf(json, "aws_s3_bucket_public_access_block")).find((r) => r.bucket === logId);
+    expect(pab).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+    const policy = parsePolicy(Object.values(resourcesOf(json, "aws_s3_bucket_policy")).find((r) => r.bucket === logId)?.policy);
+    expect(sids(policy)).toEqual(["DenyInsecureTransport", "DenyOutdatedTls", "AllowServerAccessLogDelivery"]);
+    expect(statement(policy, "AllowServerAccessLogDelivery")).toEqual({
+      Sid: "AllowServerAccessLogDelivery",
+      Effect: "Allow",
+      Principal: { Service: ["logging.s3.amazonaws.com"] },
+      Action: ["s3:PutObject"],
+      Resource: `${bucketRef(json, "arn", LOGS)}/*`,
+      Condition: { ArnLike: { "aws:SourceArn": bucketRef(json, "arn") }, StringEquals: { "aws:SourceAccount": "111111111111" } },
+    });
+  });
+
+  it("expires logs after 365 days by default", () => {
+    const json = logged();
+    const lifecycle = Object.values(resourcesOf(json, "aws_s3_bucket_lifecycle_configuration")).find((r) => r.bucket === bucketRef(json, "id", LOGS));
+    expect(lifecycle?.rule).toEqual([expect.objectContaining({ expiration: [{ days: 365 }] })]);
+  });
+});
+
+describe("EncryptedBucket bad input", () => {
+  const cases: Array<[string, Partial<EncryptedBucketProps>, RegExp]> = [
+    ["missing key", { encryptionKey: undefined }, /EncryptedBucket: encryptionKey must be a LookoutVisionKey or a KMS key ARN/],
+    ["key ARN that is an alias", { encryptionKey: "arn:aws:kms:us-east-1:111111111111:alias/x" }, /EncryptedBucket: encryptionKey must be a KMS key ARN/],
+    ["key from another region", { encryptionKey: KEY_ARN.replace("us-east-1", "eu-west-1") }, /EncryptedBucket: encryptionKey must be a key in region "us-east-1"/],
+    ["name too short", { bucketName: "ab" }, /EncryptedBucket: bucketName must be a valid S3 bucket name \(3-63 characters\), got "ab"/],
+    ["name too long", { bucketName: "a".repeat(64) }, /bucketName must be a valid S3 bucket name \(3-63 characters\)/],
+    ["uppercase name", { bucketName: "Vision-Data" }, /bucketName must be a valid S3 bucket name \(only lowercase letters, digits, '.' and '-'\), got "Vision-Data"/],
+    ["name ending with a hyphen", { bucketName: "vision-" }, /must start and end with a letter or digit/],
+    ["name with two periods", { bucketName: "vision..data" }, /no two adjacent periods/],
+    ["IP-shaped name", { bucketName: "192.168.5.4" }, /must not be formatted as an IP address/],
+    ["xn-- prefix", { bucketName: "xn--vision" }, /must not start with "xn--"/],
+    ["-s3alias suffix", { bucketName: "vision-s3alias" }, /must not end with "-s3alias"/],
+    ["--ol-s3 suffix", { bucketName: "vision--ol-s3" }, /must not end with .*"--ol-s3"/],
+    ["name and prefix together", { bucketPrefix: "vision-" }, /EncryptedBucket: bucketPrefix must be unset when bucketName is set/],
+    ["lifecycle days zero", { abortIncompleteMultipartUploadDays: 0 }, /EncryptedBucket: abortIncompleteMultipartUploadDays must be a whole number from 1 to 365, got 0/],
+    ["lifecycle days fractional", { abortIncompleteMultipartUploadDays: 1.5 }, /abortIncompleteMultipartUploadDays must be a whole number from 1 to 365, got 1.5/],
+    ["lifecycle days infinite", { abortIncompleteMultipartUploadDays: Infinity }, /abortIncompleteMultipartUploadDays must be a whole number from 1 to 365, got Infinity/],
+    ["TLS 1.1 minimum", { minimumTlsVersion: "1.1" as never }, /EncryptedBucket: minimumTlsVersion must be one of "1.2", "1.3", got "1.1"/],
+    ["TLS off without acknowledgement", { enforceTls: false }, /EncryptedBucket: enforceTls must be true unless acknowledgeInsecureTransport is also true/],
+    ["public access without acknowledgement", { blockPublicAccess: false }, /EncryptedBucket: blockPublicAccess must be true unless acknowledgePublicAccess is also true/],
+    ["log bucket name too long", { bucketName: "a".repeat(60), accessLogs: true }, /accessLogs.bucketName \(default: bucketName \+ "-logs"\) must be a valid S3 bucket name/],
+    ["log expiry out of range", { accessLogs: { expireAfterDays: 0 } }, /EncryptedBucket: accessLogs.expireAfterDays must be a whole number from 1 to 3650, got 0/],
+    ["import without a name", { bucketName: undefined, importExisting: true }, /EncryptedBucket: importExisting must be used with a literal bucketName/],
+    ["caller statement reusing our Sid", { additionalPolicyStatements: [{ Sid: "DenySseC", Effect: "Allow", Action: ["s3:*"], Resource: "*" }] }, /EncryptedBucket: additionalPolicyStatements\[0\].Sid must be none of DenyInsecureTransport/],
+  ];
+
+  it.each(cases)("rejects %s", (_name, props, message) => {
+    expect(() => synthBucket(props)).toThrow(message);
+  });
+
+  it("rejects a non-alphanumeric Sid from the caller", () => {
+    expect(() => synthBucket({ additionalPolicyStatements: [{ Sid: "allow-all", Effect: "Allow", Action: ["s3:*"], Resource: "*" }] })).toThrow(
+      /policy statement Sid must be alphanumeric, got "allow-all"/,
+    );
+  });
+});
+
+describe("EncryptedBucket determinism", () => {
+  it("synthesizes byte-identical JSON for the same input", () => {
+    const build = () => {
+      const stack = new TerraformStack(Testing.app(), "stack");
+      new EncryptedBucket(stack, "Data", { ...ENV, encryptionKey: KEY_ARN, bucketName: "vision-data-bucket", accessLogs: true });
+      return Testing.synth(stack);
+    };
+    expect(build()).toBe(build());
+  });
+});

@@ -1,0 +1,49 @@
+import { Construct } from "constructs";
+import { resolveAwsEnvironment } from "./aws-environment";
+import { EncryptedBucket, EncryptedBucketProps } from "./encrypted-bucket";
+import { LOOKOUT_FOR_VISION, ServiceProfile } from "./service-profile";
+import { checkBucketName, checkBucketNamePart, isToken } from "./validation";
+
+const NAME = "ConsoleBucket";
+
+export interface ConsoleBucketProps extends Omit<EncryptedBucketProps, "bucketName" | "bucketPrefix"> {
+  /**
+   * The service whose console uses the bucket; gives the name prefix.
+   * @default LOOKOUT_FOR_VISION ("lookoutvision-<region>-<suffix>")
+   */
+  readonly profile?: ServiceProfile;
+  /**
+   * Last part of the name: lowercase letters, digits, hyphens. IMPORTANT: changing it replaces the bucket.
+   * @default the account ID
+   */
+  readonly suffix?: string;
+}
+
+/**
+ * The bucket the service console keeps projects in, `<prefix><region>-<suffix>`, created (or,
+ * with `importExisting`, adopted) as an EncryptedBucket: the console creates it with SSE-S3;
+ * a customer managed key needs the bucket reconfigured, which this does from the start.
+ */
+export class ConsoleBucket extends EncryptedBucket {
+  readonly profile: ServiceProfile;
+
+  constructor(scope: Construct, id: string, props: ConsoleBucketProps) {
+    super(scope, id, { ...props, bucketName: consoleBucketName(scope, props) }, NAME);
+    this.profile = props.profile ?? LOOKOUT_FOR_VISION;
+  }
+}
+
+/** `<prefix><region>-<suffix>`, checked against S3 naming rules where it is literal. */
+function consoleBucketName(scope: Construct, props: ConsoleBucketProps): string {
+  const prefix = (props.profile ?? LOOKOUT_FOR_VISION).consoleBucketPrefix;
+  // Region and account come from the props or the stack's shared data sources.
+  const env = resolveAwsEnvironment(scope, NAME, props);
+  const suffix = props.suffix ?? env.accountId;
+  if (props.suffix !== undefined) {
+    const room = 63 - prefix.length - (isToken(env.region) ? "us-east-1".length : env.region.length) - 1;
+    checkBucketNamePart(NAME, "suffix", props.suffix, room);
+  }
+  const name = `${prefix}${env.region}-${suffix}`;
+  checkBucketName(NAME, "bucket name (<prefix><region>-<suffix>)", name);
+  return name;
+}

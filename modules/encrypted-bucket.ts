@@ -1,0 +1,329 @@
+import { Lazy } from "cdktf";
+import { Construct } from "constructs";
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
+import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
+import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
+import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { AwsEnvironment, AwsEnvironmentProps, resolveAwsEnvironment } from "./aws-environment";
+import { IEncryptionKey } from "./lookout-vision-key";
+import { accessLogBucketPolicy, encryptedBucketPolicy } from "./policies/bucket-policy";
+import { PolicyDocument, PolicyStatement } from "./policies/policy-document";
+import { checkBucketName, checkIntegerInRange, checkKmsKeyArn, checkOneOf, checkS3Prefix, checkTags, fail, isToken } from "./validation";
+
+export const MINIMUM_TLS_VERSIONS = ["1.2", "1.3"] as const;
+export type MinimumTlsVersion = (typeof MINIMUM_TLS_VERSIONS)[number];
+
+/** Sids of the statements every EncryptedBucket policy starts with; callers' statements may not reuse them. */
+export const ENCRYPTED_BUCKET_POLICY_SIDS = ["DenyInsecureTransport", "DenyOutdatedTls", "DenyNonKmsEncryptionHeader", "DenyOtherKmsKey", "DenySseC"];
+
+export interface AccessLogsOptions {
+  /**
+   * Name of the log bucket (SSE-S3: S3 cannot deliver server access logs to an SSE-KMS bucket).
+   * @default "<bucket name>-logs" when the bucket has a name, else a Terraform-generated "access-logs-..." name
+   */
+  readonly bucketName?: string;
+  /** @default "" (logs at the top of the log bucket) */
+  readonly targetPrefix?: string;
+  /**
+   * Days after which log objects expire. 1-3650.
+   * @default 365
+   */
+  readonly expireAfterDays?: number;
+}
+
+export interface EncryptedBucketProps extends AwsEnvironmentProps {
+  /** The key for SSE-KMS: a LookoutVisionKey (created or bring-your-own) or a KMS key ARN. Required. */
+  readonly encryptionKey: IEncryptionKey | string;
+  /**
+   * Bucket name, checked against S3 naming rules. IMPORTANT: changing it replaces the bucket.
+   * @default a Terraform-generated name (`bucket_prefix` when given)
+   */
+  readonly bucketName?: string;
+  /**
+   * Prefix of a Terraform-generated name; conflicts with bucketName.
+   * @default none
+   */
+  readonly bucketPrefix?: string;
+  /**
+   * Keep every version of every object (protects against overwrite and delete).
+   * @default true
+   */
+  readonly versioned?: boolean;
+  /**
+   * Days after which incomplete multipart uploads are aborted (their parts cost money, unseen). 1-365.
+   * @default 7
+   */
+  readonly abortIncompleteMultipartUploadDays?: number;
+  /**
+   * Minimum TLS version a request must use: "1.2" or "1.3".
+   * @default "1.2"
+   */
+  readonly minimumTlsVersion?: MinimumTlsVersion;
+  /**
+   * Deny requests without TLS or below `minimumTlsVersion`. Turning it off also needs
+   * `acknowledgeInsecureTransport: true`.
+   * @default true
+   */
+  readonly enforceTls?: boolean;
+  /** @default false */
+  readonly acknowledgeInsecureTransport?: boolean;
+  /**
+   * All four public access block settings. Turning it off also needs `acknowledgePublicAccess: true`.
+   * @default true
+   */
+  readonly blockPublicAccess?: boolean;
+  /** @default false */
+  readonly acknowledgePublicAccess?: boolean;
+  /**
+   * Server access logging into a separate SSE-S3 log bucket (public access blocked, TLS only).
+   * @default false
+   */
+  readonly accessLogs?: boolean | AccessLogsOptions;
+  /**
+   * Statements added after ours to the bucket policy. Their Sids must be alphanumeric and unique.
+   * @default []
+   */
+  readonly additionalPolicyStatements?: PolicyStatement[];
+  /**
+   * `force_destroy`: let `terraform destroy` delete a bucket that still holds objects.
+   * @default false
+   */
+  readonly forceDestroy?: boolean;
+  /**
+   * `lifecycle { prevent_destroy = true }` on the bucket (and its log bucket).
+   * @default true
+   */
+  readonly preventDestroy?: boolean;
+  /**
+   * Adopt a bucket that already exists with this name (Terraform `import` block; root modules only),
+   * for example the bucket a service console created. Needs a literal `bucketName`.
+   * @default false
+   */
+  readonly importExisting?: boolean;
+  /** @default {} */
+  readonly tags?: Record<string, string>;
+}
+
+const NAME = "EncryptedBucket";
+
+function validate(props: EncryptedBucketProps, construct: string): void {
+  if (props.encryptionKey === undefined || props.encryptionKey === null || (props.encryptionKey as unknown) === "") {
+    fail(construct, "encryptionKey", "a LookoutVisionKey or a KMS key ARN (every bucket is SSE-KMS)", props.encryptionKey);
+  }
+  if (typeof props.encryptionKey === "string") {
+    const parts = checkKmsKeyArn(construct, "encryptionKey", props.encryptionKey);
+    if (parts && props.region !== undefined && !isToken(props.region) && parts.region !== props.region) {
+      fail(construct, "encryptionKey", `a key in region "${props.region}" (S3 encrypts only with keys of the bucket's region)`, props.encryptionKey);
+    }
+  }
+  if (props.bucketName !== undefined && props.bucketPrefix !== undefined) {
+    fail(construct, "bucketPrefix", "unset when bucketName is set (they conflict)", props.bucketPrefix);
+  }
+  if (props.bucketName !== undefined) checkBucketName(construct, "bucketName", props.bucketName);
+  if (props.bucketPrefix !== undefined && !isToken(props.bucketPrefix) && !/^[a-z0-9][a-z0-9.-]{0,36}$/.test(props.bucketPrefix)) {
+    fail(construct, "bucketPrefix", "1-37 lowercase letters, digits, '.' or '-', starting with a letter or digit", props.bucketPrefix);
+  }
+  if (props.abortIncompleteMultipartUploadDays !== undefined) {
+    checkIntegerInRange(construct, "abortIncompleteMultipartUploadDays", props.abortIncompleteMultipartUploadDays, 1, 365);
+  }
+  if (props.minimumTlsVersion !== undefined) checkOneOf(construct, "minimumTlsVersion", props.minimumTlsVersion, MINIMUM_TLS_VERSIONS);
+  if (props.enforceTls === false && props.acknowledgeInsecureTransport !== true) {
+    fail(construct, "enforceTls", "true unless acknowledgeInsecureTransport is also true (plain HTTP would be allowed)", false);
+  }
+  if (props.blockPublicAccess === false && props.acknowledgePublicAccess !== true) {
+    fail(construct, "blockPublicAccess", "true unless acknowledgePublicAccess is also true (the bucket could be made public)", false);
+  }
+  if (typeof props.accessLogs === "object") {
+    if (props.accessLogs.bucketName !== undefined) checkBucketName(construct, "accessLogs.bucketName", props.accessLogs.bucketName);
+    if (props.accessLogs.targetPrefix) checkS3Prefix(construct, "accessLogs.targetPrefix", props.accessLogs.targetPrefix);
+    if (props.accessLogs.expireAfterDays !== undefined) checkIntegerInRange(construct, "accessLogs.expireAfterDays", props.accessLogs.expireAfterDays, 1, 3650);
+  }
+  if (props.accessLogs && (typeof props.accessLogs !== "object" || props.accessLogs.bucketName === undefined) && props.bucketName !== undefined) {
+    checkBucketName(construct, "accessLogs.bucketName (default: bucketName + \"-logs\")", `${props.bucketName}-logs`);
+  }
+  if (props.importExisting && (props.bucketName === undefined || isToken(props.bucketName))) {
+    fail(construct, "importExisting", "used with a literal bucketName (the import block needs the name)", props.bucketName);
+  }
+  (props.additionalPolicyStatements ?? []).forEach((s, i) => {
+    if (ENCRYPTED_BUCKET_POLICY_SIDS.includes(s.Sid)) {
+      fail(construct, `additionalPolicyStatements[${i}].Sid`, `none of ${ENCRYPTED_BUCKET_POLICY_SIDS.join(", ")}`, s.Sid);
+    }
+  });
+  if (props.tags) checkTags(construct, "tags", props.tags);
+}
+
+interface BaselineProps {
+  readonly env: AwsEnvironment;
+  readonly blockPublicAccess: boolean;
+  readonly policy: string;
+}
+
+/** Public access block, ACLs off, and the bucket policy (after the public access block, so a public policy cannot slip in first). */
+function addBucketBaseline(scope: Construct, bucket: S3Bucket, props: BaselineProps): S3BucketPolicy {
+  const common = { provider: props.env.provider, region: props.env.resourceRegion, bucket: bucket.id };
+  const publicAccessBlock = new S3BucketPublicAccessBlock(scope, "PublicAccessBlock", {
+    ...common,
+    blockPublicAcls: props.blockPublicAccess,
+    blockPublicPolicy: props.blockPublicAccess,
+    ignorePublicAcls: props.blockPublicAccess,
+    restrictPublicBuckets: props.blockPublicAccess,
+  });
+  new S3BucketOwnershipControls(scope, "OwnershipControls", { ...common, rule: { objectOwnership: "BucketOwnerEnforced" } });
+  return new S3BucketPolicy(scope, "Policy", { ...common, policy: props.policy, dependsOn: [publicAccessBlock] });
+}
+
+function lifecycleRules(abortDays: number, expireDays?: number) {
+  return [
+    {
+      id: "abort-incomplete-multipart-uploads",
+      status: "Enabled",
+      filter: [{ prefix: "" }],
+      abortIncompleteMultipartUpload: [{ daysAfterInitiation: abortDays }],
+      ...(expireDays !== undefined ? { expiration: [{ days: expireDays }] } : {}),
+    },
+  ];
+}
+
+/**
+ * An S3 bucket whose default encryption is SSE-KMS with the given key (bucket key on, SSE-C
+ * blocked), public access blocked, ACLs off, versioned, and whose policy refuses non-TLS
+ * requests and uploads that name another encryption or key.
+ */
+export class EncryptedBucket extends Construct {
+  readonly bucket: S3Bucket;
+  readonly bucketName: string;
+  readonly bucketArn: string;
+  readonly keyArn: string;
+  readonly environment: AwsEnvironment;
+  readonly logBucket?: S3Bucket;
+  private readonly additionalStatements: PolicyStatement[];
+  private readonly constructName: string;
+  private readonly enforceTls: boolean;
+  private readonly minimumTlsVersion: string;
+
+  /** @param constructName name used in error messages by constructs built on this one */
+  constructor(scope: Construct, id: string, props: EncryptedBucketProps, constructName: string = NAME) {
+    super(scope, id);
+    validate(props, constructName);
+    this.constructName = constructName;
+    this.environment = resolveAwsEnvironment(this, constructName, props);
+    this.keyArn = typeof props.encryptionKey === "string" ? props.encryptionKey : props.encryptionKey.keyArn;
+    this.additionalStatements = [...(props.additionalPolicyStatements ?? [])];
+    this.enforceTls = props.enforceTls ?? true;
+    this.minimumTlsVersion = props.minimumTlsVersion ?? "1.2";
+    const env = this.environment;
+    const preventDestroy = props.preventDestroy ?? true;
+    const forceDestroy = props.forceDestroy ?? false;
+
+    this.bucket = new S3Bucket(this, "Bucket", {
+      provider: env.provider,
+      region: env.resourceRegion,
+      bucket: props.bucketName,
+      bucketPrefix: props.bucketPrefix,
+      forceDestroy,
+      tags: props.tags,
+      lifecycle: { preventDestroy },
+    });
+    if (props.importExisting) this.bucket.importFrom(props.bucketName as string, env.provider);
+    this.bucketName = this.bucket.bucket;
+    this.bucketArn = this.bucket.arn;
+    const common = { provider: env.provider, region: env.resourceRegion, bucket: this.bucket.id };
+
+    new S3BucketServerSideEncryptionConfigurationA(this, "Encryption", {
+      ...common,
+      rule: [
+        {
+          applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.keyArn },
+          bucketKeyEnabled: true,
+          blockedEncryptionTypes: ["SSE-C"],
+        },
+      ],
+    });
+    new S3BucketVersioningA(this, "Versioning", {
+      ...common,
+      versioningConfiguration: { status: (props.versioned ?? true) ? "Enabled" : "Suspended" },
+    });
+    new S3BucketLifecycleConfiguration(this, "Lifecycle", {
+      ...common,
+      rule: lifecycleRules(props.abortIncompleteMultipartUploadDays ?? 7),
+    });
+    addBucketBaseline(this, this.bucket, {
+      env,
+      blockPublicAccess: props.blockPublicAccess ?? true,
+      policy: Lazy.stringValue({ produce: () => JSON.stringify(this.policyDocument) }),
+    });
+
+    if (props.accessLogs) {
+      const options: AccessLogsOptions = props.accessLogs === true ? {} : props.accessLogs;
+      this.logBucket = this.addAccessLogs(options, props.bucketName, { preventDestroy, forceDestroy });
+    }
+  }
+
+  /** The bucket policy as it will be synthesized (ours first, then the caller's). */
+  get policyDocument(): PolicyDocument {
+    return encryptedBucketPolicy({
+      bucketArn: this.bucketArn,
+      keyArn: this.keyArn,
+      enforceTls: this.enforceTls,
+      minimumTlsVersion: this.minimumTlsVersion,
+      additionalStatements: this.additionalStatements,
+    });
+  }
+
+  /** Appends a statement to the bucket policy; ours stay. */
+  addToResourcePolicy(statement: PolicyStatement): void {
+    if (ENCRYPTED_BUCKET_POLICY_SIDS.includes(statement.Sid)) {
+      fail(this.constructName, "addToResourcePolicy(statement).Sid", `none of ${ENCRYPTED_BUCKET_POLICY_SIDS.join(", ")}`, statement.Sid);
+    }
+    this.additionalStatements.push(statement);
+  }
+
+  private addAccessLogs(options: AccessLogsOptions, sourceName: string | undefined, destroy: { preventDestroy: boolean; forceDestroy: boolean }): S3Bucket {
+    const env = this.environment;
+    const scope = new Construct(this, "AccessLogs");
+    const logBucket = new S3Bucket(scope, "Bucket", {
+      provider: env.provider,
+      region: env.resourceRegion,
+      bucket: options.bucketName ?? (sourceName !== undefined ? `${sourceName}-logs` : undefined),
+      bucketPrefix: options.bucketName === undefined && sourceName === undefined ? "access-logs-" : undefined,
+      forceDestroy: destroy.forceDestroy,
+      lifecycle: { preventDestroy: destroy.preventDestroy },
+    });
+    const common = { provider: env.provider, region: env.resourceRegion, bucket: logBucket.id };
+    // SSE-S3: S3 cannot deliver server access logs to a bucket whose default encryption is SSE-KMS.
+    new S3BucketServerSideEncryptionConfigurationA(scope, "Encryption", {
+      ...common,
+      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, blockedEncryptionTypes: ["SSE-C"] }],
+    });
+    new S3BucketLifecycleConfiguration(scope, "Lifecycle", {
+      ...common,
+      // Log delivery never uploads in parts: one day is plenty for anything else.
+      rule: lifecycleRules(1, options.expireAfterDays ?? 365),
+    });
+    addBucketBaseline(scope, logBucket, {
+      env,
+      blockPublicAccess: true,
+      policy: JSON.stringify(
+        accessLogBucketPolicy({
+          bucketArn: logBucket.arn,
+          enforceTls: true,
+          minimumTlsVersion: this.minimumTlsVersion,
+          sourceBucketArn: this.bucketArn,
+          accountId: env.accountId,
+        }),
+      ),
+    });
+    new S3BucketLoggingA(this, "Logging", {
+      provider: env.provider,
+      region: env.resourceRegion,
+      bucket: this.bucket.id,
+      targetBucket: logBucket.id,
+      targetPrefix: options.targetPrefix ?? "",
+    });
+    return logBucket;
+  }
+}

@@ -1,0 +1,46 @@
+import { Construct } from "constructs";
+import { EncryptedBucket, EncryptedBucketProps } from "./encrypted-bucket";
+import { LOOKOUT_FOR_VISION, ServiceProfile } from "./service-profile";
+import { checkS3Prefix } from "./validation";
+
+const NAME = "OutputBucket";
+
+export interface OutputBucketProps extends EncryptedBucketProps {
+  /**
+   * The service whose training API writes here.
+   * @default LOOKOUT_FOR_VISION (CreateModel)
+   */
+  readonly profile?: ServiceProfile;
+  /**
+   * Key prefix training results are written under.
+   * @default "training-output/"
+   */
+  readonly prefix?: string;
+}
+
+/** The `S3Location` of a CreateModel / CreateProjectVersion `OutputConfig`. */
+export interface OutputConfig {
+  readonly S3Location: { readonly Bucket: string; readonly Prefix: string };
+}
+
+/**
+ * A bucket for training results (`OutputConfig.S3Location` of CreateModel). The service
+ * encrypts results with the bucket's default encryption, so this bucket is SSE-KMS with the
+ * key from the start.
+ */
+export class OutputBucket extends EncryptedBucket {
+  readonly prefix: string;
+  readonly profile: ServiceProfile;
+
+  constructor(scope: Construct, id: string, props: OutputBucketProps) {
+    if (props.prefix !== undefined) checkS3Prefix(NAME, "prefix", props.prefix);
+    super(scope, id, props, NAME);
+    this.prefix = props.prefix ?? "training-output/";
+    this.profile = props.profile ?? LOOKOUT_FOR_VISION;
+  }
+
+  /** What to pass as `OutputConfig` to the training API. */
+  get outputConfig(): OutputConfig {
+    return { S3Location: { Bucket: this.bucketName, Prefix: this.prefix } };
+  }
+}

@@ -1,0 +1,128 @@
+import { PolicyDocument, PolicyStatement, policyDocument } from "./policy-document";
+
+/** The bucket and every object in it: transport rules apply to both. */
+function bucketAndObjects(bucketArn: string): string[] {
+  return [bucketArn, `${bucketArn}/*`];
+}
+
+export function denyInsecureTransportStatement(bucketArn: string): PolicyStatement {
+  return {
+    Sid: "DenyInsecureTransport",
+    Effect: "Deny",
+    Principal: "*",
+    Action: ["s3:*"],
+    Resource: bucketAndObjects(bucketArn),
+    Condition: { Bool: { "aws:SecureTransport": "false" } },
+  };
+}
+
+export function denyOutdatedTlsStatement(bucketArn: string, minimumTlsVersion: string): PolicyStatement {
+  return {
+    Sid: "DenyOutdatedTls",
+    Effect: "Deny",
+    Principal: "*",
+    Action: ["s3:*"],
+    Resource: bucketAndObjects(bucketArn),
+    Condition: { NumericLessThan: { "s3:TlsVersion": minimumTlsVersion } },
+  };
+}
+
+/**
+ * Uploads that name an encryption other than SSE-KMS. `Null ... = false` limits the deny to
+ * requests that send the header: uploads without it get the bucket's default (our key).
+ */
+export function denyNonKmsEncryptionHeaderStatement(bucketArn: string): PolicyStatement {
+  return {
+    Sid: "DenyNonKmsEncryptionHeader",
+    Effect: "Deny",
+    Principal: "*",
+    Action: ["s3:PutObject"],
+    Resource: `${bucketArn}/*`,
+    Condition: {
+      Null: { "s3:x-amz-server-side-encryption": "false" },
+      StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" },
+    },
+  };
+}
+
+/** Uploads that name another KMS key (clients must name ours by its full ARN, or send no key header). */
+export function denyOtherKmsKeyStatement(bucketArn: string, keyArn: string): PolicyStatement {
+  return {
+    Sid: "DenyOtherKmsKey",
+    Effect: "Deny",
+    Principal: "*",
+    Action: ["s3:PutObject"],
+    Resource: `${bucketArn}/*`,
+    Condition: {
+      Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "false" },
+      StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": keyArn },
+    },
+  };
+}
+
+/** SSE-C: the customer's own key material never reaches KMS, so the key policy cannot govern it. */
+export function denySseCStatement(bucketArn: string): PolicyStatement {
+  return {
+    Sid: "DenySseC",
+    Effect: "Deny",
+    Principal: "*",
+    Action: ["s3:PutObject"],
+    Resource: `${bucketArn}/*`,
+    Condition: { Null: { "s3:x-amz-server-side-encryption-customer-algorithm": "false" } },
+  };
+}
+
+/** S3 server access logging writes as this service principal, only for the source bucket. */
+export function allowAccessLogDeliveryStatement(logBucketArn: string, sourceBucketArn: string, accountId: string): PolicyStatement {
+  return {
+    Sid: "AllowServerAccessLogDelivery",
+    Effect: "Allow",
+    Principal: { Service: ["logging.s3.amazonaws.com"] },
+    Action: ["s3:PutObject"],
+    Resource: `${logBucketArn}/*`,
+    Condition: {
+      ArnLike: { "aws:SourceArn": sourceBucketArn },
+      StringEquals: { "aws:SourceAccount": accountId },
+    },
+  };
+}
+
+export interface TransportPolicyProps {
+  readonly bucketArn: string;
+  /** Deny requests without TLS and below `minimumTlsVersion`. */
+  readonly enforceTls: boolean;
+  /** "1.2" or "1.3". */
+  readonly minimumTlsVersion: string;
+}
+
+export function transportStatements(props: TransportPolicyProps): PolicyStatement[] {
+  if (!props.enforceTls) return [];
+  return [denyInsecureTransportStatement(props.bucketArn), denyOutdatedTlsStatement(props.bucketArn, props.minimumTlsVersion)];
+}
+
+export interface EncryptedBucketPolicyProps extends TransportPolicyProps {
+  readonly keyArn: string;
+  /** The caller's statements, appended after ours; their Sids must not collide with ours. */
+  readonly additionalStatements?: readonly PolicyStatement[];
+}
+
+/** TLS only, and SSE-KMS with our key for every upload that names an encryption. */
+export function encryptedBucketPolicy(props: EncryptedBucketPolicyProps): PolicyDocument {
+  return policyDocument([
+    ...transportStatements(props),
+    denyNonKmsEncryptionHeaderStatement(props.bucketArn),
+    denyOtherKmsKeyStatement(props.bucketArn, props.keyArn),
+    denySseCStatement(props.bucketArn),
+    ...(props.additionalStatements ?? []),
+  ]);
+}
+
+/** Access-log bucket: TLS only, and log delivery from the source bucket. */
+export function accessLogBucketPolicy(
+  props: TransportPolicyProps & { readonly sourceBucketArn: string; readonly accountId: string },
+): PolicyDocument {
+  return policyDocument([
+    ...transportStatements(props),
+    allowAccessLogDeliveryStatement(props.bucketArn, props.sourceBucketArn, props.accountId),
+  ]);
+}
