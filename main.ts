@@ -1,25 +1,86 @@
 import { App, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { LookoutVisionKey } from "./modules";
+import { LookoutVisionEncryption } from "./modules/lookout-vision-encryption";
 
-/** Example: a customer managed key for Lookout for Vision in one account. */
+/**
+ * The example app: three stacks that show the ways the constructs are used. Account IDs and
+ * role names are placeholders; change them before `cdktf deploy`.
+ */
+
+const TRAINER_ROLE = "LookoutVisionTrainer";
+const KEY_ADMIN_ROLE = "KeyAdmin";
+
+/** One account, a new key, the console bucket and two output buckets. */
 export class SingleAccountStack extends TerraformStack {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     new AwsProvider(this, "aws", { region: "us-east-1" });
-    new LookoutVisionKey(this, "Key", {
+    new LookoutVisionEncryption(this, "Encryption", {
       region: "us-east-1",
       accountId: "111111111111",
       partition: "aws",
-      administratorArns: ["arn:aws:iam::111111111111:role/KeyAdmin"],
-      keyUserArns: ["arn:aws:iam::111111111111:role/LookoutVisionTrainer"],
+      key: { alias: "alias/lookout-vision", administratorArns: [`arn:aws:iam::111111111111:role/${KEY_ADMIN_ROLE}`] },
+      keyUserArns: [`arn:aws:iam::111111111111:role/${TRAINER_ROLE}`],
+      outputBuckets: [
+        { id: "models", bucketName: "example-lookout-vision-models-111111111111" },
+        { id: "experiments", bucketName: "example-lookout-vision-experiments-111111111111", prefix: "experiments/" },
+      ],
+      bucketSettings: { accessLogs: true },
+      userPolicy: { attachToRoleNames: [TRAINER_ROLE] },
+      tags: { project: "lookout-vision", "data-classification": "confidential" },
     });
   }
 }
 
+/** A key owned by a security account (222222222222), used by the workload account 333333333333. */
+export class BringYourOwnKeyStack extends TerraformStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    new AwsProvider(this, "aws", { region: "us-east-1" });
+    new LookoutVisionEncryption(this, "Encryption", {
+      region: "us-east-1",
+      accountId: "333333333333",
+      partition: "aws",
+      key: { existingKeyArn: "arn:aws:kms:us-east-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab" },
+      keyUserArns: [`arn:aws:iam::333333333333:role/${TRAINER_ROLE}`],
+      outputBuckets: [{ id: "models", bucketName: "example-lookout-vision-models-333333333333" }],
+      userPolicy: { attachToRoleNames: [TRAINER_ROLE] },
+    });
+  }
+}
+
+/** Two regions: a multi-region primary key in us-east-1 and its replica in eu-west-1, each with its console bucket. */
+export class MultiRegionStack extends TerraformStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    new AwsProvider(this, "aws", { region: "us-east-1" });
+    const common = { accountId: "444444444444", partition: "aws", keyUserArns: [`arn:aws:iam::444444444444:role/${TRAINER_ROLE}`] };
+    const primary = new LookoutVisionEncryption(this, "Primary", {
+      ...common,
+      region: "us-east-1",
+      key: { multiRegion: true },
+      outputBuckets: [{ id: "models", bucketName: "example-lookout-vision-models-use1-444444444444" }],
+      outputNamePrefix: "primary_",
+    });
+    new LookoutVisionEncryption(this, "Replica", {
+      ...common,
+      region: "eu-west-1",
+      key: { replicaOf: primary.key },
+      outputBuckets: [{ id: "models", bucketName: "example-lookout-vision-models-euw1-444444444444" }],
+      outputNamePrefix: "replica_",
+    });
+  }
+}
+
+export const STACKS = {
+  "lookout-vision-single-account": SingleAccountStack,
+  "lookout-vision-bring-your-own-key": BringYourOwnKeyStack,
+  "lookout-vision-multi-region": MultiRegionStack,
+} as const;
+
 export function buildApp(app: App = new App()): App {
-  new SingleAccountStack(app, "lookout-vision-single-account");
+  for (const [name, Stack] of Object.entries(STACKS)) new Stack(app, name);
   return app;
 }
 

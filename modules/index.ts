@@ -9,3 +9,5 @@ export * from "./policies/parse-policy";
 export * from "./encrypted-bucket";
 export * from "./console-bucket";
 export * from "./output-bucket";
+export * from "./policies/user-policy";
+export * from "./lookout-vision-encryption";

@@ -1,10 +1,4 @@
-import {
-  accountRootStatement,
-  dataUseViaServicesStatement,
-  describeKeyStatement,
-  keyAdministrationStatement,
-  serviceGrantStatement,
-} from "./kms-statements";
+import { accountRootStatement, keyAdministrationStatement, keyUserStatements } from "./kms-statements";
 import { PolicyDocument, PolicyStatement, policyDocument } from "./policy-document";
 
 export interface KeyPolicyProps {
@@ -25,13 +19,12 @@ export function keyPolicy(props: KeyPolicyProps): PolicyDocument {
   if (props.accountRootArn) statements.push(accountRootStatement(props.accountRootArn));
   if (props.administratorArns.length > 0) statements.push(keyAdministrationStatement(props.administratorArns));
   if (props.keyUserArns.length > 0) {
-    const users = { principalArns: props.keyUserArns, resource: "*" };
     statements.push(
-      serviceGrantStatement({ ...users, serviceEndpoint: props.serviceEndpoint }),
-      describeKeyStatement(users),
-      dataUseViaServicesStatement({
-        ...users,
-        serviceEndpoints: props.dataServiceEndpoints,
+      ...keyUserStatements({
+        principalArns: props.keyUserArns,
+        resource: "*",
+        serviceEndpoint: props.serviceEndpoint,
+        dataServiceEndpoints: props.dataServiceEndpoints,
         callerAccounts: props.callerAccounts,
       }),
     );

@@ -118,3 +118,26 @@ export function dataUseViaServicesStatement(
     },
   };
 }
+
+export interface KeyUserStatementsProps extends KeyUseStatementProps {
+  /** `kms:ViaService` of the ML service, which creates grants. */
+  readonly serviceEndpoint: string;
+  /** S3 and the ML service: the only ways data keys may be used. */
+  readonly dataServiceEndpoints: readonly string[];
+  /** Key policy only: accounts whose principals may use the key. */
+  readonly callerAccounts?: readonly string[];
+}
+
+/**
+ * Everything a key user needs on the key. The same three statements serve the key policy
+ * (principals, resource `*`), identity policies (no principal, resource = the key ARN) and the
+ * snippet a bring-your-own key's owner adds to its key policy.
+ */
+export function keyUserStatements(props: KeyUserStatementsProps): PolicyStatement[] {
+  const target = { principalArns: props.principalArns, resource: props.resource };
+  return [
+    serviceGrantStatement({ ...target, serviceEndpoint: props.serviceEndpoint }),
+    describeKeyStatement(target),
+    dataUseViaServicesStatement({ ...target, serviceEndpoints: props.dataServiceEndpoints, callerAccounts: props.callerAccounts }),
+  ];
+}
