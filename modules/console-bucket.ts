@@ -6,7 +6,8 @@ import { checkBucketName, checkBucketNamePart, isToken } from "./validation";
 
 const NAME = "ConsoleBucket";
 
-export interface ConsoleBucketProps extends Omit<EncryptedBucketProps, "bucketName" | "bucketPrefix"> {
+/** What a console bucket adds to an EncryptedBucket's props. */
+export interface ConsoleBucketOwnProps {
   /**
    * The service whose console uses the bucket; gives the name prefix.
    * @default LOOKOUT_FOR_VISION ("lookoutvision-<region>-<suffix>")
@@ -18,6 +19,8 @@ export interface ConsoleBucketProps extends Omit<EncryptedBucketProps, "bucketNa
    */
   readonly suffix?: string;
 }
+
+export interface ConsoleBucketProps extends Omit<EncryptedBucketProps, "bucketName" | "bucketPrefix">, ConsoleBucketOwnProps {}
 
 /**
  * The bucket the service console keeps projects in, `<prefix><region>-<suffix>`, created (or,

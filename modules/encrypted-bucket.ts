@@ -69,14 +69,20 @@ export interface EncryptedBucketProps extends AwsEnvironmentProps {
    * @default true
    */
   readonly enforceTls?: boolean;
-  /** @default false */
+  /**
+   * Required with `enforceTls: false`: says you accept plain-HTTP requests to this bucket.
+   * @default false
+   */
   readonly acknowledgeInsecureTransport?: boolean;
   /**
    * All four public access block settings. Turning it off also needs `acknowledgePublicAccess: true`.
    * @default true
    */
   readonly blockPublicAccess?: boolean;
-  /** @default false */
+  /**
+   * Required with `blockPublicAccess: false`: says you accept that the bucket can be made public.
+   * @default false
+   */
   readonly acknowledgePublicAccess?: boolean;
   /**
    * Server access logging into a separate SSE-S3 log bucket (public access blocked, TLS only).
@@ -104,7 +110,10 @@ export interface EncryptedBucketProps extends AwsEnvironmentProps {
    * @default false
    */
   readonly importExisting?: boolean;
-  /** @default {} */
+  /**
+   * Tags on the bucket.
+   * @default {}
+   */
   readonly tags?: Record<string, string>;
 }
 

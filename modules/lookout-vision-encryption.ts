@@ -18,37 +18,70 @@ const NAME = "LookoutVisionEncryption";
 export interface OutputBucketEntry {
   /** Stable ID of this bucket in the construct tree. IMPORTANT: changing it replaces the bucket. */
   readonly id: string;
-  /** @default a Terraform-generated name */
+  /**
+   * Bucket name. IMPORTANT: changing it replaces the bucket.
+   * @default a Terraform-generated name
+   */
   readonly bucketName?: string;
-  /** @default "training-output/" */
+  /**
+   * Key prefix training results are written under.
+   * @default "training-output/"
+   */
   readonly prefix?: string;
 }
 
 export interface ConsoleBucketOptions {
-  /** @default the account ID */
+  /**
+   * Last part of the console bucket name.
+   * @default the account ID
+   */
   readonly suffix?: string;
-  /** Adopt the bucket the console already created (Terraform `import` block). @default false */
+  /**
+   * Adopt the bucket the console already created (Terraform `import` block).
+   * @default false
+   */
   readonly importExisting?: boolean;
 }
 
 /** Settings every bucket of the set-up shares. */
 export interface BucketSettings {
-  /** @default true */
+  /**
+   * Keep every version of every object.
+   * @default true
+   */
   readonly versioned?: boolean;
-  /** @default "1.2" */
+  /**
+   * Minimum TLS version of requests: "1.2" or "1.3".
+   * @default "1.2"
+   */
   readonly minimumTlsVersion?: MinimumTlsVersion;
-  /** @default false */
+  /**
+   * Server access logs into a separate SSE-S3 bucket per bucket ("<name>-logs").
+   * @default false
+   */
   readonly accessLogs?: boolean | Omit<AccessLogsOptions, "bucketName">;
-  /** @default false */
+  /**
+   * Let `terraform destroy` delete buckets that still hold objects.
+   * @default false
+   */
   readonly forceDestroy?: boolean;
-  /** @default true */
+  /**
+   * `lifecycle { prevent_destroy = true }` on every bucket.
+   * @default true
+   */
   readonly preventDestroy?: boolean;
-  /** @default 7 */
+  /**
+   * Days after which incomplete multipart uploads are aborted. 1-365.
+   * @default 7
+   */
   readonly abortIncompleteMultipartUploadDays?: number;
 }
 
 export interface UserPolicyOptions {
-  /** @default "<profile slug>-users-" (Terraform appends a unique suffix) */
+  /**
+   * Name prefix of the IAM policy.
+   * @default "<profile slug>-users-" (Terraform appends a unique suffix)
+   */
   readonly namePrefix?: string;
   /**
    * Names of IAM roles to attach the policy to.
@@ -58,7 +91,10 @@ export interface UserPolicyOptions {
 }
 
 export interface LookoutVisionEncryptionProps extends AwsEnvironmentProps {
-  /** @default LOOKOUT_FOR_VISION */
+  /**
+   * The service the set-up is for.
+   * @default LOOKOUT_FOR_VISION
+   */
   readonly profile?: ServiceProfile;
   /**
    * The key: settings for a new key, `existingKeyArn` to bring your own, or `replicaOf` for a
@@ -83,7 +119,10 @@ export interface LookoutVisionEncryptionProps extends AwsEnvironmentProps {
    * @default []
    */
   readonly outputBuckets?: OutputBucketEntry[];
-  /** @default the EncryptedBucket defaults */
+  /**
+   * Settings shared by every bucket: versioning, TLS minimum, access logs, destroy protection, lifecycle.
+   * @default the EncryptedBucket defaults
+   */
   readonly bucketSettings?: BucketSettings;
   /**
    * The IAM managed policy for users of the service, or false to leave it out.
@@ -100,7 +139,10 @@ export interface LookoutVisionEncryptionProps extends AwsEnvironmentProps {
    * @default true
    */
   readonly outputs?: boolean;
-  /** Tags on every taggable resource. @default {} */
+  /**
+   * Tags on every taggable resource.
+   * @default {}
+   */
   readonly tags?: Record<string, string>;
 }
 

@@ -52,7 +52,10 @@ export interface LookoutVisionKeyProps extends AwsEnvironmentProps {
    * @default "alias/<profile slug>"
    */
   readonly alias?: string;
-  /** @default "<service> data: training images, models and manifests" */
+  /**
+   * Key description.
+   * @default "<service> data: training images, models and manifests"
+   */
   readonly description?: string;
   /**
    * Days between automatic rotations (rotation is always on). 90-2560.
@@ -93,7 +96,10 @@ export interface LookoutVisionKeyProps extends AwsEnvironmentProps {
    * @default true
    */
   readonly preventDestroy?: boolean;
-  /** @default {} */
+  /**
+   * Tags on the key.
+   * @default {}
+   */
   readonly tags?: Record<string, string>;
 }
 

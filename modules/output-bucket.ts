@@ -5,7 +5,8 @@ import { checkS3Prefix } from "./validation";
 
 const NAME = "OutputBucket";
 
-export interface OutputBucketProps extends EncryptedBucketProps {
+/** What an output bucket adds to an EncryptedBucket's props. */
+export interface OutputBucketOwnProps {
   /**
    * The service whose training API writes here.
    * @default LOOKOUT_FOR_VISION (CreateModel)
@@ -17,6 +18,8 @@ export interface OutputBucketProps extends EncryptedBucketProps {
    */
   readonly prefix?: string;
 }
+
+export interface OutputBucketProps extends EncryptedBucketProps, OutputBucketOwnProps {}
 
 /** The `S3Location` of a CreateModel / CreateProjectVersion `OutputConfig`. */
 export interface OutputConfig {
