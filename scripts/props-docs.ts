@@ -95,7 +95,7 @@ export function propRows(interfaceNames: readonly string[]): Record<string, Prop
 
 export function renderTable(rows: readonly PropRow[]): string {
   const lines = ["| prop | type | default | meaning |", "| --- | --- | --- | --- |"];
-  for (const row of rows) lines.push(`| \`${row.name}\` | \`${cell(row.type)}\` | ${cell(row.defaultValue)} | ${cell(row.description)} |`);
+  for (const row of rows) lines.push(`| \`${row.name}\` | ${cell(`\`${row.type}\``)} | ${cell(row.defaultValue)} | ${cell(row.description)} |`);
   return lines.join("\n");
 }
 
