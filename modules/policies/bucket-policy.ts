@@ -1,30 +1,26 @@
-import { PolicyDocument, PolicyStatement, policyDocument } from "./policy-document";
+import { ConditionBlock, PolicyDocument, PolicyStatement, policyDocument } from "./policy-document";
 
 /** The bucket and every object in it: transport rules apply to both. */
 function bucketAndObjects(bucketArn: string): string[] {
   return [bucketArn, `${bucketArn}/*`];
 }
 
+/** A deny of every S3 action on the bucket and its objects matching `condition`. */
+function denyAllRequestsStatement(sid: string, bucketArn: string, condition: ConditionBlock): PolicyStatement {
+  return { Sid: sid, Effect: "Deny", Principal: "*", Action: ["s3:*"], Resource: bucketAndObjects(bucketArn), Condition: condition };
+}
+
 export function denyInsecureTransportStatement(bucketArn: string): PolicyStatement {
-  return {
-    Sid: "DenyInsecureTransport",
-    Effect: "Deny",
-    Principal: "*",
-    Action: ["s3:*"],
-    Resource: bucketAndObjects(bucketArn),
-    Condition: { Bool: { "aws:SecureTransport": "false" } },
-  };
+  return denyAllRequestsStatement("DenyInsecureTransport", bucketArn, { Bool: { "aws:SecureTransport": "false" } });
 }
 
 export function denyOutdatedTlsStatement(bucketArn: string, minimumTlsVersion: string): PolicyStatement {
-  return {
-    Sid: "DenyOutdatedTls",
-    Effect: "Deny",
-    Principal: "*",
-    Action: ["s3:*"],
-    Resource: bucketAndObjects(bucketArn),
-    Condition: { NumericLessThan: { "s3:TlsVersion": minimumTlsVersion } },
-  };
+  return denyAllRequestsStatement("DenyOutdatedTls", bucketArn, { NumericLessThan: { "s3:TlsVersion": minimumTlsVersion } });
+}
+
+/** A deny of uploads (PutObject, which also covers copies and multipart uploads) matching `condition`. */
+function denyUploadsStatement(sid: string, bucketArn: string, condition: ConditionBlock): PolicyStatement {
+  return { Sid: sid, Effect: "Deny", Principal: "*", Action: ["s3:PutObject"], Resource: `${bucketArn}/*`, Condition: condition };
 }
 
 /**
@@ -32,44 +28,23 @@ export function denyOutdatedTlsStatement(bucketArn: string, minimumTlsVersion: s
  * requests that send the header: uploads without it get the bucket's default (our key).
  */
 export function denyNonKmsEncryptionHeaderStatement(bucketArn: string): PolicyStatement {
-  return {
-    Sid: "DenyNonKmsEncryptionHeader",
-    Effect: "Deny",
-    Principal: "*",
-    Action: ["s3:PutObject"],
-    Resource: `${bucketArn}/*`,
-    Condition: {
-      Null: { "s3:x-amz-server-side-encryption": "false" },
-      StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" },
-    },
-  };
+  return denyUploadsStatement("DenyNonKmsEncryptionHeader", bucketArn, {
+    Null: { "s3:x-amz-server-side-encryption": "false" },
+    StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" },
+  });
 }
 
 /** Uploads that name another KMS key (clients must name ours by its full ARN, or send no key header). */
 export function denyOtherKmsKeyStatement(bucketArn: string, keyArn: string): PolicyStatement {
-  return {
-    Sid: "DenyOtherKmsKey",
-    Effect: "Deny",
-    Principal: "*",
-    Action: ["s3:PutObject"],
-    Resource: `${bucketArn}/*`,
-    Condition: {
-      Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "false" },
-      StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": keyArn },
-    },
-  };
+  return denyUploadsStatement("DenyOtherKmsKey", bucketArn, {
+    Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "false" },
+    StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": keyArn },
+  });
 }
 
 /** SSE-C: the customer's own key material never reaches KMS, so the key policy cannot govern it. */
 export function denySseCStatement(bucketArn: string): PolicyStatement {
-  return {
-    Sid: "DenySseC",
-    Effect: "Deny",
-    Principal: "*",
-    Action: ["s3:PutObject"],
-    Resource: `${bucketArn}/*`,
-    Condition: { Null: { "s3:x-amz-server-side-encryption-customer-algorithm": "false" } },
-  };
+  return denyUploadsStatement("DenySseC", bucketArn, { Null: { "s3:x-amz-server-side-encryption-customer-algorithm": "false" } });
 }
 
 /** S3 server access logging writes as this service principal, only for the source bucket. */
