@@ -1,0 +1,75 @@
+import { Testing } from "cdktf";
+import { Construct } from "constructs";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
+import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import { StackPosture, analyzeStack } from "../modules/posture/analyze";
+import { TerraformJson } from "../modules/posture/terraform-json";
+
+/**
+ * Hand-written resources (provider classes, none of our constructs) that pass every rule;
+ * each rule test breaks one thing.
+ */
+export const ROOT = "arn:aws:iam::111111111111:root";
+export const ROLE = "arn:aws:iam::111111111111:role/Trainer";
+
+export function rootStatement(): object {
+  return { Sid: "Root", Effect: "Allow", Principal: { AWS: ROOT }, Action: "kms:*", Resource: "*" };
+}
+
+export function grantStatement(condition: object = { Bool: { "kms:GrantIsForAWSResource": "true" } }): object {
+  return { Sid: "Grants", Effect: "Allow", Principal: { AWS: [ROLE] }, Action: ["kms:CreateGrant"], Resource: "*", Condition: condition };
+}
+
+export function handWrittenKey(scope: Construct, id = "Key"): KmsKey {
+  return new KmsKey(scope, id, {
+    enableKeyRotation: true,
+    deletionWindowInDays: 30,
+    policy: JSON.stringify({ Version: "2012-10-17", Statement: [rootStatement(), grantStatement()] }),
+  });
+}
+
+export function tlsDenyStatement(bucket: S3Bucket, resources: string[] = [bucket.arn, `${bucket.arn}/*`]): object {
+  return { Effect: "Deny", Principal: "*", Action: "s3:*", Resource: resources, Condition: { Bool: { "aws:SecureTransport": "false" } } };
+}
+
+export interface HandWrittenBucket {
+  readonly bucket: S3Bucket;
+  readonly encryption: S3BucketServerSideEncryptionConfigurationA;
+  readonly publicAccessBlock: S3BucketPublicAccessBlock;
+  readonly policy: S3BucketPolicy;
+}
+
+export function handWrittenBucket(scope: Construct, id: string, key: KmsKey): HandWrittenBucket {
+  const bucket = new S3Bucket(scope, id, { bucket: `${id.toLowerCase()}-bucket` });
+  return {
+    bucket,
+    encryption: new S3BucketServerSideEncryptionConfigurationA(scope, `${id}Encryption`, {
+      bucket: bucket.id,
+      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn }, bucketKeyEnabled: true }],
+    }),
+    publicAccessBlock: new S3BucketPublicAccessBlock(scope, `${id}PublicAccessBlock`, {
+      bucket: bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    }),
+    policy: new S3BucketPolicy(scope, `${id}Policy`, {
+      bucket: bucket.id,
+      policy: JSON.stringify({ Version: "2012-10-17", Statement: [tlsDenyStatement(bucket)] }),
+    }),
+  };
+}
+
+/** Synthesizes what `build` adds to a test stack and checks it. */
+export function analyze(build: (scope: Construct) => void): StackPosture {
+  return analyzeStack("stack", JSON.parse(Testing.synthScope(build)) as TerraformJson);
+}
+
+/** Findings as `rule severity address` lines: short to compare, and naming what matters. */
+export function summary(posture: StackPosture): string[] {
+  return posture.findings.map((f) => `${f.rule} ${f.severity}${f.suppressedBecause !== undefined ? " suppressed" : ""} ${f.address}`);
+}

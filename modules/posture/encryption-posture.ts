@@ -1,0 +1,51 @@
+import { Annotations, IAspect, TerraformResource, TerraformStack } from "cdktf";
+import { IConstruct } from "constructs";
+import { analyzeStack } from "./analyze";
+import { Finding } from "./findings";
+import { SUPPRESSIONS_OVERRIDE, suppress, suppressionsInScope } from "./suppressions";
+import { TerraformJson } from "./terraform-json";
+
+/** One line for the synth log: rule, resource, what is wrong, how to fix it. */
+export function annotationMessage(finding: Finding): string {
+  if (finding.suppressedBecause !== undefined) {
+    return `[${finding.rule}] suppressed on ${finding.address}: ${finding.message}. Reason: ${finding.suppressedBecause}`;
+  }
+  return (
+    `[${finding.rule}] ${finding.address}: ${finding.message}. Fix: ${finding.fix} ` +
+    `If it is intended: EncryptionPosture.suppress(construct, "${finding.rule}", "<reason>").`
+  );
+}
+
+/**
+ * Checks every S3 bucket and KMS key of a stack against the encryption rules at synth
+ * (`Aspects.of(stack).add(new EncryptionPosture())`, or on the app for every stack).
+ * Errors are error annotations on the offending resource: `app.synth()` throws and
+ * `cdktf synth` exits non-zero. Warnings and suppressed findings never fail synth.
+ *
+ * It reads the stack as it stands when the aspect reaches the stack, before aspects of
+ * constructs inside it run: add aspects that change resources on the stack, before this one.
+ */
+export class EncryptionPosture implements IAspect {
+  /** Suppresses `rule` on `scope` and everything under it, with the reason the report shows. */
+  static suppress(scope: IConstruct, rule: string, reason: string): void {
+    suppress(scope, rule, reason);
+  }
+
+  visit(node: IConstruct): void {
+    if (!TerraformStack.isStack(node)) return;
+    const resources = node.node.findAll().filter((c): c is TerraformResource => TerraformResource.isTerraformResource(c));
+    for (const resource of resources) {
+      const suppressions = suppressionsInScope(resource);
+      if (suppressions.length > 0) resource.addOverride(SUPPRESSIONS_OVERRIDE, suppressions);
+    }
+    const posture = analyzeStack(node.node.id, node.toTerraform() as TerraformJson);
+    const byAddress = new Map(resources.map((r) => [`${r.terraformResourceType}.${r.friendlyUniqueId}`, r as IConstruct]));
+    for (const finding of posture.findings) {
+      const annotations = Annotations.of(byAddress.get(finding.address) ?? node);
+      const message = annotationMessage(finding);
+      if (finding.suppressedBecause !== undefined) annotations.addInfo(message);
+      else if (finding.severity === "error") annotations.addError(message);
+      else annotations.addWarning(message);
+    }
+  }
+}
