@@ -1,4 +1,4 @@
-import { Annotations, IAspect, TerraformResource, TerraformStack } from "cdktf";
+import { AnnotationMetadataEntryType, Annotations, IAspect, TerraformResource, TerraformStack } from "cdktf";
 import { IConstruct } from "constructs";
 import { analyzeStack } from "./analyze";
 import { Finding } from "./findings";
@@ -16,9 +16,21 @@ export function annotationMessage(finding: Finding): string {
   );
 }
 
+/** Each synth runs the aspects again: an annotation already on the construct is not added twice. */
+function annotateOnce(construct: IConstruct, finding: Finding): void {
+  const message = annotationMessage(finding);
+  const level =
+    finding.suppressedBecause !== undefined ? AnnotationMetadataEntryType.INFO : finding.severity === "error" ? AnnotationMetadataEntryType.ERROR : AnnotationMetadataEntryType.WARN;
+  if (construct.node.metadata.some((m) => m.type === level && m.data === message)) return;
+  const annotations = Annotations.of(construct);
+  if (level === AnnotationMetadataEntryType.INFO) annotations.addInfo(message);
+  else if (level === AnnotationMetadataEntryType.ERROR) annotations.addError(message);
+  else annotations.addWarning(message);
+}
+
 /**
  * Checks every S3 bucket and KMS key of a stack against the encryption rules at synth
- * (`Aspects.of(stack).add(new EncryptionPosture())`, or on the app for every stack).
+ * (`Aspects.of(stack).add(new EncryptionPosture())`, on each stack: cdktf 0.21 runs no aspect added to the App).
  * Errors are error annotations on the offending resource: `app.synth()` throws and
  * `cdktf synth` exits non-zero. Warnings and suppressed findings never fail synth.
  *
@@ -40,12 +52,6 @@ export class EncryptionPosture implements IAspect {
     }
     const posture = analyzeStack(node.node.id, node.toTerraform() as TerraformJson);
     const byAddress = new Map(resources.map((r) => [`${r.terraformResourceType}.${r.friendlyUniqueId}`, r as IConstruct]));
-    for (const finding of posture.findings) {
-      const annotations = Annotations.of(byAddress.get(finding.address) ?? node);
-      const message = annotationMessage(finding);
-      if (finding.suppressedBecause !== undefined) annotations.addInfo(message);
-      else if (finding.severity === "error") annotations.addError(message);
-      else annotations.addWarning(message);
-    }
+    for (const finding of posture.findings) annotateOnce(byAddress.get(finding.address) ?? node, finding);
   }
 }
