@@ -279,44 +279,6 @@ describe("EncryptedBucket access logs", () => {
   });
 });
 
-describe("EncryptedBucket bad input", () => {
-  const cases: Array<[string, Partial<EncryptedBucketProps>, RegExp]> = [
-    ["missing key", { encryptionKey: undefined }, /EncryptedBucket: encryptionKey must be a LookoutVisionKey or a KMS key ARN/],
-    ["key ARN that is an alias", { encryptionKey: "arn:aws:kms:us-east-1:111111111111:alias/x" }, /EncryptedBucket: encryptionKey must be a KMS key ARN/],
-    ["key from another region", { encryptionKey: KEY_ARN.replace("us-east-1", "eu-west-1") }, /EncryptedBucket: encryptionKey must be a key in region "us-east-1"/],
-    ["name too short", { bucketName: "ab" }, /EncryptedBucket: bucketName must be a valid S3 bucket name \(3-63 characters\), got "ab"/],
-    ["name too long", { bucketName: "a".repeat(64) }, /bucketName must be a valid S3 bucket name \(3-63 characters\)/],
-    ["uppercase name", { bucketName: "Vision-Data" }, /bucketName must be a valid S3 bucket name \(only lowercase letters, digits, '.' and '-'\), got "Vision-Data"/],
-    ["name ending with a hyphen", { bucketName: "vision-" }, /must start and end with a letter or digit/],
-    ["name with two periods", { bucketName: "vision..data" }, /no two adjacent periods/],
-    ["IP-shaped name", { bucketName: "192.168.5.4" }, /must not be formatted as an IP address/],
-    ["xn-- prefix", { bucketName: "xn--vision" }, /must not start with "xn--"/],
-    ["-s3alias suffix", { bucketName: "vision-s3alias" }, /must not end with "-s3alias"/],
-    ["--ol-s3 suffix", { bucketName: "vision--ol-s3" }, /must not end with .*"--ol-s3"/],
-    ["name and prefix together", { bucketPrefix: "vision-" }, /EncryptedBucket: bucketPrefix must be unset when bucketName is set/],
-    ["lifecycle days zero", { abortIncompleteMultipartUploadDays: 0 }, /EncryptedBucket: abortIncompleteMultipartUploadDays must be a whole number from 1 to 365, got 0/],
-    ["lifecycle days fractional", { abortIncompleteMultipartUploadDays: 1.5 }, /abortIncompleteMultipartUploadDays must be a whole number from 1 to 365, got 1.5/],
-    ["lifecycle days infinite", { abortIncompleteMultipartUploadDays: Infinity }, /abortIncompleteMultipartUploadDays must be a whole number from 1 to 365, got Infinity/],
-    ["TLS 1.1 minimum", { minimumTlsVersion: "1.1" as never }, /EncryptedBucket: minimumTlsVersion must be one of "1.2", "1.3", got "1.1"/],
-    ["TLS off without acknowledgement", { enforceTls: false }, /EncryptedBucket: enforceTls must be true unless acknowledgeInsecureTransport is also true/],
-    ["public access without acknowledgement", { blockPublicAccess: false }, /EncryptedBucket: blockPublicAccess must be true unless acknowledgePublicAccess is also true/],
-    ["log bucket name too long", { bucketName: "a".repeat(60), accessLogs: true }, /accessLogs.bucketName \(default: bucketName \+ "-logs"\) must be a valid S3 bucket name/],
-    ["log expiry out of range", { accessLogs: { expireAfterDays: 0 } }, /EncryptedBucket: accessLogs.expireAfterDays must be a whole number from 1 to 3650, got 0/],
-    ["import without a name", { bucketName: undefined, importExisting: true }, /EncryptedBucket: importExisting must be used with a literal bucketName/],
-    ["caller statement reusing our Sid", { additionalPolicyStatements: [{ Sid: "DenySseC", Effect: "Allow", Action: ["s3:*"], Resource: "*" }] }, /EncryptedBucket: additionalPolicyStatements\[0\].Sid must be none of DenyInsecureTransport/],
-  ];
-
-  it.each(cases)("rejects %s", (_name, props, message) => {
-    expect(() => synthBucket(props)).toThrow(message);
-  });
-
-  it("rejects a non-alphanumeric Sid from the caller", () => {
-    expect(() => synthBucket({ additionalPolicyStatements: [{ Sid: "allow-all", Effect: "Allow", Action: ["s3:*"], Resource: "*" }] })).toThrow(
-      /policy statement Sid must be alphanumeric, got "allow-all"/,
-    );
-  });
-});
-
 describe("EncryptedBucket determinism", () => {
   it("synthesizes byte-identical JSON for the same input", () => {
     const build = () => {

@@ -12,7 +12,7 @@ import { AwsEnvironment, AwsEnvironmentProps, resolveAwsEnvironment } from "./aw
 import { IEncryptionKey } from "./lookout-vision-key";
 import { accessLogBucketPolicy, encryptedBucketPolicy } from "./policies/bucket-policy";
 import { PolicyDocument, PolicyStatement } from "./policies/policy-document";
-import { checkBucketName, checkIntegerInRange, checkKmsKeyArn, checkOneOf, checkS3Prefix, checkTags, fail, isToken } from "./validation";
+import { checkBucketName, checkIntegerInRange, checkKmsKeyArnLocation, checkOneOf, checkS3Prefix, checkTags, fail, isToken } from "./validation";
 
 export const MINIMUM_TLS_VERSIONS = ["1.2", "1.3"] as const;
 export type MinimumTlsVersion = (typeof MINIMUM_TLS_VERSIONS)[number];
@@ -123,12 +123,7 @@ function validate(props: EncryptedBucketProps, construct: string): void {
   if (props.encryptionKey === undefined || props.encryptionKey === null || (props.encryptionKey as unknown) === "") {
     fail(construct, "encryptionKey", "a LookoutVisionKey or a KMS key ARN (every bucket is SSE-KMS)", props.encryptionKey);
   }
-  if (typeof props.encryptionKey === "string") {
-    const parts = checkKmsKeyArn(construct, "encryptionKey", props.encryptionKey);
-    if (parts && props.region !== undefined && !isToken(props.region) && parts.region !== props.region) {
-      fail(construct, "encryptionKey", `a key in region "${props.region}" (S3 encrypts only with keys of the bucket's region)`, props.encryptionKey);
-    }
-  }
+  if (typeof props.encryptionKey === "string") checkKmsKeyArnLocation(construct, "encryptionKey", props.encryptionKey, props);
   if (props.bucketName !== undefined && props.bucketPrefix !== undefined) {
     fail(construct, "bucketPrefix", "unset when bucketName is set (they conflict)", props.bucketPrefix);
   }
@@ -157,12 +152,15 @@ function validate(props: EncryptedBucketProps, construct: string): void {
   if (props.importExisting && (props.bucketName === undefined || isToken(props.bucketName))) {
     fail(construct, "importExisting", "used with a literal bucketName (the import block needs the name)", props.bucketName);
   }
-  (props.additionalPolicyStatements ?? []).forEach((s, i) => {
-    if (ENCRYPTED_BUCKET_POLICY_SIDS.includes(s.Sid)) {
-      fail(construct, `additionalPolicyStatements[${i}].Sid`, `none of ${ENCRYPTED_BUCKET_POLICY_SIDS.join(", ")}`, s.Sid);
-    }
-  });
+  (props.additionalPolicyStatements ?? []).forEach((s, i) => checkCallerSid(construct, `additionalPolicyStatements[${i}].Sid`, s.Sid));
   if (props.tags) checkTags(construct, "tags", props.tags);
+}
+
+/** Sids of the caller's bucket policy statements: alphanumeric (as IAM requires) and not one of ours. */
+function checkCallerSid(construct: string, prop: string, sid: string): void {
+  if (typeof sid !== "string" || !/^[A-Za-z0-9]+$/.test(sid) || ENCRYPTED_BUCKET_POLICY_SIDS.includes(sid)) {
+    fail(construct, prop, `alphanumeric and none of ${ENCRYPTED_BUCKET_POLICY_SIDS.join(", ")}`, sid);
+  }
 }
 
 interface BaselineProps {
@@ -285,9 +283,7 @@ export class EncryptedBucket extends Construct {
 
   /** Appends a statement to the bucket policy; ours stay. */
   addToResourcePolicy(statement: PolicyStatement): void {
-    if (ENCRYPTED_BUCKET_POLICY_SIDS.includes(statement.Sid)) {
-      fail(this.constructName, "addToResourcePolicy(statement).Sid", `none of ${ENCRYPTED_BUCKET_POLICY_SIDS.join(", ")}`, statement.Sid);
-    }
+    checkCallerSid(this.constructName, "addToResourcePolicy(statement).Sid", statement.Sid);
     this.additionalStatements.push(statement);
   }
 

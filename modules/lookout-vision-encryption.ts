@@ -162,6 +162,11 @@ function validate(props: LookoutVisionEncryptionProps): void {
     }
   });
   checkPrincipalArns(NAME, "keyUserArns", props.keyUserArns ?? []);
+  // The user policy is the key users' half of their access: without key users it would grant
+  // key use to whoever it is attached to, outside the key policy's list.
+  if (props.userPolicy !== false && (props.keyUserArns ?? []).length === 0) {
+    fail(NAME, "keyUserArns", "at least one principal ARN when userPolicy is not false (the user policy is for the key users)", props.keyUserArns ?? []);
+  }
   if (props.userPolicy) {
     if (props.userPolicy.namePrefix !== undefined && !isToken(props.userPolicy.namePrefix) && !/^[\w+=,.@-]{1,64}$/.test(props.userPolicy.namePrefix)) {
       fail(NAME, "userPolicy.namePrefix", "1-64 letters, digits or +=,.@_-", props.userPolicy.namePrefix);

@@ -10,7 +10,7 @@ import { LOOKOUT_FOR_VISION, ServiceProfile } from "./service-profile";
 import {
   checkAlias,
   checkIntegerInRange,
-  checkKmsKeyArn,
+  checkKmsKeyArnLocation,
   checkPrincipalArns,
   checkTags,
   fail,
@@ -124,10 +124,7 @@ function validate(props: LookoutVisionKeyProps): void {
     if (conflicting.length > 0) {
       fail(NAME, "existingKeyArn", `used alone: it conflicts with ${conflicting.join(", ")}, which configure a new key`, props.existingKeyArn);
     }
-    const parts = checkKmsKeyArn(NAME, "existingKeyArn", props.existingKeyArn);
-    if (parts && props.region !== undefined && !isToken(props.region) && parts.region !== props.region) {
-      fail(NAME, "existingKeyArn", `a key in region "${props.region}" (S3 encrypts only with keys of the bucket's region)`, props.existingKeyArn);
-    }
+    checkKmsKeyArnLocation(NAME, "existingKeyArn", props.existingKeyArn, props);
     return;
   }
   if (props.replicaOf !== undefined) {

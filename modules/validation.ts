@@ -101,6 +101,26 @@ export function checkKmsKeyArn(construct: string, prop: string, value: string): 
   return { partition: match[1], region: match[2], accountId: match[4], keyId: match[5] };
 }
 
+/**
+ * A literal key ARN in the partition and region the construct was given (when given): S3
+ * encrypts only with keys of the bucket's region, and no ARN crosses partitions.
+ */
+export function checkKmsKeyArnLocation(
+  construct: string,
+  prop: string,
+  value: string,
+  where: { readonly region?: string; readonly partition?: string },
+): void {
+  const parts = checkKmsKeyArn(construct, prop, value);
+  if (!parts) return;
+  if (where.partition !== undefined && !isToken(where.partition) && parts.partition !== where.partition) {
+    fail(construct, prop, `a key in partition "${where.partition}" (the partition prop)`, value);
+  }
+  if (where.region !== undefined && !isToken(where.region) && parts.region !== where.region) {
+    fail(construct, prop, `a key in region "${where.region}" (S3 encrypts only with keys of the bucket's region)`, value);
+  }
+}
+
 export function checkAlias(construct: string, prop: string, value: string): void {
   if (isToken(value)) return;
   const allowed = "\"alias/<name>\" with letters, digits, '/', '_' or '-' only, at most 256 characters, not under \"alias/aws/\"";
