@@ -4,7 +4,6 @@ import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucke
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
-import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { EncryptedBucket, EncryptedBucketProps } from "../modules/encrypted-bucket";
 import { LookoutVisionKey } from "../modules/lookout-vision-key";
 import { encryptedBucketPolicy } from "../modules/policies/bucket-policy";
@@ -81,13 +80,6 @@ describe("EncryptedBucket resources", () => {
     expect(synthBucket().text).toHaveResourceWithProperties(S3BucketOwnershipControls, { rule: { object_ownership: "BucketOwnerEnforced" } });
   });
 
-  it("enables versioning by default and suspends it only when asked", () => {
-    expect(synthBucket().text).toHaveResourceWithProperties(S3BucketVersioningA, { versioning_configuration: { status: "Enabled" } });
-    expect(onlyResource(synthBucket({ versioned: false }).json, "aws_s3_bucket_versioning")).toMatchObject({
-      versioning_configuration: { status: "Suspended" },
-    });
-  });
-
   it("aborts incomplete multipart uploads after 7 days, configurable", () => {
     const rule = (days?: number) => ({
       id: "abort-incomplete-multipart-uploads",
@@ -103,11 +95,6 @@ describe("EncryptedBucket resources", () => {
     const { json } = synthBucket();
     const pabName = Object.keys(resourcesOf(json, "aws_s3_bucket_public_access_block"))[0];
     expect(onlyResource(json, "aws_s3_bucket_policy").depends_on).toEqual([`aws_s3_bucket_public_access_block.${pabName}`]);
-  });
-
-  it("lets the caller opt out of data-loss protection explicitly", () => {
-    const bucket = onlyResource(synthBucket({ forceDestroy: true, preventDestroy: false }).json, "aws_s3_bucket");
-    expect(bucket).toMatchObject({ force_destroy: true, lifecycle: { prevent_destroy: false } });
   });
 
   it("adopts an existing bucket with an import block", () => {

@@ -61,11 +61,6 @@ describe("LookoutVisionKey resources", () => {
     expect(key).toMatchObject({ rotation_period_in_days: 90, deletion_window_in_days: 7, multi_region: true, tags: { team: "vision" } });
   });
 
-  it("lets the caller opt out of prevent_destroy explicitly", () => {
-    const key = onlyResource(synthKey({ preventDestroy: false }).json, "aws_kms_key");
-    expect(key.lifecycle).toEqual({ prevent_destroy: false });
-  });
-
   it("reads region, account and partition from data sources when not given", () => {
     const { json } = synth((scope) => {
       new LookoutVisionKey(scope, "Key", { keyUserArns: [USER] });
