@@ -6,7 +6,7 @@ import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
 import { analyzeStack } from "../modules/posture/analyze";
 import { RULES, RULE_IDS } from "../modules/posture/rules";
-import { HandWrittenBucket, ROLE, ROOT, analyze, grantStatement, handWrittenBucket, handWrittenKey, rootStatement, summary, tlsDenyStatement } from "./posture-fixtures";
+import { HandWrittenBucket, ROLE, analyze, grantStatement, handWrittenBucket, handWrittenKey, rootStatement, summary, tlsDenyStatement } from "./posture-fixtures";
 
 /** One key and one bucket, hand-written; `breakIt` changes one thing. */
 function check(breakIt: (parts: HandWrittenBucket & { key: KmsKey }) => void = () => {}) {
