@@ -42,11 +42,16 @@ function consoleBucketName(scope: Construct, props: ConsoleBucketProps): string 
   // Region and account come from the props or the stack's shared data sources.
   const env = resolveAwsEnvironment(scope, NAME, props);
   const suffix = props.suffix ?? env.accountId;
-  if (props.suffix !== undefined) {
-    const room = 63 - prefix.length - (isToken(env.region) ? "us-east-1".length : env.region.length) - 1;
-    checkBucketNamePart(NAME, "suffix", props.suffix, room);
-  }
+  if (props.suffix !== undefined) checkBucketNamePart(NAME, "suffix", props.suffix, maxSuffixLength(prefix, env.region));
   const name = `${prefix}${env.region}-${suffix}`;
   checkBucketName(NAME, "bucket name (<prefix><region>-<suffix>)", name);
   return name;
+}
+
+/**
+ * Room left for the suffix in a 63-character name `<prefix><region>-<suffix>`. An unresolved
+ * region (read at apply time) is taken as "us-east-1", the region consoles default to.
+ */
+export function maxSuffixLength(prefix: string, region: string): number {
+  return 63 - prefix.length - (isToken(region) ? "us-east-1".length : region.length) - 1;
 }

@@ -1,4 +1,4 @@
-import { Lazy } from "cdktf";
+import { Fn, IResolvable, Lazy, Token } from "cdktf";
 import { Construct } from "constructs";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
@@ -52,7 +52,7 @@ export interface EncryptedBucketProps extends AwsEnvironmentProps {
    * Keep every version of every object (protects against overwrite and delete).
    * @default true
    */
-  readonly versioned?: boolean;
+  readonly versioned?: boolean | IResolvable;
   /**
    * Days after which incomplete multipart uploads are aborted (their parts cost money, unseen). 1-365.
    * @default 7
@@ -98,7 +98,7 @@ export interface EncryptedBucketProps extends AwsEnvironmentProps {
    * `force_destroy`: let `terraform destroy` delete a bucket that still holds objects.
    * @default false
    */
-  readonly forceDestroy?: boolean;
+  readonly forceDestroy?: boolean | IResolvable;
   /**
    * `lifecycle { prevent_destroy = true }` on the bucket (and its log bucket).
    * @default true
@@ -183,6 +183,12 @@ function addBucketBaseline(scope: Construct, bucket: S3Bucket, props: BaselinePr
   return new S3BucketPolicy(scope, "Policy", { ...common, policy: props.policy, dependsOn: [publicAccessBlock] });
 }
 
+/** "Enabled" or "Suspended"; a Terraform conditional when `versioned` is a token (a variable). */
+function versioningStatus(versioned: boolean | IResolvable): string {
+  if (isToken(versioned)) return Token.asString(Fn.conditional(versioned, "Enabled", "Suspended"));
+  return versioned ? "Enabled" : "Suspended";
+}
+
 function lifecycleRules(abortDays: number, expireDays?: number) {
   return [
     {
@@ -252,7 +258,7 @@ export class EncryptedBucket extends Construct {
     });
     new S3BucketVersioningA(this, "Versioning", {
       ...common,
-      versioningConfiguration: { status: (props.versioned ?? true) ? "Enabled" : "Suspended" },
+      versioningConfiguration: { status: versioningStatus(props.versioned ?? true) },
     });
     new S3BucketLifecycleConfiguration(this, "Lifecycle", {
       ...common,
@@ -287,7 +293,7 @@ export class EncryptedBucket extends Construct {
     this.additionalStatements.push(statement);
   }
 
-  private addAccessLogs(options: AccessLogsOptions, sourceName: string | undefined, destroy: { preventDestroy: boolean; forceDestroy: boolean }): S3Bucket {
+  private addAccessLogs(options: AccessLogsOptions, sourceName: string | undefined, destroy: { preventDestroy: boolean; forceDestroy: boolean | IResolvable }): S3Bucket {
     const env = this.environment;
     const scope = new Construct(this, "AccessLogs");
     const logBucket = new S3Bucket(scope, "Bucket", {

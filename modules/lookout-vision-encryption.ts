@@ -1,4 +1,4 @@
-import { Fn, TerraformOutput } from "cdktf";
+import { Fn, IResolvable, TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
@@ -49,7 +49,7 @@ export interface BucketSettings {
    * Keep every version of every object.
    * @default true
    */
-  readonly versioned?: boolean;
+  readonly versioned?: boolean | IResolvable;
   /**
    * Minimum TLS version of requests: "1.2" or "1.3".
    * @default "1.2"
@@ -64,7 +64,7 @@ export interface BucketSettings {
    * Let `terraform destroy` delete buckets that still hold objects.
    * @default false
    */
-  readonly forceDestroy?: boolean;
+  readonly forceDestroy?: boolean | IResolvable;
   /**
    * `lifecycle { prevent_destroy = true }` on every bucket.
    * @default true

@@ -1,11 +1,11 @@
-import { Fn, Lazy } from "cdktf";
+import { Fn, IResolvable, Lazy, TerraformIterator, Token } from "cdktf";
 import { Construct } from "constructs";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { KmsReplicaKey } from "@cdktf/provider-aws/lib/kms-replica-key";
 import { AwsEnvironment, AwsEnvironmentProps, resolveAwsEnvironment, serviceEndpoint } from "./aws-environment";
 import { keyPolicy } from "./policies/key-policy";
-import { unique } from "./policies/policy-document";
+import { policyJson, unique } from "./policies/policy-document";
 import { LOOKOUT_FOR_VISION, ServiceProfile } from "./service-profile";
 import {
   checkAlias,
@@ -18,6 +18,10 @@ import {
 } from "./validation";
 
 const NAME = "LookoutVisionKey";
+/** Allowed `rotationPeriodInDays` (KMS limits). */
+export const ROTATION_PERIOD_DAYS = { min: 90, max: 2560 } as const;
+/** Allowed `deletionWindowInDays` (KMS limits). */
+export const DELETION_WINDOW_DAYS = { min: 7, max: 30 } as const;
 
 /** What buckets and policies need of a key: a created key and a bring-your-own key alike. */
 export interface IEncryptionKey {
@@ -72,7 +76,7 @@ export interface LookoutVisionKeyProps extends AwsEnvironmentProps {
    * IMPORTANT: changing it replaces the key.
    * @default false
    */
-  readonly multiRegion?: boolean;
+  readonly multiRegion?: boolean | IResolvable;
   /**
    * Principals that manage the key (never use it for data): enable/disable, policy, rotation, deletion.
    * @default [] (administration through IAM policies of the account, via the root statement)
@@ -139,8 +143,8 @@ function validate(props: LookoutVisionKeyProps): void {
   if (props.description !== undefined && !isToken(props.description) && props.description.length > 8192) {
     fail(NAME, "description", "at most 8192 characters", `${props.description.slice(0, 20)}...`);
   }
-  if (props.rotationPeriodInDays !== undefined) checkIntegerInRange(NAME, "rotationPeriodInDays", props.rotationPeriodInDays, 90, 2560);
-  if (props.deletionWindowInDays !== undefined) checkIntegerInRange(NAME, "deletionWindowInDays", props.deletionWindowInDays, 7, 30);
+  if (props.rotationPeriodInDays !== undefined) checkIntegerInRange(NAME, "rotationPeriodInDays", props.rotationPeriodInDays, ROTATION_PERIOD_DAYS.min, ROTATION_PERIOD_DAYS.max);
+  if (props.deletionWindowInDays !== undefined) checkIntegerInRange(NAME, "deletionWindowInDays", props.deletionWindowInDays, DELETION_WINDOW_DAYS.min, DELETION_WINDOW_DAYS.max);
   checkPrincipalArns(NAME, "administratorArns", props.administratorArns ?? []);
   checkPrincipalArns(NAME, "keyUserArns", props.keyUserArns ?? []);
   if (props.allowAccountRootAccess === false && (props.administratorArns ?? []).length === 0) {
@@ -154,6 +158,13 @@ function accountOfArn(arn: string): string {
   return isToken(arn) ? Fn.element(Fn.split(":", arn), 4) : arn.split(":")[4];
 }
 
+/** The key's account and its users' accounts; a Terraform `for` expression when the users are a list variable. */
+function callerAccounts(accountId: string, keyUserArns: string[]): string[] {
+  if (!isToken(keyUserArns)) return unique([accountId, ...keyUserArns.map(accountOfArn)]);
+  const users = TerraformIterator.fromList(keyUserArns);
+  return Token.asList(Fn.distinct(Fn.concat([[accountId], users.forExpressionForList(accountOfArn(Token.asString(users.value)))])));
+}
+
 /**
  * A customer managed KMS key for an ML service's data in S3 (Lookout for Vision by default),
  * with an alias and a key policy that separates administrators from users and lets users
@@ -165,7 +176,7 @@ export class LookoutVisionKey extends Construct implements IEncryptionKey {
   readonly aliasName?: string;
   readonly profile: ServiceProfile;
   readonly environment: AwsEnvironment;
-  readonly multiRegion: boolean;
+  readonly multiRegion: boolean | IResolvable;
   /** The created `aws_kms_key` or `aws_kms_replica_key`; undefined for a bring-your-own key. */
   readonly resource?: KmsKey | KmsReplicaKey;
   private readonly administratorArns: string[];
@@ -194,7 +205,7 @@ export class LookoutVisionKey extends Construct implements IEncryptionKey {
       region: env.resourceRegion,
       description: props.description ?? `${this.profile.displayName} data: training images, models and manifests`,
       deletionWindowInDays: props.deletionWindowInDays ?? 30,
-      policy: Lazy.stringValue({ produce: () => JSON.stringify(this.policyDocument(props.allowAccountRootAccess ?? true)) }),
+      policy: Lazy.stringValue({ produce: () => policyJson(this.policyDocument(props.allowAccountRootAccess ?? true)) }),
       tags: props.tags,
       lifecycle: { preventDestroy: props.preventDestroy ?? true },
     };
@@ -235,16 +246,20 @@ export class LookoutVisionKey extends Construct implements IEncryptionKey {
 
   /** Adds a principal to the key users of a created key (the key policy renders at synth). */
   addKeyUser(principalArn: string): void {
-    this.requireCreatedKey("addKeyUser");
-    checkPrincipalArns(NAME, "addKeyUser(principalArn)", [principalArn]);
-    this.keyUserArns.push(principalArn);
+    this.appendPrincipal(this.keyUserArns, "addKeyUser", principalArn);
   }
 
   /** Adds a principal to the administrators of a created key. */
   addAdministrator(principalArn: string): void {
-    this.requireCreatedKey("addAdministrator");
-    checkPrincipalArns(NAME, "addAdministrator(principalArn)", [principalArn]);
-    this.administratorArns.push(principalArn);
+    this.appendPrincipal(this.administratorArns, "addAdministrator", principalArn);
+  }
+
+  private appendPrincipal(list: string[], method: string, principalArn: string): void {
+    this.requireCreatedKey(method);
+    // A list token stands for a whole Terraform list: nothing can be appended to it here.
+    if (isToken(list)) fail(NAME, `${method}(principalArn)`, "used only when the principal list is literal, not a Terraform list", principalArn);
+    checkPrincipalArns(NAME, `${method}(principalArn)`, [principalArn]);
+    list.push(principalArn);
   }
 
   private requireCreatedKey(method: string): void {
@@ -264,7 +279,7 @@ export class LookoutVisionKey extends Construct implements IEncryptionKey {
       keyUserArns: unique(this.keyUserArns),
       serviceEndpoint: this.serviceEndpoint,
       dataServiceEndpoints: this.dataServiceEndpoints,
-      callerAccounts: unique([env.accountId, ...this.keyUserArns.map(accountOfArn)]),
+      callerAccounts: callerAccounts(env.accountId, this.keyUserArns),
     });
   }
 }

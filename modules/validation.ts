@@ -12,13 +12,40 @@ const PARTITION_RE = "(aws|aws-cn|aws-us-gov)";
 export const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const ACCOUNT_PATTERN = /^\d{12}$/;
 /** IAM principals a key or bucket policy can name: account root, users, roles, assumed-role sessions. */
-const PRINCIPAL_ARN_PATTERN = new RegExp(
+export const PRINCIPAL_ARN_PATTERN = new RegExp(
   `^arn:${PARTITION_RE}:(iam::\\d{12}:(root|user/[\\w+=,.@/-]+|role/[\\w+=,.@/-]+)|sts::\\d{12}:assumed-role/[\\w+=,.@-]+/[\\w+=,.@-]+)$`,
 );
-const KMS_KEY_ARN_PATTERN = new RegExp(
+export const KMS_KEY_ARN_PATTERN = new RegExp(
   `^arn:${PARTITION_RE}:kms:([a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\\d):(\\d{12}):key/(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$`,
 );
-const ALIAS_PATTERN = /^alias\/[a-zA-Z0-9/_-]+$/;
+export const ALIAS_PATTERN = /^alias\/[a-zA-Z0-9/_-]+$/;
+export const ALIAS_MAX_LENGTH = 256;
+/** AWS managed keys' aliases: a customer managed key may not take one. */
+export const RESERVED_ALIAS_PREFIX = "alias/aws/";
+/** A piece of a bucket name: lowercase letters, digits and hyphens, starting and ending alphanumeric. */
+export const BUCKET_NAME_PART_PATTERN = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+/** Relative S3 key prefix: not starting with '/', no '//', no whitespace. */
+export const S3_PREFIX_PATTERN = /^[^/\s]([^/\s]|\/[^/\s])*\/?$/;
+export const S3_PREFIX_MAX_LENGTH = 1024;
+export const TAG_KEY_MAX_LENGTH = 128;
+export const TAG_VALUE_MAX_LENGTH = 256;
+/** Tag keys AWS keeps for itself. */
+export const RESERVED_TAG_PREFIX = "aws:";
+
+/**
+ * S3 general purpose bucket naming rules, in the order they are reported: a valid name matches
+ * each pattern whose `valid` is true and none whose `valid` is false. Data, so the Terraform
+ * module's `validation` blocks are generated from the same rules.
+ */
+export const BUCKET_NAME_RULES: readonly { readonly rule: string; readonly pattern: RegExp; readonly valid: boolean }[] = [
+  { rule: "3-63 characters", pattern: /^[\s\S]{3,63}$/, valid: true },
+  { rule: "only lowercase letters, digits, '.' and '-'", pattern: /^[a-z0-9.-]+$/, valid: true },
+  { rule: "must start and end with a letter or digit", pattern: /^[a-z0-9][\s\S]*[a-z0-9]$/, valid: true },
+  { rule: "no two adjacent periods", pattern: /\.\./, valid: false },
+  { rule: "must not be formatted as an IP address", pattern: /^\d{1,3}(\.\d{1,3}){3}$/, valid: false },
+  { rule: "must not start with \"xn--\", \"sthree-\" or \"amzn-s3-demo-\"", pattern: /^(xn--|sthree-|amzn-s3-demo-)/, valid: false },
+  { rule: "must not end with \"-s3alias\", \"--ol-s3\", \".mrap\" or \"--x-s3\"", pattern: /(-s3alias|--ol-s3|\.mrap|--x-s3)$/, valid: false },
+];
 
 export function isToken(value: unknown): boolean {
   return Token.isUnresolved(value);
@@ -124,7 +151,7 @@ export function checkKmsKeyArnLocation(
 export function checkAlias(construct: string, prop: string, value: string): void {
   if (isToken(value)) return;
   const allowed = "\"alias/<name>\" with letters, digits, '/', '_' or '-' only, at most 256 characters, not under \"alias/aws/\"";
-  if (typeof value !== "string" || !ALIAS_PATTERN.test(value) || value.length > 256 || value.startsWith("alias/aws/")) {
+  if (typeof value !== "string" || !ALIAS_PATTERN.test(value) || value.length > ALIAS_MAX_LENGTH || value.startsWith(RESERVED_ALIAS_PREFIX)) {
     fail(construct, prop, allowed, value);
   }
 }
@@ -137,24 +164,14 @@ export function checkBucketName(construct: string, prop: string, value: string):
 }
 
 function bucketNameProblem(name: string): string | undefined {
-  if (typeof name !== "string" || name.length < 3 || name.length > 63) return "3-63 characters";
-  if (!/^[a-z0-9.-]+$/.test(name)) return "only lowercase letters, digits, '.' and '-'";
-  if (!/^[a-z0-9].*[a-z0-9]$/.test(name)) return "must start and end with a letter or digit";
-  if (name.includes("..")) return "no two adjacent periods";
-  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name)) return "must not be formatted as an IP address";
-  if (name.startsWith("xn--") || name.startsWith("sthree-") || name.startsWith("amzn-s3-demo-")) {
-    return "must not start with \"xn--\", \"sthree-\" or \"amzn-s3-demo-\"";
-  }
-  if (name.endsWith("-s3alias") || name.endsWith("--ol-s3") || name.endsWith(".mrap") || name.endsWith("--x-s3")) {
-    return "must not end with \"-s3alias\", \"--ol-s3\", \".mrap\" or \"--x-s3\"";
-  }
-  return undefined;
+  if (typeof name !== "string") return BUCKET_NAME_RULES[0].rule;
+  return BUCKET_NAME_RULES.find((r) => r.pattern.test(name) !== r.valid)?.rule;
 }
 
 /** A piece of a bucket name (a suffix): lowercase letters, digits and hyphens, starting and ending alphanumeric. */
 export function checkBucketNamePart(construct: string, prop: string, value: string, maxLength: number): void {
   if (isToken(value)) return;
-  if (typeof value !== "string" || !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(value) || value.length > maxLength) {
+  if (typeof value !== "string" || !BUCKET_NAME_PART_PATTERN.test(value) || value.length > maxLength) {
     fail(
       construct,
       prop,
@@ -167,24 +184,18 @@ export function checkBucketNamePart(construct: string, prop: string, value: stri
 /** An S3 key prefix for OutputConfig: relative (no leading '/'), no whitespace or '//' , at most 1024 characters. */
 export function checkS3Prefix(construct: string, prop: string, value: string): void {
   if (isToken(value)) return;
-  if (
-    typeof value !== "string" ||
-    value.length === 0 ||
-    value.length > 1024 ||
-    value.startsWith("/") ||
-    value.includes("//") ||
-    /\s/.test(value)
-  ) {
+  if (typeof value !== "string" || !S3_PREFIX_PATTERN.test(value) || value.length > S3_PREFIX_MAX_LENGTH) {
     fail(construct, prop, "a non-empty S3 key prefix of at most 1024 characters, not starting with '/', without '//' or whitespace", value);
   }
 }
 
 export function checkTags(construct: string, prop: string, tags: Record<string, string>): void {
+  if (isToken(tags)) return;
   for (const [key, value] of Object.entries(tags)) {
-    if (key.length === 0 || key.length > 128 || key.startsWith("aws:")) {
+    if (key.length === 0 || key.length > TAG_KEY_MAX_LENGTH || key.startsWith(RESERVED_TAG_PREFIX)) {
       fail(construct, `${prop} key`, "1-128 characters, not starting with \"aws:\"", key);
     }
-    if (!isToken(value) && (typeof value !== "string" || value.length > 256)) {
+    if (!isToken(value) && (typeof value !== "string" || value.length > TAG_VALUE_MAX_LENGTH)) {
       fail(construct, `${prop}.${key}`, "a string of at most 256 characters", value);
     }
   }

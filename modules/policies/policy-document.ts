@@ -1,3 +1,5 @@
+import { Fn, Token } from "cdktf";
+
 /** IAM policy document shapes: plain data, so tests can build and inspect them without synthesizing. */
 
 export type ConditionBlock = Record<string, Record<string, string | string[]>>;
@@ -30,4 +32,19 @@ export function policyDocument(statements: PolicyStatement[]): PolicyDocument {
 /** Unique values in first-seen order: deterministic output without reordering what the user wrote. */
 export function unique(values: readonly string[]): string[] {
   return [...new Set(values)];
+}
+
+/** True when a list anywhere in the value is a Terraform list token (`["#{TfToken[...]}"]`). */
+function containsListToken(value: unknown): boolean {
+  if (Array.isArray(value)) return Token.isUnresolved(value) || value.some(containsListToken);
+  if (value !== null && typeof value === "object") return Object.values(value).some(containsListToken);
+  return false;
+}
+
+/**
+ * The policy as JSON text. A list token (a Terraform list variable, say) cannot be written into
+ * a JSON string, so such a document becomes a Terraform `jsonencode(...)` expression instead.
+ */
+export function policyJson(doc: PolicyDocument): string {
+  return containsListToken(doc) ? Fn.jsonencode(doc) : JSON.stringify(doc);
 }
