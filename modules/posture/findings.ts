@@ -43,8 +43,3 @@ export function toFinding(subject: { stack: string; address: string; constructPa
     ...(suppressedBecause !== undefined ? { suppressedBecause } : {}),
   };
 }
-
-/** Findings that fail synth: errors nobody suppressed. */
-export function blocking(findings: readonly Finding[]): Finding[] {
-  return findings.filter((f) => f.severity === "error" && f.suppressedBecause === undefined);
-}

@@ -5,7 +5,7 @@ import { countFindings, buildReport } from "./report";
 import { TerraformJson } from "./terraform-json";
 
 /** Every `stacks/<name>/cdk.tf.json` under a cdktf output directory, by stack name. */
-export function readSynthesizedStacks(outdir: string): Record<string, TerraformJson> {
+function readSynthesizedStacks(outdir: string): Record<string, TerraformJson> {
   const stacksDir = join(outdir, "stacks");
   const stacks: Record<string, TerraformJson> = {};
   for (const name of readdirSync(stacksDir).sort()) {

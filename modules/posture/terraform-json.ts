@@ -1,6 +1,6 @@
 /** Reading a synthesized stack (`cdk.tf.json`): resources, references between them, and their `//` metadata. */
 
-export type ResourceConfig = Record<string, unknown>;
+type ResourceConfig = Record<string, unknown>;
 
 /** The parts of a synthesized stack the posture check reads. */
 export interface TerraformJson {
@@ -52,7 +52,7 @@ export function isTrue(value: unknown): boolean {
 }
 
 /** Does `value` (an argument such as `bucket` or `key_id`) refer to this resource through one of `attributes`? */
-export function refersTo(value: unknown, target: ResourceRef, attributes: readonly string[], literalIds: readonly unknown[] = []): boolean {
+function refersTo(value: unknown, target: ResourceRef, attributes: readonly string[], literalIds: readonly unknown[] = []): boolean {
   if (typeof value !== "string") return false;
   if (attributes.some((attribute) => value === `\${${address(target)}.${attribute}}`)) return true;
   return !isExpression(value) && literalIds.some((id) => typeof id === "string" && !isExpression(id) && id === value);
