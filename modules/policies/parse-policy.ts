@@ -1,11 +1,10 @@
 import { PolicyDocument } from "./policy-document";
 
 /**
- * Parses a policy as synthesized: JSON in which Terraform interpolations `${...}` may hold
- * expressions with unescaped quotes (`${element(split(":", var.role), 4)}`). Terraform
- * evaluates those before the JSON is read; here they are kept as plain strings.
+ * Rewrites each Terraform interpolation `${...}` of a text with `replace`, braces balanced:
+ * expressions may hold quotes, colons and nested braces.
  */
-export function parsePolicyTemplate(text: string): PolicyDocument {
+export function mapInterpolations(text: string, replace: (interpolation: string) => string): string {
   let out = "";
   for (let i = 0; i < text.length; i++) {
     if (text[i] === "$" && text[i + 1] === "{") {
@@ -15,11 +14,20 @@ export function parsePolicyTemplate(text: string): PolicyDocument {
         if (text[j] === "{") depth++;
         else if (text[j] === "}" && --depth === 0) break;
       }
-      out += text.slice(i, j + 1).replace(/\\?"/g, '\\"');
+      out += replace(text.slice(i, j + 1));
       i = j;
     } else {
       out += text[i];
     }
   }
-  return JSON.parse(out) as PolicyDocument;
+  return out;
+}
+
+/**
+ * Parses a policy as synthesized: JSON in which Terraform interpolations `${...}` may hold
+ * expressions with unescaped quotes (`${element(split(":", var.role), 4)}`). Terraform
+ * evaluates those before the JSON is read; here they are kept as plain strings.
+ */
+export function parsePolicyTemplate(text: string): PolicyDocument {
+  return JSON.parse(mapInterpolations(text, (interpolation) => interpolation.replace(/\\?"/g, '\\"'))) as PolicyDocument;
 }

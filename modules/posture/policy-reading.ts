@@ -1,4 +1,4 @@
-import { parsePolicyTemplate } from "../policies/parse-policy";
+import { mapInterpolations, parsePolicyTemplate } from "../policies/parse-policy";
 
 /**
  * IAM policy statements as anyone may write them: single values or lists, Action or NotAction,
@@ -62,29 +62,9 @@ export function principalsOf(statement: LooseStatement): string[] {
   return Object.values(principal as Record<string, unknown>).flatMap((value) => listOf(value as string | string[]).map(String));
 }
 
-/** `${...}` pieces replaced by a placeholder, braces balanced: expressions may hold ':' or quotes. */
-function withoutInterpolations(text: string): string {
-  let out = "";
-  for (let i = 0; i < text.length; i++) {
-    if (text[i] === "$" && text[i + 1] === "{") {
-      let depth = 0;
-      let j = i + 1;
-      for (; j < text.length; j++) {
-        if (text[j] === "{") depth++;
-        else if (text[j] === "}" && --depth === 0) break;
-      }
-      out += "X";
-      i = j;
-    } else {
-      out += text[i];
-    }
-  }
-  return out;
-}
-
 /** `arn:<partition>:iam::<account>:root` (any part may be an interpolation) or a bare 12-digit account ID. */
 export function isAccountRoot(principal: string): boolean {
-  const plain = withoutInterpolations(principal);
+  const plain = mapInterpolations(principal, () => "X");
   return /^arn:[^:]+:iam::[^:]+:root$/.test(plain) || /^\d{12}$/.test(plain);
 }
 
