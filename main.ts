@@ -1,7 +1,8 @@
-import { App, TerraformStack } from "cdktf";
+import { App, Aspects, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { LookoutVisionEncryption } from "./modules/lookout-vision-encryption";
+import { EncryptionPosture } from "./modules/posture/encryption-posture";
 
 /**
  * The example app: three stacks that show the ways the constructs are used. Account IDs and
@@ -11,11 +12,19 @@ import { LookoutVisionEncryption } from "./modules/lookout-vision-encryption";
 const TRAINER_ROLE = "LookoutVisionTrainer";
 const KEY_ADMIN_ROLE = "KeyAdmin";
 
-/** One account, a new key, the console bucket and two output buckets. */
-export class SingleAccountStack extends TerraformStack {
+/** A stack with the AWS provider and the encryption posture check: synth fails on an error finding. */
+class ExampleStack extends TerraformStack {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     new AwsProvider(this, "aws", { region: "us-east-1" });
+    Aspects.of(this).add(new EncryptionPosture());
+  }
+}
+
+/** One account, a new key, the console bucket and two output buckets. */
+export class SingleAccountStack extends ExampleStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
     new LookoutVisionEncryption(this, "Encryption", {
       region: "us-east-1",
       accountId: "111111111111",
@@ -34,10 +43,9 @@ export class SingleAccountStack extends TerraformStack {
 }
 
 /** A key owned by a security account (222222222222), used by the workload account 333333333333. */
-export class BringYourOwnKeyStack extends TerraformStack {
+export class BringYourOwnKeyStack extends ExampleStack {
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    new AwsProvider(this, "aws", { region: "us-east-1" });
     new LookoutVisionEncryption(this, "Encryption", {
       region: "us-east-1",
       accountId: "333333333333",
@@ -51,10 +59,9 @@ export class BringYourOwnKeyStack extends TerraformStack {
 }
 
 /** Two regions: a multi-region primary key in us-east-1 and its replica in eu-west-1, each with its console bucket. */
-export class MultiRegionStack extends TerraformStack {
+export class MultiRegionStack extends ExampleStack {
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    new AwsProvider(this, "aws", { region: "us-east-1" });
     const common = { accountId: "444444444444", partition: "aws", keyUserArns: [`arn:aws:iam::444444444444:role/${TRAINER_ROLE}`] };
     const primary = new LookoutVisionEncryption(this, "Primary", {
       ...common,

@@ -1,16 +1,18 @@
-import { App, Testing } from "cdktf";
+import { AnnotationMetadataEntryType, App, Testing } from "cdktf";
 import { STACKS } from "../main";
 import { PolicyDocument } from "../modules/policies/policy-document";
 import { parsePolicy, resourcesOf, SynthJson } from "./helpers";
 
-type Stacks = Record<string, { text: string; json: SynthJson }>;
+type Stacks = Record<string, { text: string; json: SynthJson; annotations: string[] }>;
 
 function synthExampleApp(): Stacks {
   const app: App = Testing.app();
   return Object.fromEntries(
     Object.entries(STACKS).map(([name, Stack]) => {
-      const text = Testing.synth(new Stack(app, name));
-      return [name, { text, json: JSON.parse(text) as SynthJson }];
+      const stack = new Stack(app, name);
+      const text = Testing.synth(stack);
+      const annotations = stack.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.ERROR || m.type === AnnotationMetadataEntryType.WARN).map((m) => `${m.type} ${m.data}`));
+      return [name, { text, json: JSON.parse(text) as SynthJson, annotations }];
     }),
   );
 }
@@ -91,6 +93,10 @@ describe("example app (main.ts)", () => {
     const { json } = stacks[name];
     const addresses = Object.entries(json.resource ?? {}).flatMap(([type, resources]) => Object.keys(resources).map((n) => `${type}.${n}`));
     expect(addresses.sort()).toMatchSnapshot();
+  });
+
+  it.each(names)("%s: passes the encryption posture check with no error or warning", (name) => {
+    expect(stacks[name].annotations).toEqual([]);
   });
 
   it("synthesizes byte-identical JSON twice", () => {

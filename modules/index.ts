@@ -11,3 +11,4 @@ export * from "./console-bucket";
 export * from "./output-bucket";
 export * from "./policies/user-policy";
 export * from "./lookout-vision-encryption";
+export * from "./posture";
