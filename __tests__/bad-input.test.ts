@@ -1,3 +1,5 @@
+import { readFileSync } from "fs";
+import { join } from "path";
 import { Construct } from "constructs";
 import { ConsoleBucket, ConsoleBucketProps } from "../modules/console-bucket";
 import { EncryptedBucket, EncryptedBucketProps } from "../modules/encrypted-bucket";
@@ -200,6 +202,13 @@ describe("bad input catalogue", () => {
     expect(new Set(CATALOGUE.map(([, , construct]) => construct))).toEqual(
       new Set(["LookoutVisionKey", "EncryptedBucket", "ConsoleBucket", "OutputBucket", "LookoutVisionEncryption"]),
     );
+  });
+
+  it("lists every refused prop in docs/validation.md", () => {
+    const doc = readFileSync(join(__dirname, "../docs/validation.md"), "utf8");
+    // "keyUserArns[0]" is documented as "keyUserArns[i]", "addKeyUser(principalArn)[0]" as "addKeyUser...".
+    const documented = (prop: string) => doc.includes("`" + (/^[\w.[\]]+/.exec(prop.replace(/\[\d+\]/g, "[i]")) ?? [""])[0]);
+    expect(CATALOGUE.map(([, , , prop]) => prop).filter((prop) => !documented(prop))).toEqual([]);
   });
 
   it("accepts the valid baseline each row starts from, so every refusal comes from the row's input", () => {
