@@ -105,8 +105,8 @@ export interface LookoutVisionEncryptionProps extends AwsEnvironmentProps {
   /**
    * Principals that use the service with the key. A created key names them in its key policy;
    * for a bring-your-own key the `key_policy_statements_for_key_owner` output holds what its
-   * owner must add.
-   * @default []
+   * owner must add. At least one is needed unless `userPolicy` is false: the user policy is theirs.
+   * @default none (required unless `userPolicy: false`)
    */
   readonly keyUserArns?: string[];
   /**
