@@ -1,4 +1,4 @@
-import { Fn, IResolvable, Lazy, TerraformIterator, Token } from "cdktf";
+import { Fn, IResolvable, Lazy, TerraformIterator, Token, ref } from "cdktf";
 import { Construct } from "constructs";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
@@ -161,8 +161,9 @@ function accountOfArn(arn: string): string {
 /** The key's account and its users' accounts; a Terraform `for` expression when the users are a list variable. */
 function callerAccounts(accountId: string, keyUserArns: string[]): string[] {
   if (!isToken(keyUserArns)) return unique([accountId, ...keyUserArns.map(accountOfArn)]);
-  const users = TerraformIterator.fromList(keyUserArns);
-  return Token.asList(Fn.distinct(Fn.concat([[accountId], users.forExpressionForList(accountOfArn(Token.asString(users.value)))])));
+  // `val` is the element in the `[for key, val in ...]` expression cdktf writes.
+  const accounts = TerraformIterator.fromList(keyUserArns).forExpressionForList(accountOfArn(Token.asString(ref("val"))));
+  return Token.asList(Fn.distinct(Fn.concat([[accountId], accounts])));
 }
 
 /**

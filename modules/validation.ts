@@ -93,6 +93,8 @@ export function checkAccountId(construct: string, prop: string, value: string): 
 }
 
 export function checkPrincipalArns(construct: string, prop: string, values: readonly string[]): void {
+  // A list token (a Terraform list variable) carries its own validation.
+  if (isToken(values)) return;
   values.forEach((value, index) => {
     if (isToken(value)) return;
     if (typeof value !== "string" || !PRINCIPAL_ARN_PATTERN.test(value)) {
