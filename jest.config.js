@@ -3,8 +3,12 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
-  // isolatedModules: type checking is done once by `tsc --noEmit` in lint, not per test file.
-  transform: { "^.+\\.ts$": ["ts-jest", { isolatedModules: true }] },
+  // swc only strips types (tsc in lint type-checks once). Cold runs measured ~1.5 s faster than
+  // ts-jest, which loads and runs the TypeScript compiler in each worker (bench/, docs/performance.md).
+  transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }] },
+  // Jest's default is cores - 1 workers: 1 on a 2-core machine, leaving a core idle while the
+  // main process waits. Test files are independent, so use every core.
+  maxWorkers: "100%",
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
   reporters: ["default", "<rootDir>/jest-summary-reporter.js"],
 };
