@@ -83,6 +83,8 @@ function stats(values) {
 }
 
 function measure(m) {
+  // Other work on the machine only ever adds time: record how busy it was.
+  const load1m = os.loadavg()[0];
   const jestCache = m.jest && fs.mkdtempSync(path.join(os.tmpdir(), "bench-jest-"));
   const argv = m.jest ? npmTest(jestCache) : m.argv;
   if (m.jest === "warm") runOnce(argv);
@@ -97,6 +99,7 @@ function measure(m) {
     id: m.id,
     label: m.label,
     command: m.jest ? npmTest("<tmp>").join(" ") : display(m.argv),
+    load1m,
     runs,
     seconds: stats(runs.map((r) => r.seconds)),
     peakRssMb: stats(runs.map((r) => r.peakRssMb)),
@@ -153,8 +156,9 @@ function machine() {
 function printTable(results, { ratios, budgets }) {
   const f = (v, d) => v.toFixed(d);
   const rows = results.map((r) =>
-    `| ${r.id} | ${r.label} | ${r.runs.length} | ${f(r.seconds.median, 3)} | ${f(r.seconds.min, 3)} | ${f(r.seconds.max, 3)} | ${f(r.peakRssMb.median, 0)} | ${f(r.peakRssMb.max, 0)} |${r.failedRuns ? ` ${r.failedRuns} failed` : ""}`);
-  console.log(["| id | measurement | runs | wall median s | min s | max s | peak RSS median MB | max MB |", "|---|---|---|---|---|---|---|---|", ...rows].join("\n"));
+    `| ${r.id} | ${r.label} | ${r.runs.length} | ${f(r.seconds.median, 3)} | ${f(r.seconds.min, 3)} | ${f(r.seconds.max, 3)} | ${f(r.peakRssMb.median, 0)} | ${f(r.peakRssMb.max, 0)} | ${f(r.load1m, 2)} |${r.failedRuns ? ` ${r.failedRuns} failed` : ""}`);
+  const header = "| id | measurement | runs | wall median s | min s | max s | peak RSS median MB | max MB | load 1 min |";
+  console.log([header, "|---|---|---|---|---|---|---|---|---|", ...rows].join("\n"));
   console.log("");
   for (const [name, v] of Object.entries(ratios)) if (v !== undefined) console.log(`${name}: ${v.toFixed(2)}`);
   console.log("");
