@@ -187,6 +187,8 @@ function main(only) {
   printTable(results, evaluation);
   console.log(`\nload average (1/5/15 min) before ${loadBefore.map((l) => l.toFixed(2)).join("/")}, after ${report.loadAverage.after.map((l) => l.toFixed(2)).join("/")}`);
   console.log(`wrote ${path.relative(process.cwd(), RESULTS)}`);
+  // A missed budget is a finding to report; a command that failed makes its timing meaningless.
+  if (results.some((r) => r.failedRuns > 0)) process.exitCode = 1;
 }
 
 main(process.argv.slice(2));
