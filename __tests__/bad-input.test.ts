@@ -1,6 +1,7 @@
 import { readFileSync } from "fs";
 import { join } from "path";
 import { Construct } from "constructs";
+import { AccessLogBucket, AccessLogBucketProps } from "../modules/access-log-bucket";
 import { ConsoleBucket, ConsoleBucketProps } from "../modules/console-bucket";
 import { EncryptedBucket, EncryptedBucketProps } from "../modules/encrypted-bucket";
 import { LookoutVisionEncryption, LookoutVisionEncryptionProps } from "../modules/lookout-vision-encryption";
@@ -30,6 +31,13 @@ const consoleBucket = (props: Partial<ConsoleBucketProps>): Build => (scope) => 
 };
 const outputBucket = (props: Partial<OutputBucketProps>): Build => (scope) => {
   new OutputBucket(scope, "Output", { ...ENV, encryptionKey: KEY_ARN, bucketName: "vision-training-output", ...props });
+};
+const logBucket = (props: AccessLogBucketProps): Build => (scope) => {
+  new AccessLogBucket(scope, "Logs", { ...ENV, ...props });
+};
+const bucketLoggingInto = (accessLogs: (logs: AccessLogBucket) => EncryptedBucketProps["accessLogs"]): Build => (scope) => {
+  const logs = new AccessLogBucket(scope, "Logs", ENV);
+  new EncryptedBucket(scope, "Data", { ...ENV, encryptionKey: KEY_ARN, accessLogs: accessLogs(logs) });
 };
 const encryption = (props: LookoutVisionEncryptionProps): Build => (scope) => {
   new LookoutVisionEncryption(scope, "Encryption", { ...ENV, keyUserArns: [USER], ...props });
@@ -174,6 +182,12 @@ const CATALOGUE: Row[] = [
   ["user policy name prefix with a slash", encryption({ userPolicy: { namePrefix: "team/vision" } }), "LookoutVisionEncryption", "userPolicy.namePrefix", "1-64 letters, digits or +=,.@_-", '"team/vision"'],
   ["key user given as a role name", encryption({ keyUserArns: ["Trainer"] }), "LookoutVisionEncryption", "keyUserArns[0]", PRINCIPAL, '"Trainer"'],
   ["zero key users while asking for a user policy", encryption({ keyUserArns: [], userPolicy: { attachToRoleNames: ["Trainer"] } }), "LookoutVisionEncryption", "keyUserArns", "at least one principal ARN when userPolicy is not false", "[]"],
+  // AccessLogBucket, and sharing one
+  ["log bucket expiry of zero days", logBucket({ expireAfterDays: 0 }), "AccessLogBucket", "expireAfterDays", "a whole number from 1 to 3650", "0"],
+  ["log bucket name with an underscore", logBucket({ bucketName: "access_logs" }), "AccessLogBucket", "bucketName", BUCKET_NAME, '"access_logs"'],
+  ["log bucket name and prefix together", logBucket({ bucketName: "access-logs", bucketPrefix: "logs-" }), "AccessLogBucket", "bucketPrefix", "unset when bucketName is set", '"logs-"'],
+  ["log bucket TLS 1.0 minimum", logBucket({ minimumTlsVersion: "1.0" as never }), "AccessLogBucket", "minimumTlsVersion", 'one of "1.2", "1.3"', '"1.0"'],
+  ["new-log-bucket name next to a shared destination", bucketLoggingInto((destination) => ({ destination, bucketName: "my-logs" })), "EncryptedBucket", "accessLogs.bucketName", "unset with accessLogs.destination", '"my-logs"'],
   ["output name prefix with uppercase and a hyphen", encryption({ outputNamePrefix: "A-" }), "LookoutVisionEncryption", "outputNamePrefix", "empty or lowercase letters, digits and '_' starting with a letter", '"A-"'],
   [
     "bring-your-own key in another region than the set-up",
@@ -200,7 +214,7 @@ describe("bad input catalogue", () => {
     expect(new Set(CATALOGUE.map(([input]) => input)).size).toBe(CATALOGUE.length);
     expect(CATALOGUE.length).toBeGreaterThanOrEqual(30);
     expect(new Set(CATALOGUE.map(([, , construct]) => construct))).toEqual(
-      new Set(["LookoutVisionKey", "EncryptedBucket", "ConsoleBucket", "OutputBucket", "LookoutVisionEncryption"]),
+      new Set(["LookoutVisionKey", "EncryptedBucket", "ConsoleBucket", "OutputBucket", "AccessLogBucket", "LookoutVisionEncryption"]),
     );
   });
 
@@ -213,6 +227,8 @@ describe("bad input catalogue", () => {
   });
 
   it("accepts the valid baseline each row starts from, so every refusal comes from the row's input", () => {
-    for (const build of [key({}), bucket({}), consoleBucket({}), outputBucket({}), encryption({})]) expect(() => synth(build)).not.toThrow();
+    for (const build of [key({}), bucket({}), consoleBucket({}), outputBucket({}), logBucket({}), bucketLoggingInto((destination) => ({ destination })), encryption({})]) {
+      expect(() => synth(build)).not.toThrow();
+    }
   });
 });

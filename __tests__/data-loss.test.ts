@@ -91,10 +91,10 @@ describe("data-loss protection by default", () => {
     expect(protections(synth(build).json)).toEqual(expected);
   });
 
-  it("counts every key and bucket it checks (the set-up has 1 key, 3 data buckets and 3 log buckets)", () => {
+  it("counts every key and bucket it checks (the set-up has 1 key, 3 data buckets and their shared log bucket)", () => {
     const { json } = synth(everything());
     expect(Object.keys(resourcesOf(json, "aws_kms_key"))).toHaveLength(1);
-    expect(Object.keys(resourcesOf(json, "aws_s3_bucket"))).toHaveLength(6);
+    expect(Object.keys(resourcesOf(json, "aws_s3_bucket"))).toHaveLength(4);
     expect(Object.keys(resourcesOf(json, "aws_s3_bucket_versioning"))).toHaveLength(3);
   });
 });

@@ -4,6 +4,7 @@ import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucke
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import { AccessLogBucket } from "../modules/access-log-bucket";
 import { EncryptedBucket, EncryptedBucketProps } from "../modules/encrypted-bucket";
 import { LookoutVisionKey } from "../modules/lookout-vision-key";
 import { encryptedBucketPolicy } from "../modules/policies/bucket-policy";
@@ -255,7 +256,7 @@ describe("EncryptedBucket access logs", () => {
       Principal: { Service: ["logging.s3.amazonaws.com"] },
       Action: ["s3:PutObject"],
       Resource: `${bucketRef(json, "arn", LOGS)}/*`,
-      Condition: { ArnLike: { "aws:SourceArn": bucketRef(json, "arn") }, StringEquals: { "aws:SourceAccount": "111111111111" } },
+      Condition: { ArnLike: { "aws:SourceArn": [bucketRef(json, "arn")] }, StringEquals: { "aws:SourceAccount": "111111111111" } },
     });
   });
 
@@ -263,6 +264,45 @@ describe("EncryptedBucket access logs", () => {
     const json = logged();
     const lifecycle = Object.values(resourcesOf(json, "aws_s3_bucket_lifecycle_configuration")).find((r) => r.bucket === bucketRef(json, "id", LOGS));
     expect(lifecycle?.rule).toEqual([expect.objectContaining({ expiration: [{ days: 365 }] })]);
+  });
+});
+
+describe("EncryptedBucket shared access-log destination", () => {
+  it("delivers to a given AccessLogBucket and adds itself to that bucket's delivery policy", () => {
+    const { json } = synth((scope) => {
+      const logs = new AccessLogBucket(scope, "Logs", { ...ENV, bucketName: "shared-access-logs" });
+      for (const name of ["vision-a-bucket", "vision-b-bucket"]) {
+        new EncryptedBucket(scope, name, { ...ENV, encryptionKey: KEY_ARN, bucketName: name, accessLogs: { destination: logs, targetPrefix: `${name}/` } });
+      }
+    });
+    expect(Object.values(resourcesOf(json, "aws_s3_bucket")).map((b) => b.bucket).sort()).toEqual(["shared-access-logs", "vision-a-bucket", "vision-b-bucket"]);
+    const logsId = bucketRef(json, "id", "shared-access-logs");
+    expect(Object.values(resourcesOf(json, "aws_s3_bucket_logging")).map((l) => [l.target_bucket, l.target_prefix])).toEqual([
+      [logsId, "vision-a-bucket/"],
+      [logsId, "vision-b-bucket/"],
+    ]);
+    const policy = parsePolicy(Object.values(resourcesOf(json, "aws_s3_bucket_policy")).find((p) => p.bucket === logsId)?.policy);
+    expect(statement(policy, "AllowServerAccessLogDelivery").Condition?.ArnLike["aws:SourceArn"]).toEqual([
+      bucketRef(json, "arn", "vision-a-bucket"),
+      bucketRef(json, "arn", "vision-b-bucket"),
+    ]);
+  });
+
+  it("has no delivery statement while no bucket logs into it", () => {
+    const { json } = synth((scope) => {
+      new AccessLogBucket(scope, "Logs", ENV);
+    });
+    expect(sids(parsePolicy(onlyResource(json, "aws_s3_bucket_policy").policy))).toEqual(["DenyInsecureTransport", "DenyOutdatedTls"]);
+    expect(onlyResource(json, "aws_s3_bucket")).toMatchObject({ bucket_prefix: "access-logs-", force_destroy: false, lifecycle: { prevent_destroy: true } });
+  });
+
+  it("refuses new-log-bucket options next to a destination", () => {
+    expect(() =>
+      synth((scope) => {
+        const logs = new AccessLogBucket(scope, "Logs", ENV);
+        new EncryptedBucket(scope, "Data", { ...ENV, encryptionKey: KEY_ARN, accessLogs: { destination: logs, expireAfterDays: 30 } });
+      }),
+    ).toThrow(/^EncryptedBucket: accessLogs.expireAfterDays must be unset with accessLogs.destination \(it configures a new log bucket\), got 30$/);
   });
 });
 

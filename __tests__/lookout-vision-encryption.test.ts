@@ -144,3 +144,41 @@ describe("LookoutVisionEncryption", () => {
     expect((json.output as Record<string, { description: string }>).output_configs.description).toContain("CreateProjectVersion");
   });
 });
+
+describe("LookoutVisionEncryption access logs", () => {
+  const logged = () => synthEncryption({ ...TWO_OUTPUTS, bucketSettings: { accessLogs: { targetPrefix: "s3/", expireAfterDays: 90 } } }).json;
+
+  it("sends every bucket's logs to one shared SSE-S3 log bucket, each under its own prefix", () => {
+    const json = logged();
+    const buckets = resourcesOf(json, "aws_s3_bucket");
+    const [logName, logBucket] = Object.entries(buckets).find(([, b]) => b.bucket_prefix !== undefined) as [string, Record<string, unknown>];
+    expect(Object.keys(buckets)).toHaveLength(4);
+    expect(logBucket).toMatchObject({ bucket_prefix: "lookout-vision-logs-", force_destroy: false, lifecycle: { prevent_destroy: true } });
+    const loggings = Object.values(resourcesOf(json, "aws_s3_bucket_logging"));
+    expect(loggings.map((l) => l.target_bucket)).toEqual(Array(3).fill(`\${aws_s3_bucket.${logName}.id}`));
+    expect(loggings.map((l) => l.target_prefix).sort()).toEqual(["s3/console/", "s3/output-models/", "s3/output-runs/"]);
+    const logSse = Object.values(resourcesOf(json, "aws_s3_bucket_server_side_encryption_configuration")).find((r) => r.bucket === `\${aws_s3_bucket.${logName}.id}`);
+    expect(logSse?.rule).toEqual([{ apply_server_side_encryption_by_default: { sse_algorithm: "AES256" }, blocked_encryption_types: ["SSE-C"] }]);
+    const lifecycle = Object.values(resourcesOf(json, "aws_s3_bucket_lifecycle_configuration")).find((r) => r.bucket === `\${aws_s3_bucket.${logName}.id}`);
+    expect(lifecycle?.rule).toEqual([expect.objectContaining({ expiration: [{ days: 90 }] })]);
+  });
+
+  it("lets S3 log delivery write for exactly the three source buckets", () => {
+    const json = logged();
+    const logName = Object.entries(resourcesOf(json, "aws_s3_bucket")).find(([, b]) => b.bucket_prefix !== undefined)?.[0];
+    const policy = parsePolicy(Object.values(resourcesOf(json, "aws_s3_bucket_policy")).find((p) => p.bucket === `\${aws_s3_bucket.${logName}.id}`)?.policy);
+    const sources = Object.keys(resourcesOf(json, "aws_s3_bucket")).filter((n) => n !== logName).map((n) => `\${aws_s3_bucket.${n}.arn}`);
+    expect(sids(policy)).toEqual(["DenyInsecureTransport", "DenyOutdatedTls", "AllowServerAccessLogDelivery"]);
+    expect(statement(policy, "AllowServerAccessLogDelivery").Condition).toEqual({
+      ArnLike: { "aws:SourceArn": expect.arrayContaining(sources) },
+      StringEquals: { "aws:SourceAccount": "111111111111" },
+    });
+    expect((statement(policy, "AllowServerAccessLogDelivery").Condition?.ArnLike["aws:SourceArn"] as string[]).length).toBe(3);
+  });
+
+  it("creates no log bucket and no logging without accessLogs", () => {
+    const json = synthEncryption(TWO_OUTPUTS).json;
+    expect(resourcesOf(json, "aws_s3_bucket_logging")).toEqual({});
+    expect(Object.values(resourcesOf(json, "aws_s3_bucket")).every((b) => b.bucket_prefix === undefined)).toBe(true);
+  });
+});

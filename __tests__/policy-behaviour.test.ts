@@ -75,7 +75,9 @@ const MULTI_TRAINER = "arn:aws:iam::444444444444:role/LookoutVisionTrainer";
 
 const CONSOLE_BUCKET = `lookoutvision-us-east-1-${ACCOUNT}`;
 const OBJECT = { arn: `arn:aws:s3:::${CONSOLE_BUCKET}/projects/widgets/train/0001.jpg`, account: ACCOUNT };
-const LOG_OBJECT = { arn: `arn:aws:s3:::${CONSOLE_BUCKET}-logs/2026-11-26-00-00-00-0123456789ABCDEF`, account: ACCOUNT };
+/** The shared log bucket has a Terraform-generated name: the simulator stands in "<prefix>0000". */
+const LOG_BUCKET = "lookout-vision-logs-0000";
+const LOG_OBJECT = { arn: `arn:aws:s3:::${LOG_BUCKET}/console/2026-11-26-00-00-00-0123456789ABCDEF`, account: ACCOUNT };
 const LOG_DELIVERY = "logging.s3.amazonaws.com";
 const KEY = { arn: single.keyArn("aws_kms_key"), account: ACCOUNT };
 const OTHER_KEY_ARN = `arn:aws:kms:us-east-1:${ACCOUNT}:key/0b0b0b0b-1111-2222-3333-444455556666`;
@@ -89,7 +91,7 @@ const ADMINISTRATOR_ACCESS: NamedPolicy = {
 };
 
 const BUCKET_POLICY = single.bucketPolicy(CONSOLE_BUCKET);
-const LOG_BUCKET_POLICY = { ...single.bucketPolicy(`${CONSOLE_BUCKET}-logs`), name: "log bucket policy" };
+const LOG_BUCKET_POLICY = { ...single.bucketPolicy(LOG_BUCKET), name: "log bucket policy" };
 const KEY_POLICY = single.keyPolicy("aws_kms_key");
 const USER_POLICY = single.userPolicy();
 const with_ = (resource: NamedPolicy, ...identity: NamedPolicy[]): PolicySet => ({ resource, identity });

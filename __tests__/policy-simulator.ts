@@ -33,7 +33,8 @@ function literal(value: unknown, what: string): string {
 export function referenceValues(json: SynthJson, where: StackLocation): Map<string, string> {
   const values = new Map<string, string>();
   for (const [name, bucket] of Object.entries(resourcesOf(json, "aws_s3_bucket"))) {
-    const bucketName = literal(bucket.bucket, `aws_s3_bucket.${name}.bucket`);
+    // A `bucket_prefix` bucket gets a name Terraform generates at apply: stand in a fixed suffix.
+    const bucketName = bucket.bucket === undefined && typeof bucket.bucket_prefix === "string" ? `${bucket.bucket_prefix}0000` : literal(bucket.bucket, `aws_s3_bucket.${name}.bucket`);
     values.set(`aws_s3_bucket.${name}.arn`, `arn:${where.partition}:s3:::${bucketName}`);
     values.set(`aws_s3_bucket.${name}.id`, bucketName);
     values.set(`aws_s3_bucket.${name}.bucket`, bucketName);

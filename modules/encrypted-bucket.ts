@@ -1,16 +1,15 @@
-import { Fn, IResolvable, Lazy, Token } from "cdktf";
+import { IResolvable, Lazy } from "cdktf";
 import { Construct } from "constructs";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
-import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
-import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
-import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { AwsEnvironment, AwsEnvironmentProps, resolveAwsEnvironment } from "./aws-environment";
 import { IEncryptionKey } from "./lookout-vision-key";
-import { accessLogBucketPolicy, encryptedBucketPolicy } from "./policies/bucket-policy";
+import { AccessLogBucket } from "./access-log-bucket";
+import { addBucketBaseline, lifecycleRules, versioningStatus } from "./bucket-baseline";
+import { encryptedBucketPolicy } from "./policies/bucket-policy";
 import { PolicyDocument, PolicyStatement } from "./policies/policy-document";
 import { checkBucketName, checkIntegerInRange, checkKmsKeyArnLocation, checkOneOf, checkS3Prefix, checkTags, fail, isToken } from "./validation";
 
@@ -22,14 +21,23 @@ export const ENCRYPTED_BUCKET_POLICY_SIDS = ["DenyInsecureTransport", "DenyOutda
 
 export interface AccessLogsOptions {
   /**
-   * Name of the log bucket (SSE-S3: S3 cannot deliver server access logs to an SSE-KMS bucket).
+   * An existing log bucket to deliver to, shared with other buckets (give each its own
+   * `targetPrefix`). Conflicts with `bucketName` and `expireAfterDays`, which configure a new one.
+   * @default a new AccessLogBucket for this bucket
+   */
+  readonly destination?: AccessLogBucket;
+  /**
+   * Name of the new log bucket.
    * @default "<bucket name>-logs" when the bucket has a name, else a Terraform-generated "access-logs-..." name
    */
   readonly bucketName?: string;
-  /** @default "" (logs at the top of the log bucket) */
+  /**
+   * Key prefix of this bucket's logs in the log bucket.
+   * @default "" (logs at the top of the log bucket)
+   */
   readonly targetPrefix?: string;
   /**
-   * Days after which log objects expire. 1-3650.
+   * Days after which log objects of the new log bucket expire. 1-3650.
    * @default 365
    */
   readonly expireAfterDays?: number;
@@ -142,11 +150,17 @@ function validate(props: EncryptedBucketProps, construct: string): void {
     fail(construct, "blockPublicAccess", "true unless acknowledgePublicAccess is also true (the bucket could be made public)", false);
   }
   if (typeof props.accessLogs === "object") {
+    for (const prop of ["bucketName", "expireAfterDays"] as const) {
+      if (props.accessLogs.destination !== undefined && props.accessLogs[prop] !== undefined) {
+        fail(construct, `accessLogs.${prop}`, "unset with accessLogs.destination (it configures a new log bucket)", props.accessLogs[prop]);
+      }
+    }
     if (props.accessLogs.bucketName !== undefined) checkBucketName(construct, "accessLogs.bucketName", props.accessLogs.bucketName);
     if (props.accessLogs.targetPrefix) checkS3Prefix(construct, "accessLogs.targetPrefix", props.accessLogs.targetPrefix);
     if (props.accessLogs.expireAfterDays !== undefined) checkIntegerInRange(construct, "accessLogs.expireAfterDays", props.accessLogs.expireAfterDays, 1, 3650);
   }
-  if (props.accessLogs && (typeof props.accessLogs !== "object" || props.accessLogs.bucketName === undefined) && props.bucketName !== undefined) {
+  const newLogBucket = props.accessLogs === true || (typeof props.accessLogs === "object" && props.accessLogs.destination === undefined);
+  if (newLogBucket && (typeof props.accessLogs !== "object" || props.accessLogs.bucketName === undefined) && props.bucketName !== undefined) {
     checkBucketName(construct, "accessLogs.bucketName (default: bucketName + \"-logs\")", `${props.bucketName}-logs`);
   }
   if (props.importExisting && (props.bucketName === undefined || isToken(props.bucketName))) {
@@ -163,44 +177,6 @@ function checkCallerSid(construct: string, prop: string, sid: string): void {
   }
 }
 
-interface BaselineProps {
-  readonly env: AwsEnvironment;
-  readonly blockPublicAccess: boolean;
-  readonly policy: string;
-}
-
-/** Public access block, ACLs off, and the bucket policy (after the public access block, so a public policy cannot slip in first). */
-function addBucketBaseline(scope: Construct, bucket: S3Bucket, props: BaselineProps): S3BucketPolicy {
-  const common = { provider: props.env.provider, region: props.env.resourceRegion, bucket: bucket.id };
-  const publicAccessBlock = new S3BucketPublicAccessBlock(scope, "PublicAccessBlock", {
-    ...common,
-    blockPublicAcls: props.blockPublicAccess,
-    blockPublicPolicy: props.blockPublicAccess,
-    ignorePublicAcls: props.blockPublicAccess,
-    restrictPublicBuckets: props.blockPublicAccess,
-  });
-  new S3BucketOwnershipControls(scope, "OwnershipControls", { ...common, rule: { objectOwnership: "BucketOwnerEnforced" } });
-  return new S3BucketPolicy(scope, "Policy", { ...common, policy: props.policy, dependsOn: [publicAccessBlock] });
-}
-
-/** "Enabled" or "Suspended"; a Terraform conditional when `versioned` is a token (a variable). */
-function versioningStatus(versioned: boolean | IResolvable): string {
-  if (isToken(versioned)) return Token.asString(Fn.conditional(versioned, "Enabled", "Suspended"));
-  return versioned ? "Enabled" : "Suspended";
-}
-
-function lifecycleRules(abortDays: number, expireDays?: number) {
-  return [
-    {
-      id: "abort-incomplete-multipart-uploads",
-      status: "Enabled",
-      filter: [{ prefix: "" }],
-      abortIncompleteMultipartUpload: [{ daysAfterInitiation: abortDays }],
-      ...(expireDays !== undefined ? { expiration: [{ days: expireDays }] } : {}),
-    },
-  ];
-}
-
 /**
  * An S3 bucket whose default encryption is SSE-KMS with the given key (bucket key on, SSE-C
  * blocked), public access blocked, ACLs off, versioned, and whose policy refuses non-TLS
@@ -212,7 +188,8 @@ export class EncryptedBucket extends Construct {
   readonly bucketArn: string;
   readonly keyArn: string;
   readonly environment: AwsEnvironment;
-  readonly logBucket?: S3Bucket;
+  /** Where this bucket's server access logs go, when `accessLogs` is on. */
+  readonly logBucket?: AccessLogBucket;
   private readonly additionalStatements: PolicyStatement[];
   private readonly constructName: string;
   private readonly enforceTls: boolean;
@@ -293,48 +270,29 @@ export class EncryptedBucket extends Construct {
     this.additionalStatements.push(statement);
   }
 
-  private addAccessLogs(options: AccessLogsOptions, sourceName: string | undefined, destroy: { preventDestroy: boolean; forceDestroy: boolean | IResolvable }): S3Bucket {
+  private addAccessLogs(options: AccessLogsOptions, sourceName: string | undefined, destroy: { preventDestroy: boolean; forceDestroy: boolean | IResolvable }): AccessLogBucket {
     const env = this.environment;
-    const scope = new Construct(this, "AccessLogs");
-    const logBucket = new S3Bucket(scope, "Bucket", {
-      provider: env.provider,
-      region: env.resourceRegion,
-      bucket: options.bucketName ?? (sourceName !== undefined ? `${sourceName}-logs` : undefined),
-      bucketPrefix: options.bucketName === undefined && sourceName === undefined ? "access-logs-" : undefined,
-      forceDestroy: destroy.forceDestroy,
-      lifecycle: { preventDestroy: destroy.preventDestroy },
-    });
-    const common = { provider: env.provider, region: env.resourceRegion, bucket: logBucket.id };
-    // SSE-S3: S3 cannot deliver server access logs to a bucket whose default encryption is SSE-KMS.
-    new S3BucketServerSideEncryptionConfigurationA(scope, "Encryption", {
-      ...common,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, blockedEncryptionTypes: ["SSE-C"] }],
-    });
-    new S3BucketLifecycleConfiguration(scope, "Lifecycle", {
-      ...common,
-      // Log delivery never uploads in parts: one day is plenty for anything else.
-      rule: lifecycleRules(1, options.expireAfterDays ?? 365),
-    });
-    addBucketBaseline(scope, logBucket, {
-      env,
-      blockPublicAccess: true,
-      policy: JSON.stringify(
-        accessLogBucketPolicy({
-          bucketArn: logBucket.arn,
-          enforceTls: true,
-          minimumTlsVersion: this.minimumTlsVersion,
-          sourceBucketArn: this.bucketArn,
-          accountId: env.accountId,
-        }),
-      ),
-    });
+    const destination =
+      options.destination ??
+      new AccessLogBucket(this, "AccessLogs", {
+        region: env.resourceRegion,
+        accountId: env.accountId,
+        partition: env.partition,
+        provider: env.provider,
+        bucketName: options.bucketName ?? (sourceName !== undefined ? `${sourceName}-logs` : undefined),
+        bucketPrefix: options.bucketName === undefined && sourceName === undefined ? "access-logs-" : undefined,
+        expireAfterDays: options.expireAfterDays,
+        minimumTlsVersion: this.minimumTlsVersion as MinimumTlsVersion,
+        ...destroy,
+      });
+    destination.addSource(this.bucketArn);
     new S3BucketLoggingA(this, "Logging", {
       provider: env.provider,
       region: env.resourceRegion,
       bucket: this.bucket.id,
-      targetBucket: logBucket.id,
+      targetBucket: destination.bucket.id,
       targetPrefix: options.targetPrefix ?? "",
     });
-    return logBucket;
+    return destination;
   }
 }

@@ -3,6 +3,7 @@ import { Construct } from "constructs";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { AwsEnvironmentProps } from "./aws-environment";
+import { AccessLogBucket } from "./access-log-bucket";
 import { ConsoleBucket } from "./console-bucket";
 import { AccessLogsOptions, EncryptedBucket, MinimumTlsVersion } from "./encrypted-bucket";
 import { LookoutVisionKey, LookoutVisionKeyProps } from "./lookout-vision-key";
@@ -56,10 +57,11 @@ export interface BucketSettings {
    */
   readonly minimumTlsVersion?: MinimumTlsVersion;
   /**
-   * Server access logs into a separate SSE-S3 bucket per bucket ("<name>-logs").
+   * Server access logs of every bucket into one shared SSE-S3 log bucket, each bucket under its
+   * own prefix (`console/`, `output-<id>/`, after `targetPrefix`).
    * @default false
    */
-  readonly accessLogs?: boolean | Omit<AccessLogsOptions, "bucketName">;
+  readonly accessLogs?: boolean | Pick<AccessLogsOptions, "targetPrefix" | "expireAfterDays">;
   /**
    * Let `terraform destroy` delete buckets that still hold objects.
    * @default false
@@ -193,6 +195,8 @@ export class LookoutVisionEncryption extends Construct {
   readonly consoleBucket?: ConsoleBucket;
   readonly outputBuckets: Record<string, OutputBucket> = {};
   readonly userPolicy?: IamPolicy;
+  /** The shared server access log bucket, when `bucketSettings.accessLogs` is on. */
+  readonly accessLogBucket?: AccessLogBucket;
   readonly keyUserArns: string[];
 
   constructor(scope: Construct, id: string, props: LookoutVisionEncryptionProps = {}) {
@@ -210,9 +214,29 @@ export class LookoutVisionEncryption extends Construct {
       tags: imported ? undefined : (props.key?.tags ?? props.tags),
     });
 
-    const bucketProps = { ...env, ...props.bucketSettings, encryptionKey: this.key, tags: props.tags };
+    const { accessLogs, ...settings } = props.bucketSettings ?? {};
+    if (accessLogs) {
+      this.accessLogBucket = new AccessLogBucket(this, "AccessLogs", {
+        ...env,
+        bucketPrefix: `${this.profile.slug}-logs-`,
+        expireAfterDays: accessLogs === true ? undefined : accessLogs.expireAfterDays,
+        minimumTlsVersion: settings.minimumTlsVersion,
+        forceDestroy: settings.forceDestroy,
+        preventDestroy: settings.preventDestroy,
+        tags: props.tags,
+      });
+    }
+    const logTargetPrefix = accessLogs === true || !accessLogs ? "" : (accessLogs.targetPrefix ?? "");
+    /** Every bucket's logs go to the shared log bucket, under a prefix of their own. */
+    const logsUnder = (prefix: string) => (this.accessLogBucket ? { destination: this.accessLogBucket, targetPrefix: `${logTargetPrefix}${prefix}` } : false);
+    const bucketProps = { ...env, ...settings, encryptionKey: this.key, tags: props.tags };
     if (props.consoleBucket !== false) {
-      this.consoleBucket = new ConsoleBucket(this, "ConsoleBucket", { ...bucketProps, ...props.consoleBucket, profile: this.profile });
+      this.consoleBucket = new ConsoleBucket(this, "ConsoleBucket", {
+        ...bucketProps,
+        ...props.consoleBucket,
+        profile: this.profile,
+        accessLogs: logsUnder("console/"),
+      });
     }
     for (const entry of props.outputBuckets ?? []) {
       this.outputBuckets[entry.id] = new OutputBucket(this, `OutputBucket-${entry.id}`, {
@@ -220,6 +244,7 @@ export class LookoutVisionEncryption extends Construct {
         bucketName: entry.bucketName,
         prefix: entry.prefix,
         profile: this.profile,
+        accessLogs: logsUnder(`output-${entry.id}/`),
       });
     }
 

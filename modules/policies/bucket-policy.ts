@@ -47,8 +47,8 @@ export function denySseCStatement(bucketArn: string): PolicyStatement {
   return denyUploadsStatement("DenySseC", bucketArn, { Null: { "s3:x-amz-server-side-encryption-customer-algorithm": "false" } });
 }
 
-/** S3 server access logging writes as this service principal, only for the source bucket. */
-export function allowAccessLogDeliveryStatement(logBucketArn: string, sourceBucketArn: string, accountId: string): PolicyStatement {
+/** S3 server access logging writes as this service principal, only for the source buckets of this account. */
+export function allowAccessLogDeliveryStatement(logBucketArn: string, sourceBucketArns: readonly string[], accountId: string): PolicyStatement {
   return {
     Sid: "AllowServerAccessLogDelivery",
     Effect: "Allow",
@@ -56,7 +56,7 @@ export function allowAccessLogDeliveryStatement(logBucketArn: string, sourceBuck
     Action: ["s3:PutObject"],
     Resource: `${logBucketArn}/*`,
     Condition: {
-      ArnLike: { "aws:SourceArn": sourceBucketArn },
+      ArnLike: { "aws:SourceArn": [...sourceBucketArns] },
       StringEquals: { "aws:SourceAccount": accountId },
     },
   };
@@ -92,12 +92,12 @@ export function encryptedBucketPolicy(props: EncryptedBucketPolicyProps): Policy
   ]);
 }
 
-/** Access-log bucket: TLS only, and log delivery from the source bucket. */
+/** Access-log bucket: TLS only, and log delivery from the source buckets (none yet: no delivery statement). */
 export function accessLogBucketPolicy(
-  props: TransportPolicyProps & { readonly sourceBucketArn: string; readonly accountId: string },
+  props: TransportPolicyProps & { readonly sourceBucketArns: readonly string[]; readonly accountId: string },
 ): PolicyDocument {
   return policyDocument([
     ...transportStatements(props),
-    allowAccessLogDeliveryStatement(props.bucketArn, props.sourceBucketArn, props.accountId),
+    ...(props.sourceBucketArns.length > 0 ? [allowAccessLogDeliveryStatement(props.bucketArn, props.sourceBucketArns, props.accountId)] : []),
   ]);
 }

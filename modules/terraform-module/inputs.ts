@@ -111,7 +111,7 @@ export function declareInputs(scope: Construct): ModuleInputs {
       ),
     ]),
     versioning: variable(scope, "versioning", VariableType.BOOL, "Keep every version of every object in the buckets.", true),
-    accessLogs: variable(scope, "access_logs", VariableType.BOOL, "Server access logs of each bucket into its own SSE-S3 bucket named <bucket>-logs.", false),
+    accessLogs: variable(scope, "access_logs", VariableType.BOOL, "Server access logs of every bucket into one shared SSE-S3 log bucket (lookout-vision-logs-...), each bucket under its own prefix.", false),
     forceDestroy: variable(scope, "force_destroy", VariableType.BOOL, "Let terraform destroy delete buckets that still hold objects (prevent_destroy must be removed first: it is always on).", false),
     tags: variable(scope, "tags", VariableType.MAP_STRING, "Tags on every taggable resource.", {}, [
       validation(

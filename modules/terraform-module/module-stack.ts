@@ -88,7 +88,7 @@ export class TerraformModuleStack extends TerraformStack {
       { condition: "var.create_console_bucket", scopes: [consoleBucket], substitutes: { [consoleBucket.bucketArn]: expressionOf(this, consoleBucketArn.asString) } },
       {
         condition: "var.access_logs",
-        scopes: encryption.buckets.flatMap((b) => ["AccessLogs", "Logging"].map((id) => b.node.findChild(id))),
+        scopes: [encryption.accessLogBucket!, ...encryption.buckets.map((b) => b.node.findChild("Logging"))],
       },
     ];
     this.addOutputs(keyArn.asString);

@@ -46,7 +46,7 @@ What it creates:
 - the console bucket \`lookoutvision-<region>-<suffix>\` (unless \`create_console_bucket = false\`) and
   an output bucket for CreateModel results, both SSE-KMS with the key (bucket key on, SSE-C refused),
   public access blocked, ACLs off, versioned, TLS 1.2+ only;
-- optional SSE-S3 server access log buckets (\`access_logs\`);
+- an optional shared SSE-S3 server access log bucket (\`access_logs\`);
 - an IAM policy for Lookout for Vision users (\`user_policy_arn\`): attach it to their roles.
 
 The key and every bucket carry \`lifecycle { prevent_destroy = true }\`. Terraform does not allow a
