@@ -29,6 +29,7 @@ const MEASUREMENTS = [
   { id: "d1", label: "1 LookoutVisionEncryption stack", argv: fixture("many-stacks-app.js", "1") },
   { id: "d10", label: "10 LookoutVisionEncryption stacks", argv: fixture("many-stacks-app.js", "10") },
   { id: "d100", label: "100 LookoutVisionEncryption stacks", argv: fixture("many-stacks-app.js", "100"), runs: SLOW_RUNS },
+  { id: "d100p", label: "100 stacks, each with the EncryptionPosture check", argv: fixture("many-stacks-app.js", "100", "--posture"), runs: SLOW_RUNS },
   { id: "e-example", label: "cdktf synth, example app", ...cdktfSynth() },
   { id: "e-empty", label: "cdktf synth, empty app", ...cdktfSynth("--app", `node ${path.join(FIXTURES, "empty-app.js")}`) },
   // Jest gets its own cache directory, so the shared one is neither used nor cleared. Cold: a
@@ -120,6 +121,7 @@ function evaluate(byId) {
     "(b)/(a) example synth / floor": ratio("b", "a"),
     "(b)/(c) example synth / with barrel": ratio("b", "c"),
     "(d100)/(d1) 100 stacks / 1 stack": ratio("d100", "d1"),
+    "(d100p)/(d100) posture check overhead": ratio("d100p", "d100"),
     "(e) cdktf synth example / empty": ratio("e-example", "e-empty"),
   };
   const budgets = [

@@ -4,7 +4,7 @@ import { KeyFacts, keyFacts, keyIssues } from "./key-check";
 import { RULE_IDS } from "./rules";
 import { indexStack } from "./stack-index";
 import { suppressionsOf } from "./suppressions";
-import { ResourceRef, TerraformJson, address, constructPathOf } from "./terraform-json";
+import { ResourceRef, TerraformJson, address, compareStrings, constructPathOf } from "./terraform-json";
 
 /** The posture of one synthesized stack: what it holds and what breaks the rules. */
 export interface StackPosture {
@@ -22,7 +22,7 @@ function findingsFor(stack: string, ref: ResourceRef, issues: Issue[]): Finding[
 }
 
 function byRuleThenAddress(a: Finding, b: Finding): number {
-  return RULE_IDS.indexOf(a.rule) - RULE_IDS.indexOf(b.rule) || a.address.localeCompare(b.address) || a.message.localeCompare(b.message);
+  return RULE_IDS.indexOf(a.rule) - RULE_IDS.indexOf(b.rule) || compareStrings(a.address, b.address) || compareStrings(a.message, b.message);
 }
 
 /** Checks every S3 bucket and KMS key of one synthesized stack (`cdk.tf.json` parsed). Pure: JSON in, posture out. */
