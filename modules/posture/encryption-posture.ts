@@ -1,8 +1,18 @@
-import { AnnotationMetadataEntryType, Annotations, IAspect, TerraformResource, TerraformStack } from "cdktf";
+import {
+  AnnotationMetadataEntryType,
+  Annotations,
+  DefaultTokenResolver,
+  IAspect,
+  StringConcat,
+  TerraformResource,
+  TerraformStack,
+  Tokenization,
+} from "cdktf";
 import { IConstruct } from "constructs";
 import { analyzeStack } from "./analyze";
 import { Finding } from "./findings";
 import { SUPPRESSIONS_OVERRIDE, suppress, suppressionsInScope } from "./suppressions";
+import { POSTURE_RESOURCE_TYPES } from "./stack-index";
 import { TerraformJson } from "./terraform-json";
 
 /** One line for the synth log: rule, resource, what is wrong, how to fix it. */
@@ -29,6 +39,22 @@ function annotateOnce(construct: IConstruct, finding: Finding): void {
 }
 
 /**
+ * The stack's JSON as synth will write it, but only the resources the rules read: resolving
+ * every element (IAM policies, outputs, data sources) would add half a synth to each synth.
+ */
+const RESOLVER = new DefaultTokenResolver(new StringConcat());
+
+function postureJson(stack: TerraformStack, resources: readonly TerraformResource[]): TerraformJson {
+  const read = new Set<string>(POSTURE_RESOURCE_TYPES);
+  const resource: Record<string, Record<string, Record<string, unknown>>> = {};
+  for (const element of resources.filter((r) => read.has(r.terraformResourceType))) {
+    const fragment = Tokenization.resolve(element.toTerraform(), { scope: stack, preparing: false, resolver: RESOLVER }) as TerraformJson;
+    for (const [type, byName] of Object.entries(fragment.resource ?? {})) Object.assign((resource[type] ??= {}), byName);
+  }
+  return { resource };
+}
+
+/**
  * Checks every S3 bucket and KMS key of a stack against the encryption rules at synth
  * (`Aspects.of(stack).add(new EncryptionPosture())`, on each stack: cdktf 0.21 runs no aspect added to the App).
  * Errors are error annotations on the offending resource: `app.synth()` throws and
@@ -50,7 +76,7 @@ export class EncryptionPosture implements IAspect {
       const suppressions = suppressionsInScope(resource);
       if (suppressions.length > 0) resource.addOverride(SUPPRESSIONS_OVERRIDE, suppressions);
     }
-    const posture = analyzeStack(node.node.id, node.toTerraform() as TerraformJson);
+    const posture = analyzeStack(node.node.id, postureJson(node, resources));
     const byAddress = new Map(resources.map((r) => [`${r.terraformResourceType}.${r.friendlyUniqueId}`, r as IConstruct]));
     for (const finding of posture.findings) annotateOnce(byAddress.get(finding.address) ?? node, finding);
   }

@@ -14,6 +14,20 @@ export interface StackIndex {
   readonly aliases: ResourceRef[];
 }
 
+/** Every resource type the posture check reads; the rest of a stack never affects a finding. */
+export const POSTURE_RESOURCE_TYPES = [
+  "aws_s3_bucket",
+  "aws_s3_bucket_server_side_encryption_configuration",
+  "aws_s3_bucket_public_access_block",
+  "aws_s3_bucket_policy",
+  "aws_s3_bucket_versioning",
+  "aws_s3_bucket_logging",
+  "aws_kms_key",
+  "aws_kms_replica_key",
+  "aws_kms_key_policy",
+  "aws_kms_alias",
+] as const;
+
 export function indexStack(json: TerraformJson): StackIndex {
   return {
     buckets: resourcesOf(json, "aws_s3_bucket"),
