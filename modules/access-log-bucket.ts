@@ -4,10 +4,10 @@ import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { AwsEnvironmentProps, resolveAwsEnvironment } from "./aws-environment";
-import { addBucketBaseline, lifecycleRules } from "./bucket-baseline";
+import { MINIMUM_TLS_VERSIONS, type MinimumTlsVersion, addBucketBaseline, lifecycleRules } from "./bucket-baseline";
 import { accessLogBucketPolicy } from "./policies/bucket-policy";
 import { unique } from "./policies/policy-document";
-import { checkBucketName, checkIntegerInRange, checkOneOf, fail, isToken } from "./validation";
+import { checkBucketNaming, checkIntegerInRange, checkOneOf } from "./validation";
 
 const NAME = "AccessLogBucket";
 
@@ -31,7 +31,7 @@ export interface AccessLogBucketProps extends AwsEnvironmentProps {
    * Minimum TLS version of requests: "1.2" or "1.3".
    * @default "1.2"
    */
-  readonly minimumTlsVersion?: "1.2" | "1.3";
+  readonly minimumTlsVersion?: MinimumTlsVersion;
   /**
    * Let `terraform destroy` delete the bucket while it still holds logs.
    * @default false
@@ -50,13 +50,9 @@ export interface AccessLogBucketProps extends AwsEnvironmentProps {
 }
 
 function validate(props: AccessLogBucketProps): void {
-  if (props.bucketName !== undefined && props.bucketPrefix !== undefined) fail(NAME, "bucketPrefix", "unset when bucketName is set (they conflict)", props.bucketPrefix);
-  if (props.bucketName !== undefined) checkBucketName(NAME, "bucketName", props.bucketName);
-  if (props.bucketPrefix !== undefined && !isToken(props.bucketPrefix) && !/^[a-z0-9][a-z0-9.-]{0,36}$/.test(props.bucketPrefix)) {
-    fail(NAME, "bucketPrefix", "1-37 lowercase letters, digits, '.' or '-', starting with a letter or digit", props.bucketPrefix);
-  }
+  checkBucketNaming(NAME, props);
   if (props.expireAfterDays !== undefined) checkIntegerInRange(NAME, "expireAfterDays", props.expireAfterDays, 1, 3650);
-  if (props.minimumTlsVersion !== undefined) checkOneOf(NAME, "minimumTlsVersion", props.minimumTlsVersion, ["1.2", "1.3"]);
+  if (props.minimumTlsVersion !== undefined) checkOneOf(NAME, "minimumTlsVersion", props.minimumTlsVersion, MINIMUM_TLS_VERSIONS);
 }
 
 /**

@@ -8,13 +8,13 @@ import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versionin
 import { AwsEnvironment, AwsEnvironmentProps, resolveAwsEnvironment } from "./aws-environment";
 import { IEncryptionKey } from "./lookout-vision-key";
 import { AccessLogBucket } from "./access-log-bucket";
-import { addBucketBaseline, lifecycleRules, versioningStatus } from "./bucket-baseline";
+import { MINIMUM_TLS_VERSIONS, type MinimumTlsVersion, addBucketBaseline, lifecycleRules, versioningStatus } from "./bucket-baseline";
 import { encryptedBucketPolicy } from "./policies/bucket-policy";
 import { PolicyDocument, PolicyStatement } from "./policies/policy-document";
-import { checkBucketName, checkIntegerInRange, checkKmsKeyArnLocation, checkOneOf, checkS3Prefix, checkTags, fail, isToken } from "./validation";
+import { checkBucketName, checkBucketNaming, checkIntegerInRange, checkKmsKeyArnLocation, checkOneOf, checkS3Prefix, checkTags, fail, isToken } from "./validation";
 
-export const MINIMUM_TLS_VERSIONS = ["1.2", "1.3"] as const;
-export type MinimumTlsVersion = (typeof MINIMUM_TLS_VERSIONS)[number];
+export { MINIMUM_TLS_VERSIONS } from "./bucket-baseline";
+export type { MinimumTlsVersion } from "./bucket-baseline";
 
 /** Sids of the statements every EncryptedBucket policy starts with; callers' statements may not reuse them. */
 export const ENCRYPTED_BUCKET_POLICY_SIDS = ["DenyInsecureTransport", "DenyOutdatedTls", "DenyNonKmsEncryptionHeader", "DenyOtherKmsKey", "DenySseC"];
@@ -132,13 +132,7 @@ function validate(props: EncryptedBucketProps, construct: string): void {
     fail(construct, "encryptionKey", "a LookoutVisionKey or a KMS key ARN (every bucket is SSE-KMS)", props.encryptionKey);
   }
   if (typeof props.encryptionKey === "string") checkKmsKeyArnLocation(construct, "encryptionKey", props.encryptionKey, props);
-  if (props.bucketName !== undefined && props.bucketPrefix !== undefined) {
-    fail(construct, "bucketPrefix", "unset when bucketName is set (they conflict)", props.bucketPrefix);
-  }
-  if (props.bucketName !== undefined) checkBucketName(construct, "bucketName", props.bucketName);
-  if (props.bucketPrefix !== undefined && !isToken(props.bucketPrefix) && !/^[a-z0-9][a-z0-9.-]{0,36}$/.test(props.bucketPrefix)) {
-    fail(construct, "bucketPrefix", "1-37 lowercase letters, digits, '.' or '-', starting with a letter or digit", props.bucketPrefix);
-  }
+  checkBucketNaming(construct, props);
   if (props.abortIncompleteMultipartUploadDays !== undefined) {
     checkIntegerInRange(construct, "abortIncompleteMultipartUploadDays", props.abortIncompleteMultipartUploadDays, 1, 365);
   }
@@ -193,7 +187,7 @@ export class EncryptedBucket extends Construct {
   private readonly additionalStatements: PolicyStatement[];
   private readonly constructName: string;
   private readonly enforceTls: boolean;
-  private readonly minimumTlsVersion: string;
+  private readonly minimumTlsVersion: MinimumTlsVersion;
 
   /** @param constructName name used in error messages by constructs built on this one */
   constructor(scope: Construct, id: string, props: EncryptedBucketProps, constructName: string = NAME) {
@@ -280,9 +274,8 @@ export class EncryptedBucket extends Construct {
         partition: env.partition,
         provider: env.provider,
         bucketName: options.bucketName ?? (sourceName !== undefined ? `${sourceName}-logs` : undefined),
-        bucketPrefix: options.bucketName === undefined && sourceName === undefined ? "access-logs-" : undefined,
         expireAfterDays: options.expireAfterDays,
-        minimumTlsVersion: this.minimumTlsVersion as MinimumTlsVersion,
+        minimumTlsVersion: this.minimumTlsVersion,
         ...destroy,
       });
     destination.addSource(this.bucketArn);

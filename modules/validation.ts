@@ -170,6 +170,17 @@ function bucketNameProblem(name: string): string | undefined {
   return BUCKET_NAME_RULES.find((r) => r.pattern.test(name) !== r.valid)?.rule;
 }
 
+/** `bucketName` or `bucketPrefix` (Terraform adds a unique suffix to the prefix, hence at most 37 characters). */
+export function checkBucketNaming(construct: string, props: { readonly bucketName?: string; readonly bucketPrefix?: string }): void {
+  if (props.bucketName !== undefined && props.bucketPrefix !== undefined) {
+    fail(construct, "bucketPrefix", "unset when bucketName is set (they conflict)", props.bucketPrefix);
+  }
+  if (props.bucketName !== undefined) checkBucketName(construct, "bucketName", props.bucketName);
+  if (props.bucketPrefix !== undefined && !isToken(props.bucketPrefix) && !/^[a-z0-9][a-z0-9.-]{0,36}$/.test(props.bucketPrefix)) {
+    fail(construct, "bucketPrefix", "1-37 lowercase letters, digits, '.' or '-', starting with a letter or digit", props.bucketPrefix);
+  }
+}
+
 /** A piece of a bucket name (a suffix): lowercase letters, digits and hyphens, starting and ending alphanumeric. */
 export function checkBucketNamePart(construct: string, prop: string, value: string, maxLength: number): void {
   if (isToken(value)) return;
