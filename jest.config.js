@@ -9,6 +9,8 @@ module.exports = {
   // Jest's default is cores - 1 workers: 1 on a 2-core machine, leaving a core idle while the
   // main process waits. Test files are independent, so use every core.
   maxWorkers: "100%",
+  // Points cdktf's matchers at the engine built by scripts/engine.js (before cdktf loads).
+  setupFiles: ["<rootDir>/__tests__/engine-env.ts"],
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
   reporters: ["default", "<rootDir>/jest-summary-reporter.js"],
 };

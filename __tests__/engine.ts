@@ -1,0 +1,108 @@
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { enginePaths, EnginePaths, isBuilt } from "../scripts/engine";
+
+/**
+ * The Terraform engine (OpenTofu + the AWS provider built by scripts/engine.js) for tests.
+ * `npm test` builds it before jest starts; a test file that needs it fails with a clear message
+ * when it is missing, never skips.
+ */
+export function engine(): EnginePaths {
+  const paths = enginePaths();
+  if (!isBuilt(paths)) throw new Error(`the Terraform engine is not built (expected ${paths.tofu}): run \`npm run engine\` or \`npm test\``);
+  return paths;
+}
+
+/** Environment for every engine run: our CLI configuration, no telemetry, no prompts. */
+export function engineEnv(paths: EnginePaths = engine()): NodeJS.ProcessEnv {
+  return { ...process.env, TF_CLI_CONFIG_FILE: paths.tofurc, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0" };
+}
+
+export interface TofuResult {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs tofu in `cwd`; returns its exit status and output (the caller asserts). */
+export function tofu(cwd: string, args: string[]): TofuResult {
+  const paths = engine();
+  const run = spawnSync(paths.tofu, args, { cwd, env: engineEnv(paths), encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  if (run.error) throw run.error;
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+/** Runs tofu and throws, with its output, unless it exits 0. */
+export function tofuOk(cwd: string, args: string[]): string {
+  const result = tofu(cwd, args);
+  if (result.status !== 0) throw new Error(`tofu ${args.join(" ")} failed in ${cwd} (exit ${result.status}):\n${result.stderr}\n${result.stdout}`);
+  return result.stdout;
+}
+
+export interface ValidateResult {
+  readonly valid: boolean;
+  readonly error_count: number;
+  readonly warning_count: number;
+  readonly diagnostics: { severity: string; summary: string; detail?: string }[];
+}
+
+/** `tofu validate -json`, parsed. */
+export function validate(cwd: string): ValidateResult {
+  const result = tofu(cwd, ["validate", "-json", "-no-color"]);
+  return JSON.parse(result.stdout) as ValidateResult;
+}
+
+/** Diagnostics in one line each, for failure messages. */
+export function describeDiagnostics(result: ValidateResult): string {
+  return result.diagnostics.map((d) => `${d.severity}: ${d.summary}${d.detail ? ` (${d.detail})` : ""}`).join("\n");
+}
+
+/** Fake credentials and the skip_* settings: a plan of resources to create calls no AWS API. */
+const OFFLINE_PROVIDER = {
+  access_key: "engine-test",
+  secret_key: "engine-test",
+  skip_credentials_validation: true,
+  skip_requesting_account_id: true,
+  skip_metadata_api_check: true,
+  skip_region_validation: true,
+};
+
+/**
+ * An override file (merged by the engine, never part of what we ship) that runs a synthesized
+ * stack here:
+ * - the provider version: the bindings pin hashicorp/aws exactly (6.25.0) and the module proxy
+ *   serves another build of the same major (docs/engine.md), so only that pin is relaxed;
+ * - a local backend in the working folder, not the machine path cdktf writes;
+ * - offline settings on each AWS provider configuration the stack has (an override may only
+ *   amend a configuration that exists).
+ */
+export function engineOverride(stackJson: object): Record<string, unknown> {
+  const configured = (stackJson as { provider?: { aws?: { alias?: string }[] } }).provider?.aws ?? [];
+  const providers = configured.map((p) => (p.alias ? { alias: p.alias, ...OFFLINE_PROVIDER } : OFFLINE_PROVIDER));
+  return {
+    terraform: {
+      required_providers: { aws: { source: "aws", version: engine().provider.version } },
+      backend: { local: { path: "terraform.tfstate" } },
+    },
+    ...(providers.length > 0 ? { provider: { aws: providers } } : {}),
+  };
+}
+
+/** Writes the engine override next to a synthesized stack. */
+export function writeEngineOverride(stackDir: string, stackJson: object): void {
+  fs.writeFileSync(path.join(stackDir, "engine_override.tf.json"), JSON.stringify(engineOverride(stackJson), null, 2));
+}
+
+/** A fresh temporary folder, removed by `removeTempDirs()`. */
+const created: string[] = [];
+export function tempDir(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
+  created.push(dir);
+  return dir;
+}
+
+export function removeTempDirs(): void {
+  for (const dir of created.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,25 @@
+// Types of scripts/engine.js for the TypeScript tests.
+
+export interface ProviderBuild {
+  readonly version: string;
+  readonly module: string;
+  readonly pseudoVersion: string;
+}
+
+export interface EnginePaths {
+  readonly dir: string;
+  readonly tofu: string;
+  readonly tofurc: string;
+  readonly mirror: string;
+  readonly pluginCache: string;
+  readonly providerBinary: string;
+  readonly provider: ProviderBuild;
+  readonly bindingsProviderVersion: string;
+  readonly opentofuVersion: string;
+}
+
+export function enginePaths(): EnginePaths;
+export function isBuilt(paths: EnginePaths): boolean;
+export function replaceDirectives(goModText: string): string[];
+export function providerBuildFor(target: string): ProviderBuild;
+export function tofurcText(paths: EnginePaths): string;

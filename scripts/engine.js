@@ -1,0 +1,237 @@
+#!/usr/bin/env node
+// Builds the Terraform engine that `npm test` checks our output with: OpenTofu and the
+// hashicorp/aws provider, compiled from the Go module proxy (no HashiCorp release downloads
+// are reachable here) into a cache outside the repo. The last line printed is the path of
+// `tofu`; the same folder holds `tofurc`, the CLI configuration that installs the provider
+// from a local filesystem mirror, so `tofu init` needs no network.
+//
+//   node scripts/engine.js          build on first use, then print the tofu path
+//   node scripts/engine.js --check  print the tofu path if built, exit 1 otherwise
+"use strict";
+
+const { spawn } = require("node:child_process");
+const fs = require("node:fs");
+const os = require("node:os");
+const path = require("node:path");
+
+/** OpenTofu: the latest stable 1.x release on the module proxy (2026-11). */
+const OPENTOFU = { module: "github.com/opentofu/opentofu", version: "v1.12.6", main: "github.com/opentofu/opentofu/cmd/tofu" };
+
+/**
+ * Builds of the AWS provider that the module proxy serves. Its v6.x tags are not Go module
+ * versions (the module path has no /v6), so each build pins a commit as a pseudo-version. The
+ * proxy here serves one commit only: 5f2286d6d836, whose version/VERSION says 6.47.1. The
+ * commit of v6.25.0 (what @cdktf/provider-aws 21.x targets) is refused (403), see
+ * docs/engine.md.
+ */
+const AWS_PROVIDER_BUILDS = [
+  { version: "6.47.1", module: "github.com/hashicorp/terraform-provider-aws", pseudoVersion: "v1.60.1-0.20260602190131-5f2286d6d836" },
+];
+
+const PROVIDER_ADDRESS = "registry.opentofu.org/hashicorp/aws";
+const PLATFORM = `${process.platform === "win32" ? "windows" : process.platform}_${process.arch === "x64" ? "amd64" : process.arch}`;
+
+/** The provider version the TypeScript bindings were generated for (read, never typed twice). */
+function bindingsProviderVersion() {
+  const manifest = require("@cdktf/provider-aws/package.json");
+  const version = manifest.cdktf && manifest.cdktf.provider && manifest.cdktf.provider.version;
+  if (!version) throw new Error("engine: @cdktf/provider-aws/package.json has no cdktf.provider.version");
+  return version;
+}
+
+function compareVersions(a, b) {
+  const pa = a.split(".").map(Number);
+  const pb = b.split(".").map(Number);
+  for (let i = 0; i < 3; i++) if (pa[i] !== pb[i]) return pa[i] - pb[i];
+  return 0;
+}
+
+/**
+ * The build for the bindings' version: the exact one if pinned, else the oldest pinned build
+ * newer than it within the same major (a newer provider of one major accepts the older schema's
+ * configuration; the difference is reported, never hidden).
+ */
+function providerBuildFor(target) {
+  const major = target.split(".")[0];
+  const candidates = AWS_PROVIDER_BUILDS.filter((b) => b.version.split(".")[0] === major && compareVersions(b.version, target) >= 0)
+    .sort((a, b) => compareVersions(a.version, b.version));
+  if (candidates.length === 0) {
+    throw new Error(`engine: no pinned AWS provider build for ${target} (pinned: ${AWS_PROVIDER_BUILDS.map((b) => b.version).join(", ")}); add one to AWS_PROVIDER_BUILDS in scripts/engine.js`);
+  }
+  return candidates[0];
+}
+
+/** Where everything lives; keyed by both versions so an upgrade never reuses a stale build. */
+function enginePaths() {
+  const target = bindingsProviderVersion();
+  const provider = providerBuildFor(target);
+  const cacheRoot = process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache");
+  const dir = path.join(cacheRoot, "lookout-vision-encryption", "engine", `tofu-${OPENTOFU.version.slice(1)}_aws-${provider.version}`);
+  const mirror = path.join(dir, "mirror");
+  return {
+    dir,
+    tofu: path.join(dir, "tofu"),
+    tofurc: path.join(dir, "tofurc"),
+    mirror,
+    pluginCache: path.join(dir, "plugin-cache"),
+    providerBinary: path.join(mirror, PROVIDER_ADDRESS, provider.version, PLATFORM, `terraform-provider-aws_v${provider.version}`),
+    provider,
+    bindingsProviderVersion: target,
+    opentofuVersion: OPENTOFU.version.slice(1),
+  };
+}
+
+function isBuilt(paths) {
+  return [paths.tofu, paths.providerBinary, paths.tofurc].every((file) => fs.existsSync(file));
+}
+
+/** CLI configuration: the provider only from the local mirror, so nothing reaches a registry. */
+function tofurcText(paths) {
+  return [
+    "# Written by scripts/engine.js: install hashicorp/aws from the local build, never from a registry.",
+    "# The plugin cache makes each `tofu init` link the provider instead of copying it.",
+    `plugin_cache_dir = ${JSON.stringify(paths.pluginCache)}`,
+    "",
+    "provider_installation {",
+    "  filesystem_mirror {",
+    `    path    = ${JSON.stringify(paths.mirror)}`,
+    `    include = [${JSON.stringify(PROVIDER_ADDRESS)}, "registry.terraform.io/hashicorp/aws"]`,
+    "  }",
+    "}",
+    "",
+  ].join("\n");
+}
+
+function elapsed(since) {
+  const seconds = Math.round((Date.now() - since) / 1000);
+  return `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, "0")}s`;
+}
+
+/** Runs one step, printing a heartbeat so a long compile never looks hung. */
+function runStep(step, command, args, options) {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    process.stderr.write(`[engine] ${step}: ${command} ${args.join(" ")}\n`);
+    const output = [];
+    const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
+    child.stdout.on("data", (chunk) => output.push(chunk));
+    child.stderr.on("data", (chunk) => output.push(chunk));
+    const heartbeat = setInterval(() => process.stderr.write(`[engine] ${step}: still running, ${elapsed(started)}\n`), 30_000);
+    child.on("error", (error) => {
+      clearInterval(heartbeat);
+      reject(new Error(`engine: step "${step}" could not start ${command}: ${error.message}`));
+    });
+    child.on("close", (code) => {
+      clearInterval(heartbeat);
+      const text = Buffer.concat(output).toString();
+      if (code === 0) {
+        process.stderr.write(`[engine] ${step}: done in ${elapsed(started)}\n`);
+        resolve(text);
+      } else {
+        reject(new Error(`engine: step "${step}" failed (exit ${code}) for ${options.module}:\n${text.trim().split("\n").slice(-25).join("\n")}`));
+      }
+    });
+  });
+}
+
+/** `replace` directives of a go.mod, which `go install mod@version` refuses and a wrapper must repeat. */
+function replaceDirectives(goModText) {
+  const lines = goModText.split("\n");
+  const directives = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].trim();
+    if (line === "replace (") {
+      for (i++; i < lines.length && lines[i].trim() !== ")"; i++) if (lines[i].trim()) directives.push(`replace ${lines[i].trim()}`);
+    } else if (line.startsWith("replace ")) {
+      directives.push(line);
+    }
+  }
+  return directives;
+}
+
+function goDirective(goModText) {
+  const match = /^go\s+(\S+)/m.exec(goModText);
+  return match ? match[1] : "1.26";
+}
+
+/**
+ * Compiles `main` of `module@version` through a throwaway wrapper module that requires it and
+ * repeats its replace lines, then links it to `output`.
+ */
+async function buildGoBinary({ name, module, version, main, ldflags, output, workRoot }) {
+  const env = { ...process.env, GOFLAGS: "-mod=mod", GOTOOLCHAIN: process.env.GOTOOLCHAIN || "local" };
+  const work = path.join(workRoot, `wrapper-${name}`);
+  fs.rmSync(work, { recursive: true, force: true });
+  fs.mkdirSync(work, { recursive: true });
+  const options = { cwd: work, env, module: `${module}@${version}` };
+  const info = JSON.parse(await runStep(`${name}: download ${module}@${version}`, "go", ["mod", "download", "-json", `${module}@${version}`], options));
+  if (info.Error) throw new Error(`engine: the module proxy refused ${module}@${version}: ${info.Error}`);
+  const goMod = fs.readFileSync(info.GoMod, "utf8");
+  fs.writeFileSync(
+    path.join(work, "go.mod"),
+    [`module engine.local/${name}`, "", `go ${goDirective(goMod)}`, "", `require ${module} ${version}`, "", ...replaceDirectives(goMod), ""].join("\n"),
+  );
+  fs.writeFileSync(path.join(work, "tools.go"), `//go:build tools\n\npackage tools\n\nimport _ ${JSON.stringify(main)}\n`);
+  await runStep(`${name}: resolve dependencies`, "go", ["mod", "tidy"], options);
+  fs.mkdirSync(path.dirname(output), { recursive: true });
+  await runStep(`${name}: compile`, "go", ["build", "-ldflags", ldflags, "-o", output, main], options);
+  fs.rmSync(work, { recursive: true, force: true });
+}
+
+async function build(paths) {
+  const started = Date.now();
+  const { provider } = paths;
+  if (provider.version !== paths.bindingsProviderVersion) {
+    process.stderr.write(
+      `[engine] note: the bindings target hashicorp/aws ${paths.bindingsProviderVersion}; the module proxy serves ${provider.version} (${provider.pseudoVersion}), which is built instead\n`,
+    );
+  }
+  fs.mkdirSync(paths.dir, { recursive: true });
+  if (!fs.existsSync(paths.tofu)) {
+    await buildGoBinary({
+      name: "opentofu",
+      module: OPENTOFU.module,
+      version: OPENTOFU.version,
+      main: OPENTOFU.main,
+      ldflags: "-s -w -X github.com/opentofu/opentofu/version.dev=no",
+      output: paths.tofu,
+      workRoot: paths.dir,
+    });
+  }
+  if (!fs.existsSync(paths.providerBinary)) {
+    await buildGoBinary({
+      name: "aws-provider",
+      module: provider.module,
+      version: provider.pseudoVersion,
+      main: provider.module,
+      ldflags: `-s -w -X ${provider.module}/version.ProviderVersion=${provider.version}`,
+      output: paths.providerBinary,
+      workRoot: paths.dir,
+    });
+  }
+  fs.mkdirSync(paths.pluginCache, { recursive: true });
+  fs.writeFileSync(paths.tofurc, tofurcText(paths));
+  process.stderr.write(`[engine] ready in ${elapsed(started)}: OpenTofu ${paths.opentofuVersion}, hashicorp/aws ${provider.version}\n`);
+}
+
+async function main() {
+  const paths = enginePaths();
+  if (process.argv.includes("--check")) {
+    if (!isBuilt(paths)) {
+      process.stderr.write(`[engine] not built yet: run npm run engine (expected ${paths.tofu})\n`);
+      process.exit(1);
+    }
+  } else if (!isBuilt(paths)) {
+    await build(paths);
+  }
+  process.stdout.write(`${paths.tofu}\n`);
+}
+
+module.exports = { enginePaths, isBuilt, replaceDirectives, providerBuildFor, tofurcText };
+
+if (require.main === module) {
+  main().catch((error) => {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  });
+}
