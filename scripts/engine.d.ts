@@ -12,7 +12,8 @@ export interface EnginePaths {
   readonly tofurc: string;
   readonly mirror: string;
   readonly pluginCache: string;
-  readonly providerBinary: string;
+  /** Absent when ENGINE_PROVIDER=registry. */
+  readonly providerBinary: string | undefined;
   readonly provider: ProviderBuild;
   readonly bindingsProviderVersion: string;
   readonly opentofuVersion: string;

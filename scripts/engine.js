@@ -61,20 +61,28 @@ function providerBuildFor(target) {
   return candidates[0];
 }
 
-/** Where everything lives; keyed by both versions so an upgrade never reuses a stale build. */
+/**
+ * Where everything lives; keyed by both versions so an upgrade never reuses a stale build.
+ * ENGINE_BINARY=<path> uses an installed `tofu` or `terraform` instead of building OpenTofu;
+ * ENGINE_PROVIDER=registry takes the provider the bindings target from the registry (network
+ * needed) instead of building one.
+ */
 function enginePaths() {
   const target = bindingsProviderVersion();
-  const provider = providerBuildFor(target);
+  const fromRegistry = process.env.ENGINE_PROVIDER === "registry";
+  const provider = fromRegistry ? { version: target, module: "registry", pseudoVersion: "" } : providerBuildFor(target);
+  const installedBinary = process.env.ENGINE_BINARY ? path.resolve(process.env.ENGINE_BINARY) : undefined;
   const cacheRoot = process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache");
-  const dir = path.join(cacheRoot, "lookout-vision-encryption", "engine", `tofu-${OPENTOFU.version.slice(1)}_aws-${provider.version}`);
+  const key = `tofu-${installedBinary ? "installed" : OPENTOFU.version.slice(1)}_aws-${provider.version}${fromRegistry ? "-registry" : ""}`;
+  const dir = path.join(cacheRoot, "lookout-vision-encryption", "engine", key);
   const mirror = path.join(dir, "mirror");
   return {
     dir,
-    tofu: path.join(dir, "tofu"),
+    tofu: installedBinary || path.join(dir, "tofu"),
     tofurc: path.join(dir, "tofurc"),
     mirror,
     pluginCache: path.join(dir, "plugin-cache"),
-    providerBinary: path.join(mirror, PROVIDER_ADDRESS, provider.version, PLATFORM, `terraform-provider-aws_v${provider.version}`),
+    providerBinary: fromRegistry ? undefined : path.join(mirror, PROVIDER_ADDRESS, provider.version, PLATFORM, `terraform-provider-aws_v${provider.version}`),
     provider,
     bindingsProviderVersion: target,
     opentofuVersion: OPENTOFU.version.slice(1),
@@ -82,22 +90,27 @@ function enginePaths() {
 }
 
 function isBuilt(paths) {
-  return [paths.tofu, paths.providerBinary, paths.tofurc].every((file) => fs.existsSync(file));
+  return [paths.tofu, paths.providerBinary, paths.tofurc].every((file) => file === undefined || fs.existsSync(file));
 }
 
 /** CLI configuration: the provider only from the local mirror, so nothing reaches a registry. */
 function tofurcText(paths) {
+  const installation = paths.providerBinary
+    ? [
+        "provider_installation {",
+        "  filesystem_mirror {",
+        `    path    = ${JSON.stringify(paths.mirror)}`,
+        `    include = [${JSON.stringify(PROVIDER_ADDRESS)}, "registry.terraform.io/hashicorp/aws"]`,
+        "  }",
+        "}",
+      ]
+    : ["provider_installation {", "  direct {}", "}"];
   return [
-    "# Written by scripts/engine.js: install hashicorp/aws from the local build, never from a registry.",
+    "# Written by scripts/engine.js: where tofu installs hashicorp/aws from (see provider_installation).",
     "# The plugin cache makes each `tofu init` link the provider instead of copying it.",
     `plugin_cache_dir = ${JSON.stringify(paths.pluginCache)}`,
     "",
-    "provider_installation {",
-    "  filesystem_mirror {",
-    `    path    = ${JSON.stringify(paths.mirror)}`,
-    `    include = [${JSON.stringify(PROVIDER_ADDRESS)}, "registry.terraform.io/hashicorp/aws"]`,
-    "  }",
-    "}",
+    ...installation,
     "",
   ].join("\n");
 }
@@ -181,13 +194,14 @@ async function buildGoBinary({ name, module, version, main, ldflags, output, wor
 async function build(paths) {
   const started = Date.now();
   const { provider } = paths;
-  if (provider.version !== paths.bindingsProviderVersion) {
+  if (paths.providerBinary && provider.version !== paths.bindingsProviderVersion) {
     process.stderr.write(
       `[engine] note: the bindings target hashicorp/aws ${paths.bindingsProviderVersion}; the module proxy serves ${provider.version} (${provider.pseudoVersion}), which is built instead\n`,
     );
   }
   fs.mkdirSync(paths.dir, { recursive: true });
   if (!fs.existsSync(paths.tofu)) {
+    if (process.env.ENGINE_BINARY) throw new Error(`engine: ENGINE_BINARY=${process.env.ENGINE_BINARY} does not exist`);
     await buildGoBinary({
       name: "opentofu",
       module: OPENTOFU.module,
@@ -198,7 +212,7 @@ async function build(paths) {
       workRoot: paths.dir,
     });
   }
-  if (!fs.existsSync(paths.providerBinary)) {
+  if (paths.providerBinary && !fs.existsSync(paths.providerBinary)) {
     await buildGoBinary({
       name: "aws-provider",
       module: provider.module,
