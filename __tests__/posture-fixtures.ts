@@ -2,9 +2,11 @@ import { Testing } from "cdktf";
 import { Construct } from "constructs";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { StackPosture, analyzeStack } from "../modules/posture/analyze";
 import { TerraformJson } from "../modules/posture/terraform-json";
 
@@ -40,6 +42,9 @@ export interface HandWrittenBucket {
   readonly encryption: S3BucketServerSideEncryptionConfigurationA;
   readonly publicAccessBlock: S3BucketPublicAccessBlock;
   readonly policy: S3BucketPolicy;
+  readonly versioning: S3BucketVersioningA;
+  /** Into a log bucket outside the stack, named literally. */
+  readonly logging: S3BucketLoggingA;
 }
 
 export function handWrittenBucket(scope: Construct, id: string, key: KmsKey): HandWrittenBucket {
@@ -61,6 +66,8 @@ export function handWrittenBucket(scope: Construct, id: string, key: KmsKey): Ha
       bucket: bucket.id,
       policy: JSON.stringify({ Version: "2012-10-17", Statement: [tlsDenyStatement(bucket)] }),
     }),
+    versioning: new S3BucketVersioningA(scope, `${id}Versioning`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }),
+    logging: new S3BucketLoggingA(scope, `${id}Logging`, { bucket: bucket.id, targetBucket: "central-access-logs", targetPrefix: `${id}/` }),
   };
 }
 

@@ -22,6 +22,6 @@ describe("npm run report (report-cli)", () => {
     const lines: string[] = [];
     expect(runReport(join(dir, "cdktf.out"), join(dir, "report.md"), (l) => lines.push(l))).toBe(0);
     expect(readFileSync(join(dir, "report.md"), "utf8")).toBe(buildReport(stacks));
-    expect(lines).toEqual([`posture report: wrote ${join(dir, "report.md")} for 2 stack(s): 3 error(s), 0 warning(s), 0 suppressed.`]);
+    expect(lines).toEqual([`posture report: wrote ${join(dir, "report.md")} for 2 stack(s): 3 error(s), 2 warning(s), 0 suppressed.`]);
   });
 });

@@ -83,7 +83,7 @@ describe("posture report", () => {
       "",
       "| stack | buckets | keys | errors | warnings | suppressed |",
       "| --- | --- | --- | --- | --- | --- |",
-      "| `alpha` | 3 | 1 | 3 | 0 | 0 |",
+      "| `alpha` | 3 | 1 | 3 | 5 | 0 |",
       "| `zeta` | 0 | 0 | 0 | 0 | 0 |",
       "",
     ]);
