@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFil
 import { tmpdir } from "os";
 import { join } from "path";
 import { scanReportMarkdown, terraformDigest } from "../modules/posture/scan-results";
+import { checkovSkipsFor } from "../modules/posture/checkov-skips";
 import { sampleScan } from "./posture-fixtures";
 import { Command, REQUIREMENTS_FILE, Runner, checkovVersion, defaultCacheRoot, ensureCheckov } from "../scripts/scan-checkov";
 import { Target, classify, findTargets, resourceAddress, targetJson, targetResources } from "../scripts/scan-targets";
@@ -141,10 +142,16 @@ describe("classifying checkov's results (scripts/scan-targets.ts)", () => {
     expect(result.failed.map((f) => f.resource)).toEqual(["aws_kms_key.key"]);
   });
 
-  it("keeps checkov's own skips (#checkov:skip comments) with the comment's reason", () => {
-    const skipped = record("CKV_AWS_21", "aws_s3_bucket.logs", { check_result: { result: "SKIPPED", suppress_comment: "logs expire" } });
-    expect(classify(TARGET, checkovReport({ skipped: [skipped] }), resources, "d").skipped).toEqual([
-      { check: "CKV_AWS_21", title: "title of CKV_AWS_21", resource: "aws_s3_bucket.logs", file: "cdktf.out/stacks/s/cdk.tf.json", reason: "logs expire", by: "comment" },
+  it("keeps checkov's own skips (#checkov:skip comments) when the table holds them; any other comment fails", () => {
+    const [logsVersioning] = checkovSkipsFor({ resourceType: "aws_s3_bucket", receivesAccessLogs: true }).filter((s) => s.check === "CKV_AWS_21");
+    const comment = (resource: string, reason: string) => record("CKV_AWS_21", resource, { check_result: { result: "SKIPPED", suppress_comment: `:${reason}` } });
+    const result = classify(TARGET, checkovReport({ skipped: [comment("aws_s3_bucket.logs", logsVersioning.reason), comment("aws_s3_bucket.data", logsVersioning.reason), comment("aws_s3_bucket.logs", "no time")] }), resources, "d");
+    expect(result.skipped).toEqual([
+      { check: "CKV_AWS_21", title: "title of CKV_AWS_21", resource: "aws_s3_bucket.logs", file: "cdktf.out/stacks/s/cdk.tf.json", reason: logsVersioning.reason, by: "comment" },
+    ]);
+    expect(result.failed.map((f) => [f.resource, f.title])).toEqual([
+      ["aws_s3_bucket.data", `title of CKV_AWS_21 (skipped by a #checkov:skip comment that CHECKOV_SKIPS does not hold: "${logsVersioning.reason}")`],
+      ["aws_s3_bucket.logs", 'title of CKV_AWS_21 (skipped by a #checkov:skip comment that CHECKOV_SKIPS does not hold: "no time")'],
     ]);
   });
 

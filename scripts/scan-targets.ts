@@ -2,7 +2,7 @@ import { existsSync, readFileSync, readdirSync } from "fs";
 import { join, relative } from "path";
 import { parse as parseHcl } from "@cdktf/hcl2json";
 import { analyzeStack } from "../modules/posture/analyze";
-import { checkovSkipsFor } from "../modules/posture/checkov-skips";
+import { CheckovSkip, checkovSkipsFor } from "../modules/posture/checkov-skips";
 import { CheckovResult, ScanTarget, SkippedResult, terraformFilesIn } from "../modules/posture/scan-results";
 import { TerraformJson, address } from "../modules/posture/terraform-json";
 
@@ -108,7 +108,8 @@ function byCheckThenResource(a: CheckovResult, b: CheckovResult): number {
 /**
  * One target's results: failures that a CHECKOV_SKIPS entry covers become skipped with its
  * reason (checkov reads no skip in Terraform JSON, and the module's comments are not written
- * yet); checkov's own skips (`#checkov:skip` comments) stay skipped with the comment's reason.
+ * yet); checkov's own skips (`#checkov:skip` comments) stay skipped when the table holds the
+ * same skip for that resource, and count as failures when it does not.
  */
 export function classify(target: Target, output: unknown, resources: TargetResources, digest: string): ScanTarget {
   const reports = reportsOf(output);
@@ -118,18 +119,24 @@ export function classify(target: Target, output: unknown, resources: TargetResou
     const resource = found && r.resource.startsWith("resource.") ? `${found.type}.${found.name}` : r.resource;
     return { check: r.check_id, title: r.check_name, resource, file: join(target.path, r.file_path.replace(/^\//, "")) };
   };
+  const skipOf = (r: CheckovRecord): CheckovSkip | undefined => {
+    const found = resourceAddress(r.resource, resources);
+    if (!found) return undefined;
+    const subject = { resourceType: found.type, receivesAccessLogs: resources.accessLogBuckets.has(`${found.type}.${found.name}`) };
+    return checkovSkipsFor(subject).find((s) => s.check === r.check_id);
+  };
   const failed: CheckovResult[] = [];
   const skipped: SkippedResult[] = [];
   for (const record of reports.flatMap((r) => r.results.failed_checks ?? [])) {
-    const found = resourceAddress(record.resource, resources);
-    const skip = found
-      ? checkovSkipsFor({ resourceType: found.type, receivesAccessLogs: resources.accessLogBuckets.has(`${found.type}.${found.name}`) }).find((s) => s.check === record.check_id)
-      : undefined;
+    const skip = skipOf(record);
     if (skip) skipped.push({ ...result(record), reason: skip.reason, by: "skip table" });
     else failed.push(result(record));
   }
   for (const record of reports.flatMap((r) => r.results.skipped_checks ?? [])) {
-    skipped.push({ ...result(record), reason: (record.check_result?.suppress_comment ?? "").replace(/^:/, "").trim(), by: "comment" });
+    const reason = (record.check_result?.suppress_comment ?? "").replace(/^:/, "").trim();
+    // A comment is one more place a skip could be written: only the table's own skips count.
+    if (skipOf(record)?.reason === reason) skipped.push({ ...result(record), reason, by: "comment" });
+    else failed.push({ ...result(record), title: `${record.check_name} (skipped by a #checkov:skip comment that CHECKOV_SKIPS does not hold: "${reason}")` });
   }
   const parsingErrors = reports.flatMap((r) => r.results.parsing_errors ?? []);
   const error =
