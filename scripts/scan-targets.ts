@@ -90,9 +90,7 @@ interface CheckovRecord {
 }
 
 interface CheckovReport {
-  readonly check_type: string;
   readonly results: { readonly passed_checks?: CheckovRecord[]; readonly failed_checks?: CheckovRecord[]; readonly skipped_checks?: CheckovRecord[]; readonly parsing_errors?: string[] };
-  readonly summary: { readonly parsing_errors: number };
 }
 
 /** checkov prints one report object per framework, a list when several ran, and a bare summary when no file matched. */
