@@ -62,6 +62,7 @@ export class BringYourOwnKeyStack extends ExampleStack {
       key: { existingKeyArn: "arn:aws:kms:us-east-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab" },
       keyUserArns: [`arn:aws:iam::333333333333:role/${TRAINER_ROLE}`],
       outputBuckets: [{ id: "models", bucketName: "example-lookout-vision-models-333333333333" }],
+      bucketSettings: { accessLogs: true },
       userPolicy: { attachToRoleNames: [TRAINER_ROLE] },
     });
   }
@@ -71,7 +72,12 @@ export class BringYourOwnKeyStack extends ExampleStack {
 export class MultiRegionStack extends ExampleStack {
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    const common = { accountId: "444444444444", partition: "aws", keyUserArns: [`arn:aws:iam::444444444444:role/${TRAINER_ROLE}`] };
+    const common = {
+      accountId: "444444444444",
+      partition: "aws",
+      keyUserArns: [`arn:aws:iam::444444444444:role/${TRAINER_ROLE}`],
+      bucketSettings: { accessLogs: true },
+    };
     const primary = new LookoutVisionEncryption(this, "Primary", {
       ...common,
       region: "us-east-1",

@@ -40,7 +40,7 @@ describe("scripts/engine.js", () => {
 
   it("keys the cache by both versions, outside the repository", () => {
     const paths = enginePaths();
-    expect(paths.dir).toMatch(/lookout-vision-encryption\/engine\/tofu-1\.12\.6_aws-6\.47\.1$/);
+    expect(paths.dir).toMatch(/cdktf-lookout-vision-encryption\/engine\/tofu-1\.12\.6_aws-6\.47\.1$/);
     expect(paths.dir.startsWith(process.cwd())).toBe(false);
     expect(paths.providerBinary).toBe(`${paths.mirror}/registry.opentofu.org/hashicorp/aws/6.47.1/linux_amd64/terraform-provider-aws_v6.47.1`);
   });

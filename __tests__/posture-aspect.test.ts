@@ -116,7 +116,7 @@ describe("EncryptionPosture aspect", () => {
   it("refuses unknown rule ids and empty reasons", () => {
     const scope = new TerraformStack(Testing.app(), "s");
     expect(() => EncryptionPosture.suppress(scope, "LVE-S3-999", "x")).toThrow(
-      /EncryptionPosture\.suppress: rule must be one of LVE-KMS-001, .*LVE-S3-006, got "LVE-S3-999"/,
+      /EncryptionPosture\.suppress: rule must be one of LVE-KMS-001, .*LVE-S3-008, got "LVE-S3-999"/,
     );
     expect(() => EncryptionPosture.suppress(scope, "LVE-S3-001", " ")).toThrow(/EncryptionPosture\.suppress: reason must be a non-empty sentence saying why LVE-S3-001 is acceptable here, got " "/);
   });

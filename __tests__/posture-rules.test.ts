@@ -1,9 +1,9 @@
 import { TerraformVariable } from "cdktf";
+import { Construct } from "constructs";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { KmsKeyPolicy } from "@cdktf/provider-aws/lib/kms-key-policy";
 import { KmsReplicaKey } from "@cdktf/provider-aws/lib/kms-replica-key";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
-import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
 import { analyzeStack } from "../modules/posture/analyze";
 import { RULES, RULE_IDS } from "../modules/posture/rules";
 import { HandWrittenBucket, ROLE, analyze, grantStatement, handWrittenBucket, handWrittenKey, rootStatement, summary, tlsDenyStatement } from "./posture-fixtures";
@@ -13,6 +13,17 @@ function check(breakIt: (parts: HandWrittenBucket & { key: KmsKey }) => void = (
   return analyze((scope) => {
     const key = handWrittenKey(scope);
     breakIt({ ...handWrittenBucket(scope, "Data", key), key });
+  });
+}
+
+/** The data bucket logs into a second bucket with SSE-S3; `target` adjusts that bucket and names it for the logging. */
+function withLogBucket(target: (logs: HandWrittenBucket, scope: Construct) => string) {
+  return analyze((scope) => {
+    const key = handWrittenKey(scope);
+    const data = handWrittenBucket(scope, "Data", key);
+    const logs = handWrittenBucket(scope, "Logs", key);
+    logs.encryption.putRule([{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }]);
+    data.logging.targetBucket = target(logs, scope);
   });
 }
 
@@ -50,17 +61,11 @@ describe("posture rules on hand-written resources", () => {
   });
 
   it("LVE-S3-002: SSE-S3 on a bucket that receives server access logs is right (S3 cannot log to SSE-KMS)", () => {
-    const posture = analyze((scope) => {
-      const key = handWrittenKey(scope);
-      const data = handWrittenBucket(scope, "Data", key);
-      const logs = handWrittenBucket(scope, "Logs", key);
-      logs.encryption.putRule([{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }]);
-      new S3BucketLoggingA(scope, "Logging", { bucket: data.bucket.id, targetBucket: logs.bucket.bucket, targetPrefix: "" });
-    });
+    const posture = withLogBucket((logs) => logs.bucket.bucket);
     expect(summary(posture)).toEqual([]);
     expect(posture.buckets.map((b) => [b.name, b.isLogBucket, b.loggingTarget])).toEqual([
       ["data-bucket", false, "aws_s3_bucket.Logs"],
-      ["logs-bucket", true, undefined],
+      ["logs-bucket", true, "central-access-logs"],
     ]);
   });
 
@@ -125,6 +130,47 @@ describe("posture rules on hand-written resources", () => {
       bucket.forceDestroy = true;
     });
     expect(summary(posture)).toEqual(["LVE-S3-006 warning aws_s3_bucket.Data"]);
+  });
+
+  it("LVE-S3-007: a data bucket without server access logging is a warning", () => {
+    const posture = check(({ logging }) => logging.node.scope?.node.tryRemoveChild(logging.node.id));
+    expect(summary(posture)).toEqual(["LVE-S3-007 warning aws_s3_bucket.Data"]);
+    expect(posture.findings[0].message).toBe("no server access logging (no aws_s3_bucket_logging for this bucket)");
+  });
+
+  it("LVE-S3-007: the deprecated inline logging block of aws_s3_bucket counts", () => {
+    const posture = check(({ logging, bucket }) => {
+      logging.node.scope?.node.tryRemoveChild(logging.node.id);
+      bucket.addOverride("logging", { target_bucket: "central-access-logs", target_prefix: "data/" });
+    });
+    expect(summary(posture)).toEqual([]);
+  });
+
+  it.each([
+    ["suspended", "Suspended", "LVE-S3-008 warning", "versioning is Suspended"],
+    ["a variable", "${var.versioning}", "LVE-S3-008 warning", "cannot be checked at synth: versioning status is ${var.versioning}"],
+  ])("LVE-S3-008: versioning %s is a warning", (_name, status, expected, message) => {
+    const posture = check(({ versioning }) => versioning.putVersioningConfiguration({ status }));
+    expect(summary(posture)).toEqual([`${expected} aws_s3_bucket.Data`]);
+    expect(posture.findings[0].message).toBe(message);
+  });
+
+  it("LVE-S3-008: a data bucket without versioning is a warning", () => {
+    const posture = check(({ versioning }) => versioning.node.scope?.node.tryRemoveChild(versioning.node.id));
+    expect(summary(posture)).toEqual(["LVE-S3-008 warning aws_s3_bucket.Data"]);
+    expect(posture.findings[0].message).toBe("no aws_s3_bucket_versioning for this bucket");
+  });
+
+  it("LVE-S3-007/008: a bucket that receives server access logs needs neither its own logging nor versioning", () => {
+    const posture = withLogBucket((logs, scope) => {
+      for (const part of [logs.logging, logs.versioning]) scope.node.tryRemoveChild(part.node.id);
+      return logs.bucket.id;
+    });
+    expect(summary(posture)).toEqual([]);
+    expect(posture.buckets.map((b) => [b.name, b.isLogBucket, b.versioning ?? "none", b.loggingTarget ?? "none"])).toEqual([
+      ["data-bucket", false, "Enabled", "aws_s3_bucket.Logs"],
+      ["logs-bucket", true, "none", "none"],
+    ]);
   });
 
   it("LVE-KMS-001: a key without rotation is an error", () => {
@@ -244,10 +290,12 @@ describe("posture rules on hand-written resources", () => {
       ["LVE-S3-001", undefined],
       ["LVE-S3-004", "account-level block"],
       ["LVE-S3-005", undefined],
+      ["LVE-S3-007", undefined],
+      ["LVE-S3-008", undefined],
     ]);
   });
 
   it("has stable, documented rule ids", () => {
-    expect(RULE_IDS).toEqual(["LVE-KMS-001", "LVE-KMS-002", "LVE-KMS-003", "LVE-KMS-004", "LVE-S3-001", "LVE-S3-002", "LVE-S3-003", "LVE-S3-004", "LVE-S3-005", "LVE-S3-006"]);
+    expect(RULE_IDS).toEqual(["LVE-KMS-001", "LVE-KMS-002", "LVE-KMS-003", "LVE-KMS-004", "LVE-S3-001", "LVE-S3-002", "LVE-S3-003", "LVE-S3-004", "LVE-S3-005", "LVE-S3-006", "LVE-S3-007", "LVE-S3-008"]);
   });
 });

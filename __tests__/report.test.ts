@@ -5,6 +5,8 @@ import { buildApp } from "../main";
 import { analyzeStack } from "../modules/posture/analyze";
 import { mermaidText, postureDiagram } from "../modules/posture/mermaid";
 import { buildReport } from "../modules/posture/report";
+import { RULE_IDS } from "../modules/posture/rules";
+import { sampleScan } from "./posture-fixtures";
 import { TerraformJson } from "../modules/posture/terraform-json";
 
 const ROOT = join(__dirname, "..");
@@ -67,10 +69,11 @@ function sampleStack(): TerraformJson {
   };
 }
 
-function sectionOf(report: string, heading: string): string {
-  const start = report.indexOf(`### ${heading}`);
-  const end = report.indexOf("\n#", start + 1);
-  return report.slice(start, end === -1 ? undefined : end);
+/** From the heading to the next heading of the same or a higher level. */
+function sectionOf(report: string, heading: string, level = "###"): string {
+  const start = report.indexOf(`${level} ${heading}`);
+  const end = report.slice(start + 1).search(new RegExp(`\\n#{1,${level.length}} `));
+  return report.slice(start, end === -1 ? undefined : start + 1 + end);
 }
 
 describe("posture report", () => {
@@ -83,7 +86,7 @@ describe("posture report", () => {
       "",
       "| stack | buckets | keys | errors | warnings | suppressed |",
       "| --- | --- | --- | --- | --- | --- |",
-      "| `alpha` | 3 | 1 | 3 | 0 | 0 |",
+      "| `alpha` | 3 | 1 | 3 | 5 | 0 |",
       "| `zeta` | 0 | 0 | 0 | 0 | 0 |",
       "",
     ]);
@@ -151,6 +154,43 @@ describe("posture report", () => {
 
   it("escapes every character that could end a Mermaid label or start markup", () => {
     expect(mermaidText('a"b#c<d>e`f')).toBe("a#quot;b#35;c#lt;d#gt;e#96;f");
+  });
+
+  it("says when no checkov scan has been run", () => {
+    expect(sectionOf(buildReport({ s: sampleStack() }), "Independent scan: checkov", "##")).toBe(
+      "## Independent scan: checkov\n\nNo checkov scan has been run: `npm run scan` scans the synthesized stacks and the Terraform module and writes `scan-report.json`, which this report reads.\n",
+    );
+  });
+
+  it("shows the checkov scan beside the findings: per target, failures, skips with reasons, targets changed since", () => {
+    const scan = sampleScan();
+    const section = sectionOf(buildReport({ s: sampleStack() }, { results: scan, changedSinceScan: new Set(["stack s"]) }), "Independent scan: checkov", "##");
+    expect(section.trim().split("\n\n")).toEqual([
+      "## Independent scan: checkov",
+      "checkov 3.3.30, from `scan-report.json` (details: `scan-report.md`). **The scan failed.**",
+      [
+        "| target | checks run | passed | failed | skipped | note |",
+        "| --- | --- | --- | --- | --- | --- |",
+        "| `stack s` | 2 | 7 | 1 | 1 | changed since the scan: run `npm run scan` again |",
+        "| `module` | 0 | 0 | 0 | 0 | checkov checked nothing |",
+      ].join("\n"),
+      "### Failed checks",
+      [
+        "| target | check | resource | file | what checkov wants |",
+        "| --- | --- | --- | --- | --- |",
+        "| `stack s` | `CKV_AWS_18` | `aws_s3_bucket.data` | `cdktf.out/stacks/s/cdk.tf.json` | Ensure the S3 bucket has access logging enabled |",
+      ].join("\n"),
+      "### Skipped checks (deliberate design differences, `docs/posture.md`)",
+      ["| check | resources | skipped by | reason |", "| --- | --- | --- | --- |", "| `CKV_AWS_21` | 1 | skip table | logs \\| expire |"].join("\n"),
+    ]);
+  });
+
+  it("ends with every rule and the Security Hub controls and checkov checks that check the same", () => {
+    const report = buildReport({ s: sampleStack() });
+    const map = sectionOf(report, "Rules, and the Security Hub controls and checkov checks that check the same", "##").trim().split("\n");
+    expect(map.slice(2, 4)).toEqual(["| rule | severity | what it wants | Security Hub | checkov |", "| --- | --- | --- | --- | --- |"]);
+    expect(map.slice(4).map((row) => row.split(" | ")[0])).toEqual(RULE_IDS.map((id) => `| \`${id}\``));
+    expect(map).toContain("| `LVE-S3-007` | warning | Data bucket has server access logging | `S3.9` | `CKV_AWS_18` |");
   });
 
   it("reports the example app's stacks without an open finding, deterministically", () => {

@@ -74,7 +74,7 @@ function enginePaths() {
   const installedBinary = process.env.ENGINE_BINARY ? path.resolve(process.env.ENGINE_BINARY) : undefined;
   const cacheRoot = process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache");
   const key = `tofu-${installedBinary ? "installed" : OPENTOFU.version.slice(1)}_aws-${provider.version}${fromRegistry ? "-registry" : ""}`;
-  const dir = path.join(cacheRoot, "lookout-vision-encryption", "engine", key);
+  const dir = path.join(cacheRoot, "cdktf-lookout-vision-encryption", "engine", key);
   const mirror = path.join(dir, "mirror");
   return {
     dir,

@@ -77,6 +77,13 @@ function tlsPolicyOf(readings: PolicyReading[], bucket: ResourceRef): Pick<Bucke
   return unreadable ? { tlsPolicy: "unreadable", unreadablePolicy: unreadable.unreadable } : { tlsPolicy: "missing" };
 }
 
+/** The deprecated inline `versioning { enabled }` block as a status; an expression stays as written. */
+function inlineVersioningStatus(enabled: unknown): string | undefined {
+  if (enabled === undefined) return undefined;
+  if (isExpression(enabled)) return enabled;
+  return isTrue(enabled) ? "Enabled" : "Disabled";
+}
+
 export function bucketFacts(index: StackIndex, bucket: ResourceRef): BucketFacts {
   const encryption = defaultEncryption(index, bucket);
   const policies = [...attachedToBucket(index, index.bucketPolicies, bucket).map((p) => p.config.policy), ...(bucket.config.policy !== undefined ? [bucket.config.policy] : [])];
@@ -93,7 +100,7 @@ export function bucketFacts(index: StackIndex, bucket: ResourceRef): BucketFacts
     keyAddress: key ? address(key) : undefined,
     publicAccessBlock: attachedToBucket(index, index.publicAccessBlocks, bucket)[0]?.config,
     ...tlsPolicyOf(policies.map(readPolicy), bucket),
-    versioning: versioning !== undefined ? String(versioning) : inlineVersioning !== undefined ? (isTrue(inlineVersioning) ? "Enabled" : "Disabled") : undefined,
+    versioning: versioning !== undefined ? String(versioning) : inlineVersioningStatus(inlineVersioning),
     loggingTarget: logging === undefined ? undefined : target ? address(target) : String(logging),
     isLogBucket: loggingTargets.some((t) => referencedBucket(index, t) === bucket),
     forceDestroy: bucket.config.force_destroy,
@@ -154,6 +161,27 @@ function forceDestroyIssues(facts: BucketFacts): Issue[] {
   return isTrue(facts.forceDestroy) ? [issue("LVE-S3-006", "force_destroy = true on a data bucket")] : [];
 }
 
+/** A log bucket is not asked to log itself (a loop) nor to keep versions of logs that expire. */
+function accessLoggingIssues(facts: BucketFacts): Issue[] {
+  if (facts.isLogBucket || facts.loggingTarget !== undefined) return [];
+  return [issue("LVE-S3-007", "no server access logging (no aws_s3_bucket_logging for this bucket)")];
+}
+
+function versioningIssues(facts: BucketFacts): Issue[] {
+  if (facts.isLogBucket) return [];
+  const { versioning } = facts;
+  if (isExpression(versioning)) return [unchecked("LVE-S3-008", `versioning status is ${versioning}`)];
+  if (versioning === "Enabled") return [];
+  return [issue("LVE-S3-008", versioning === undefined ? "no aws_s3_bucket_versioning for this bucket" : `versioning is ${versioning}`)];
+}
+
 export function bucketIssues(facts: BucketFacts): Issue[] {
-  return [...encryptionIssues(facts), ...publicAccessIssues(facts), ...tlsIssues(facts), ...forceDestroyIssues(facts)];
+  return [
+    ...encryptionIssues(facts),
+    ...publicAccessIssues(facts),
+    ...tlsIssues(facts),
+    ...forceDestroyIssues(facts),
+    ...accessLoggingIssues(facts),
+    ...versioningIssues(facts),
+  ];
 }

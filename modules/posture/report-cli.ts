@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync } from "fs";
 import { join } from "path";
 import { analyzeStack } from "./analyze";
-import { countFindings, buildReport } from "./report";
+import { ReportScan, countFindings, buildReport } from "./report";
+import { ScanResults, changedSinceScan } from "./scan-results";
 import { TerraformJson } from "./terraform-json";
 
 /** Every `stacks/<name>/cdk.tf.json` under a cdktf output directory, by stack name. */
@@ -15,23 +16,39 @@ function readSynthesizedStacks(outdir: string): Record<string, TerraformJson> {
   return stacks;
 }
 
+/** `npm run scan`'s results, when a scan was run. */
+function readScan(scanFile: string): ReportScan | undefined {
+  if (!existsSync(scanFile)) return undefined;
+  const results = JSON.parse(readFileSync(scanFile, "utf8")) as ScanResults;
+  return { results, changedSinceScan: changedSinceScan(results) };
+}
+
 /**
- * `npm run report`: writes the posture report of `<outdir>/stacks/*` to `<reportFile>`.
- * Returns the exit code; exits non-zero only when there is nothing to report on, since
- * `cdktf synth` is the gate that fails on posture errors.
+ * `npm run report`: writes the posture report of `<outdir>/stacks/*` to `<reportFile>`, with
+ * the checkov scan of `<scanFile>` when there is one. Returns the exit code; exits non-zero only
+ * when there is nothing to report on, since `cdktf synth` (and `npm run scan`) are the gates.
  */
-export function runReport(outdir = "cdktf.out", reportFile = "posture-report.md", log: (line: string) => void = console.log): number {
+export function runReport(outdir = "cdktf.out", reportFile = "posture-report.md", log: (line: string) => void = console.log, scanFile = "scan-report.json"): number {
   const stacks = existsSync(join(outdir, "stacks")) ? readSynthesizedStacks(outdir) : {};
   if (Object.keys(stacks).length === 0) {
     log(`posture report: no synthesized stacks in ${join(outdir, "stacks")}; run \`npm run synth\` first.`);
     return 1;
   }
-  writeFileSync(reportFile, buildReport(stacks));
+  const scan = readScan(scanFile);
+  writeFileSync(reportFile, buildReport(stacks, scan));
   const counts = countFindings(Object.entries(stacks).flatMap(([name, json]) => analyzeStack(name, json).findings));
   log(`posture report: wrote ${reportFile} for ${Object.keys(stacks).length} stack(s): ${counts.errors} error(s), ${counts.warnings} warning(s), ${counts.suppressed} suppressed.`);
+  log(scan ? `checkov scan (${scanFile}): ${scanVerdict(scan)}` : `checkov scan: none in ${scanFile}; run \`npm run scan\`.`);
   return 0;
 }
 
+function scanVerdict({ results, changedSinceScan: changed }: ReportScan): string {
+  const failed = results.targets.reduce((n, t) => n + t.failed.length, 0);
+  const errors = results.targets.filter((t) => t.error !== undefined).length;
+  const verdict = `${failed} failed check(s), ${errors} target(s) not scanned`;
+  return changed.size > 0 ? `${verdict}; changed since the scan: ${[...changed].join(", ")}` : verdict;
+}
+
 if (require.main === module) {
-  process.exitCode = runReport(process.argv[2], process.argv[3]);
+  process.exitCode = runReport(process.argv[2], process.argv[3], console.log, process.argv[4]);
 }

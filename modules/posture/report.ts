@@ -4,6 +4,8 @@ import { Finding } from "./findings";
 import { KeyFacts } from "./key-check";
 import { cell, code, table } from "./markdown";
 import { postureDiagram } from "./mermaid";
+import { ruleMapTable } from "./rule-map";
+import { ScanResults, scanSection } from "./scan-results";
 import { TerraformJson, address, isExpression, isTrue } from "./terraform-json";
 
 function show(value: unknown): string {
@@ -119,12 +121,19 @@ function stackSection(posture: StackPosture): string {
   ].join("\n\n");
 }
 
+/** A checkov scan to show beside the findings, and the scanned targets that changed since. */
+export interface ReportScan {
+  readonly results: ScanResults;
+  readonly changedSinceScan: ReadonlySet<string>;
+}
+
 /**
- * The posture report of synthesized stacks, as Markdown: a summary, then per stack its
- * findings, buckets, keys and a Mermaid diagram. Pure and deterministic: stacks are sorted
- * by name, resources by address.
+ * The posture report of synthesized stacks, as Markdown: a summary, the checkov scan (or that
+ * none was run), then per stack its findings, buckets, keys and a Mermaid diagram, and the map
+ * of rules to Security Hub controls and checkov checks. Pure and deterministic: stacks are
+ * sorted by name, resources by address.
  */
-export function buildReport(stacks: Readonly<Record<string, TerraformJson>>): string {
+export function buildReport(stacks: Readonly<Record<string, TerraformJson>>, scan?: ReportScan): string {
   const postures = Object.keys(stacks)
     .sort()
     .map((name) => analyzeStack(name, stacks[name]));
@@ -139,6 +148,9 @@ export function buildReport(stacks: Readonly<Record<string, TerraformJson>>): st
     "# Encryption posture report",
     "Checked from the synthesized stacks (`cdktf.out`). Rule ids and how to suppress a finding: `docs/posture.md`.",
     postures.length > 0 ? summary : "No stacks were synthesized.",
+    scanSection(scan?.results, scan?.changedSinceScan),
     ...postures.map(stackSection),
+    "## Rules, and the Security Hub controls and checkov checks that check the same",
+    ruleMapTable(),
   ].join("\n\n") + "\n";
 }

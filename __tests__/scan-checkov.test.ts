@@ -1,0 +1,97 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { Testing } from "cdktf";
+import { buildApp } from "../main";
+import { CHECKOV_SKIPS, CheckovSkip, checkovSkipComment, checkovSkipsFor } from "../modules/posture/checkov-skips";
+import { RULES, RULE_IDS } from "../modules/posture/rules";
+import { ScanTarget } from "../modules/posture/scan-results";
+import { writeModule } from "../modules/terraform-module/build";
+import { Checkov, ensureCheckov } from "../scripts/scan-checkov";
+import { scanTarget } from "../scripts/scan";
+import { Target, findTargets, resourceAddress, targetJson, targetResources } from "../scripts/scan-targets";
+
+/**
+ * checkov itself (installed into the cache on first use, which takes a minute) on the example
+ * app as `cdktf synth` writes it and on the Terraform module with its examples.
+ */
+
+const MINUTES = 60_000;
+const dir = mkdtempSync(join(tmpdir(), "scan-checkov-"));
+let checkov: Checkov;
+let targets: Target[];
+let results: ScanTarget[];
+
+async function scanAll(of: readonly Target[]): Promise<ScanTarget[]> {
+  const scanned: ScanTarget[] = [];
+  for (const target of of) scanned.push(await scanTarget(checkov, target));
+  return scanned;
+}
+
+beforeAll(async () => {
+  checkov = ensureCheckov();
+  buildApp(Testing.app({ outdir: join(dir, "cdktf.out") })).synth();
+  writeModule(join(dir, "terraform-module"));
+  targets = findTargets(join(dir, "cdktf.out"), join(dir, "terraform-module"));
+  results = await scanAll(targets);
+}, 15 * MINUTES);
+
+/** Does a skipped result come from this entry: same check, and a resource the entry covers? */
+async function usesSkip(skip: CheckovSkip): Promise<boolean> {
+  for (const [i, target] of targets.entries()) {
+    const resources = targetResources(await targetJson(target));
+    for (const skipped of results[i].skipped.filter((s) => s.check === skip.check && s.reason === skip.reason)) {
+      const found = resourceAddress(skipped.resource, resources);
+      if (found && checkovSkipsFor({ resourceType: found.type, receivesAccessLogs: resources.accessLogBuckets.has(`${found.type}.${found.name}`) }).includes(skip)) return true;
+    }
+  }
+  return false;
+}
+
+describe("checkov on the example app and the Terraform module", () => {
+  it("scans every stack of the example app and the module", () => {
+    expect(targets.map((t) => t.name)).toEqual(["stack lookout-vision-bring-your-own-key", "stack lookout-vision-multi-region", "stack lookout-vision-single-account", "module"]);
+    for (const result of results) expect(result.checks.length).toBeGreaterThan(15);
+  });
+
+  it("finds no failure that the skip table does not explain", () => {
+    expect(results.map((r) => ({ target: r.name, error: r.error, failed: r.failed.map((f) => `${f.check} ${f.resource}`) }))).toEqual(
+      results.map((r) => ({ target: r.name, error: undefined, failed: [] })),
+    );
+  });
+
+  it.each(CHECKOV_SKIPS.map((s) => [`${s.check} on ${s.scope === "access log buckets" ? "access log buckets" : s.resourceType}`, s] as const))(
+    "skip %s still covers a check that fails (else remove it from CHECKOV_SKIPS)",
+    async (_name, skip) => {
+      expect(await usesSkip(skip)).toBe(true);
+    },
+  );
+
+  it("runs every checkov check the rule map names, on our resources", () => {
+    const ran = new Set(results.flatMap((r) => r.checks));
+    expect(RULE_IDS.flatMap((id) => RULES[id].checkov).filter((check) => !ran.has(check))).toEqual([]);
+  });
+
+  it(
+    "skips exactly the same results when the module carries the table as #checkov:skip comments (what the module writer is to emit)",
+    async () => {
+      const commented = join(dir, "terraform-module-with-skip-comments");
+      cpSync(join(dir, "terraform-module"), commented, { recursive: true });
+      const [module] = targets.filter((t) => t.framework === "terraform");
+      const { accessLogBuckets } = targetResources(await targetJson(module));
+      const main = readFileSync(join(commented, "main.tf"), "utf8").replace(/^resource "([a-z0-9_]+)" "([^"]+)" \{\n/gm, (line, type: string, name: string) => {
+        const skips = checkovSkipsFor({ resourceType: type, receivesAccessLogs: accessLogBuckets.has(`${type}.${name}`) });
+        return line + skips.map((s) => `  ${checkovSkipComment(s)}\n`).join("");
+      });
+      writeFileSync(join(commented, "main.tf"), main);
+      const [withComments] = await scanAll([{ ...module, path: commented }]);
+      const [withoutComments] = results.filter((r) => r.name === "module");
+      const view = (r: ScanTarget) => r.skipped.map((s) => `${s.check} ${s.resource} ${s.reason}`);
+      expect(withComments.failed).toEqual([]);
+      expect(withComments.skipped.map((s) => s.by)).toEqual(withoutComments.skipped.map(() => "comment"));
+      expect(view(withComments)).toEqual(view(withoutComments));
+      expect(withComments.passed).toBe(withoutComments.passed);
+    },
+    5 * MINUTES,
+  );
+});
