@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -34,10 +34,34 @@ export function tofu(cwd: string, args: string[]): TofuResult {
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
+/** Runs tofu in `cwd` without blocking, so checks of several folders run side by side. */
+export function tofuAsync(cwd: string, args: string[]): Promise<TofuResult> {
+  const paths = engine();
+  return new Promise((resolve, reject) => {
+    const child = spawn(paths.tofu, args, { cwd, env: engineEnv(paths) });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout: Buffer.concat(stdout).toString(), stderr: Buffer.concat(stderr).toString() }));
+  });
+}
+
+function failure(cwd: string, args: string[], result: TofuResult): Error {
+  return new Error(`tofu ${args.join(" ")} failed in ${cwd} (exit ${result.status}):\n${result.stderr}\n${result.stdout}`);
+}
+
 /** Runs tofu and throws, with its output, unless it exits 0. */
 export function tofuOk(cwd: string, args: string[]): string {
   const result = tofu(cwd, args);
-  if (result.status !== 0) throw new Error(`tofu ${args.join(" ")} failed in ${cwd} (exit ${result.status}):\n${result.stderr}\n${result.stdout}`);
+  if (result.status !== 0) throw failure(cwd, args, result);
+  return result.stdout;
+}
+
+export async function tofuOkAsync(cwd: string, args: string[]): Promise<string> {
+  const result = await tofuAsync(cwd, args);
+  if (result.status !== 0) throw failure(cwd, args, result);
   return result.stdout;
 }
 
@@ -50,12 +74,39 @@ export interface ValidateResult {
 
 /** `tofu validate -json`, parsed. */
 export function validate(cwd: string): ValidateResult {
-  const result = tofu(cwd, ["validate", "-json", "-no-color"]);
-  return JSON.parse(result.stdout) as ValidateResult;
+  return JSON.parse(tofu(cwd, ["validate", "-json", "-no-color"]).stdout) as ValidateResult;
+}
+
+export async function validateAsync(cwd: string): Promise<ValidateResult> {
+  return JSON.parse((await tofuAsync(cwd, ["validate", "-json", "-no-color"])).stdout) as ValidateResult;
+}
+
+export interface PlannedChange {
+  readonly address: string;
+  readonly action: string;
+}
+
+/** What `tofu plan -json` (the machine-readable UI) reports: each planned change, each diagnostic. */
+export interface PlanStream {
+  readonly changes: PlannedChange[];
+  readonly diagnostics: { severity: string; summary: string; detail?: string }[];
+}
+
+/** An offline plan (no refresh, no lock), read from its JSON UI stream; throws unless it succeeds. */
+export async function planAsync(cwd: string): Promise<PlanStream> {
+  const stdout = await tofuOkAsync(cwd, ["plan", "-refresh=false", "-input=false", "-lock=false", "-json"]);
+  const messages = stdout
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .map((line) => JSON.parse(line) as { type: string; change?: { resource: { addr: string }; action: string }; diagnostic?: PlanStream["diagnostics"][number] });
+  return {
+    changes: messages.filter((m) => m.type === "planned_change" && m.change).map((m) => ({ address: m.change!.resource.addr, action: m.change!.action })),
+    diagnostics: messages.filter((m) => m.type === "diagnostic" && m.diagnostic).map((m) => m.diagnostic!),
+  };
 }
 
 /** Diagnostics in one line each, for failure messages. */
-export function describeDiagnostics(result: ValidateResult): string {
+export function describeDiagnostics(result: { diagnostics: ValidateResult["diagnostics"] }): string {
   return result.diagnostics.map((d) => `${d.severity}: ${d.summary}${d.detail ? ` (${d.detail})` : ""}`).join("\n");
 }
 
