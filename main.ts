@@ -40,7 +40,7 @@ export interface StateBackendSettings {
   readonly kmsKeyId?: string;
 }
 
-/** Each setting from cdktf context (`cdktf.json` "context", `--context`) or, when unset there, the environment. */
+/** Each setting from cdktf context (`cdktf.json` "context") or, when unset there, the environment. */
 const STATE_SETTINGS = {
   bucket: { context: "stateBucket", env: "STATE_BUCKET" },
   keyPrefix: { context: "stateKeyPrefix", env: "STATE_KEY_PREFIX" },
