@@ -102,7 +102,7 @@ describe("policyWidenings: widening", () => {
 
   it("an action added to an Allow, but not one an old wildcard covered", () => {
     const found = policyWidenings([useKey], [{ ...useKey, Action: ["kms:Decrypt", "kms:GenerateDataKey*", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncrypt*"] }]);
-    expect(found.map((w) => [w.kind, w.after])).toEqual([["action-added", "Action kms:decrypt, kms:generatedatakey*, kms:generatedatakeywithoutplaintext, kms:reencrypt* (added: kms:reencrypt*)"]]);
+    expect(found.map((w) => [w.kind, w.after])).toEqual([["action-added", "Action kms:Decrypt, kms:GenerateDataKey*, kms:GenerateDataKeyWithoutPlaintext, kms:ReEncrypt* (added: kms:ReEncrypt*)"]]);
   });
 
   it("a wider wildcard in an Allow", () => {
@@ -111,7 +111,7 @@ describe("policyWidenings: widening", () => {
 
   it("NotAction in an Allow instead of an action list", () => {
     const found = policyWidenings([useKey], [{ ...useKey, Action: undefined, NotAction: ["kms:ScheduleKeyDeletion"] }]);
-    expect(found.map((w) => [w.kind, w.after])).toEqual([["action-added", "NotAction kms:schedulekeydeletion"]]);
+    expect(found.map((w) => [w.kind, w.after])).toEqual([["action-added", "NotAction kms:ScheduleKeyDeletion"]]);
   });
 
   it("a resource added to an Allow", () => {
@@ -122,24 +122,24 @@ describe("policyWidenings: widening", () => {
 
   it("a condition removed from an Allow", () => {
     const found = policyWidenings([useKey], [{ ...useKey, Condition: undefined }]);
-    expect(found).toEqual([{ kind: "condition-removed", statement: '"AllowDataUse"', element: "Condition StringEquals kms:viaservice", before: "s3.us-east-1.amazonaws.com", after: "removed" }]);
+    expect(found).toEqual([{ kind: "condition-removed", statement: '"AllowDataUse"', element: "Condition StringEquals kms:ViaService", before: "s3.us-east-1.amazonaws.com", after: "removed" }]);
   });
 
   it("a condition of an Allow loosened: a value added to a positive test, IfExists, a Bool flipped", () => {
     const moreServices = { ...useKey, Condition: { StringEquals: { "kms:ViaService": ["s3.us-east-1.amazonaws.com", "lambda.us-east-1.amazonaws.com"] } } };
-    expect(kinds(policyWidenings([useKey], [moreServices]))).toEqual(['condition-loosened "AllowDataUse" Condition StringEquals kms:viaservice']);
+    expect(kinds(policyWidenings([useKey], [moreServices]))).toEqual(['condition-loosened "AllowDataUse" Condition StringEquals kms:ViaService']);
     const ifExists = { ...useKey, Condition: { StringEqualsIfExists: { "kms:ViaService": "s3.us-east-1.amazonaws.com" } } };
-    expect(kinds(policyWidenings([useKey], [ifExists]))).toEqual(['condition-removed "AllowDataUse" Condition StringEquals kms:viaservice']);
+    expect(kinds(policyWidenings([useKey], [ifExists]))).toEqual(['condition-removed "AllowDataUse" Condition StringEquals kms:ViaService']);
     const grant = { ...useKey, Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } } };
     expect(kinds(policyWidenings([grant], [{ ...grant, Condition: { Bool: { "kms:GrantIsForAWSResource": "false" } } }]))).toEqual([
-      'condition-loosened "AllowDataUse" Condition Bool kms:grantisforawsresource',
+      'condition-loosened "AllowDataUse" Condition Bool kms:GrantIsForAWSResource',
     ]);
   });
 
   it("a value removed from a negated test of an Allow", () => {
     const notOthers = { ...useKey, Condition: { StringNotEquals: { "aws:PrincipalAccount": ["222222222222", "333333333333"] } } };
     expect(kinds(policyWidenings([notOthers], [{ ...notOthers, Condition: { StringNotEquals: { "aws:PrincipalAccount": ["222222222222"] } } }]))).toEqual([
-      'condition-loosened "AllowDataUse" Condition StringNotEquals aws:principalaccount',
+      'condition-loosened "AllowDataUse" Condition StringNotEquals aws:PrincipalAccount',
     ]);
   });
 
@@ -151,7 +151,7 @@ describe("policyWidenings: widening", () => {
         statement: '"AllowAnalyst"',
         element: "(statement)",
         before: "absent",
-        after: `Allow; Principal AWS:${ANALYST}; Action kms:decrypt, kms:generatedatakey*; when StringEquals kms:viaservice=s3.us-east-1.amazonaws.com`,
+        after: `Allow; Principal AWS:${ANALYST}; Action kms:Decrypt, kms:GenerateDataKey*; when StringEquals kms:ViaService=s3.us-east-1.amazonaws.com`,
       },
     ]);
   });
@@ -163,12 +163,12 @@ describe("policyWidenings: widening", () => {
 
   it("a Deny narrowed: fewer actions, fewer resources, a principal instead of everyone, a condition added", () => {
     expect(policyWidenings([denyPlainHttp], [{ ...denyPlainHttp, Action: ["s3:GetObject"] }])).toEqual([
-      { kind: "deny-narrowed", statement: '"DenyInsecureTransport"', element: "Action", before: "Action s3:*", after: "Action s3:getobject (no longer denied: s3:*)" },
+      { kind: "deny-narrowed", statement: '"DenyInsecureTransport"', element: "Action", before: "Action s3:*", after: "Action s3:GetObject (no longer denied: s3:*)" },
     ]);
     expect(kinds(policyWidenings([denyPlainHttp], [{ ...denyPlainHttp, Resource: "arn:aws:s3:::data/*" }]))).toEqual(['deny-narrowed "DenyInsecureTransport" Resource']);
     expect(kinds(policyWidenings([denyPlainHttp], [{ ...denyPlainHttp, Principal: { AWS: ANALYST } }]))).toEqual(['deny-narrowed "DenyInsecureTransport" Principal']);
     const excepted = { ...denyPlainHttp, Condition: { ...denyPlainHttp.Condition, StringNotEquals: { "aws:PrincipalArn": TRAINER } } };
-    expect(kinds(policyWidenings([denyPlainHttp], [excepted]))).toEqual(['deny-narrowed "DenyInsecureTransport" Condition StringNotEquals aws:principalarn']);
+    expect(kinds(policyWidenings([denyPlainHttp], [excepted]))).toEqual(['deny-narrowed "DenyInsecureTransport" Condition StringNotEquals aws:PrincipalArn']);
   });
 
   it("a Deny narrowed by its condition values: fewer values in a positive test, more in a negated one", () => {

@@ -1,6 +1,6 @@
 import { PUBLIC_ACCESS_FLAGS } from "../posture/bucket-check";
 import { Found, PlanContext, Subject, replacement, turnedOff } from "./found";
-import { isMarked, shownAfter, shownBefore, valueAt } from "./plan-json";
+import { isMarked, pathText, shownAfter, shownBefore, valueAt } from "./plan-json";
 
 /** S3 buckets and the split resources that protect them (versioning, public access block, default encryption). */
 export const BUCKET_TYPES = [
@@ -36,10 +36,10 @@ const STATUS = ["versioning_configuration", 0, "status"];
 
 function versioning({ change, kind, address }: Subject): Found[] {
   if (valueAt(change.change.before, STATUS) !== "Enabled") return [];
-  if (kind === "delete") return [{ rule: "bucket-versioning-suspended", address, attribute: STATUS.join("."), before: "Enabled", after: "Suspended (destroying this resource suspends versioning)" }];
+  if (kind === "delete") return [{ rule: "bucket-versioning-suspended", address, attribute: pathText(STATUS), before: "Enabled", after: "Suspended (destroying this resource suspends versioning)" }];
   if (kind !== "update" && kind !== "replace") return [];
   if (valueAt(change.change.after, STATUS) === "Enabled") return [];
-  return [{ rule: "bucket-versioning-suspended", address, attribute: STATUS.join("."), before: "Enabled", after: shownAfter(change.change, STATUS) }];
+  return [{ rule: "bucket-versioning-suspended", address, attribute: pathText(STATUS), before: "Enabled", after: shownAfter(change.change, STATUS) }];
 }
 
 function publicAccessBlock({ change, kind, address }: Subject): Found[] {
@@ -69,20 +69,19 @@ function encryption({ change, kind, address }: Subject): Found[] {
   if (!Array.isArray(rules)) return [];
   return rules.flatMap((_, index): Found[] => {
     const path = (attribute: string) => ["rule", index, DEFAULT, 0, attribute];
-    const label = (attribute: string) => `rule[${index}].${DEFAULT}.${attribute}`;
     const algorithm = path("sse_algorithm");
     const key = path("kms_master_key_id");
     if (!isKms(valueAt(change.change.before, algorithm))) return [];
     if (kind === "delete") {
-      return [{ rule: "bucket-encryption-changed", address, attribute: label("sse_algorithm"), before: shownBefore(change.change, algorithm), after: "AES256 (S3's default once this resource is destroyed)" }];
+      return [{ rule: "bucket-encryption-changed", address, attribute: pathText(algorithm), before: shownBefore(change.change, algorithm), after: "AES256 (S3's default once this resource is destroyed)" }];
     }
     if (kind !== "update" && kind !== "replace") return [];
     if (!isKms(valueAt(change.change.after, algorithm))) {
-      return [{ rule: "bucket-encryption-changed", address, attribute: label("sse_algorithm"), before: shownBefore(change.change, algorithm), after: shownAfter(change.change, algorithm) }];
+      return [{ rule: "bucket-encryption-changed", address, attribute: pathText(algorithm), before: shownBefore(change.change, algorithm), after: shownAfter(change.change, algorithm) }];
     }
     const keyUnknown = isMarked(change.change.after_unknown, key);
     if (keyUnknown || !sameKey(valueAt(change.change.before, key) ?? null, valueAt(change.change.after, key) ?? null)) {
-      return [{ rule: "bucket-encryption-changed", address, attribute: label("kms_master_key_id"), before: shownBefore(change.change, key), after: shownAfter(change.change, key) }];
+      return [{ rule: "bucket-encryption-changed", address, attribute: pathText(key), before: shownBefore(change.change, key), after: shownAfter(change.change, key) }];
     }
     return [];
   });

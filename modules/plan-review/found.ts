@@ -1,4 +1,4 @@
-import { Change, ChangeKind, ResourceChange, changeKind, shownAfter, shownBefore, valueAt } from "./plan-json";
+import { Change, ChangeKind, ResourceChange, changeKind, pathText, shownAfter, shownBefore, valueAt } from "./plan-json";
 import { RiskRuleId } from "./rules";
 
 /** One risk as a rule finds it, before it gets its stack and id. */
@@ -52,7 +52,7 @@ export function replacement(change: ResourceChange): Pick<Found, "attribute" | "
   const paths = change.change.replace_paths ?? [];
   if (paths.length === 0) return { attribute: "(resource)", before: "exists", after: `replaced (${change.action_reason ?? "replace"})` };
   return {
-    attribute: paths.map((p) => p.join(".")).join(", "),
+    attribute: paths.map(pathText).join(", "),
     before: paths.map((p) => shownBefore(change.change, p)).join(", "),
     after: paths.map((p) => shownAfter(change.change, p)).join(", "),
   };

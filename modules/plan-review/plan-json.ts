@@ -119,6 +119,11 @@ export function isMarked(mirror: unknown, path: readonly (string | number)[]): b
   return value === true;
 }
 
+/** `rule[0].apply_server_side_encryption_by_default[0].sse_algorithm`: an attribute path as a reviewer reads it. */
+export function pathText(path: readonly (string | number)[]): string {
+  return path.map((step, i) => (typeof step === "number" ? `[${step}]` : i === 0 ? step : `.${step}`)).join("");
+}
+
 const UNKNOWN = "(known after apply)";
 const SENSITIVE = "(sensitive)";
 

@@ -28,10 +28,19 @@ export interface PolicyWidening {
   readonly after: string;
 }
 
-/** Principal, action and resource elements: the positive form, its Not form, both absent. */
+/** Principal, action and resource elements: the positive form or its Not form. */
 interface Listed {
+  /** As written (the first spelling of each), in the order of their canonical forms. */
   readonly values: string[];
+  /** Canonical forms: action names lower-cased, as IAM compares them. */
+  readonly canonical: string[];
   readonly negated: boolean;
+}
+
+interface Condition {
+  /** `<operator> <key>`, the key as first written. */
+  readonly name: string;
+  readonly values: string[];
 }
 
 interface Statement {
@@ -41,8 +50,8 @@ interface Statement {
   readonly principal?: Listed;
   readonly action?: Listed;
   readonly resource?: Listed;
-  /** `<operator> <key>` (key lower-cased: IAM compares condition keys case-insensitively) -> sorted values. */
-  readonly conditions: ReadonlyMap<string, string[]>;
+  /** By `<operator> <key>` with the key lower-cased (IAM compares condition keys case-insensitively). */
+  readonly conditions: ReadonlyMap<string, Condition>;
   /** Everything above but the label, canonical: equal texts are the same statement. */
   readonly canonical: string;
 }
@@ -66,24 +75,25 @@ function principalValues(principal: unknown): string[] {
   );
 }
 
-function sortedUnique(values: readonly string[]): string[] {
-  return [...new Set(values)].sort();
-}
-
-function listed(positive: unknown, negative: unknown, read: (value: unknown) => string[]): Listed | undefined {
-  if (positive !== undefined) return { values: sortedUnique(read(positive)), negated: false };
-  if (negative !== undefined) return { values: sortedUnique(read(negative)), negated: true };
-  return undefined;
-}
-
 const strings = (value: unknown) => listOf(value).map(String);
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+function listed(positive: unknown, negative: unknown, read: (value: unknown) => string[], canon: (value: string) => string = (v) => v): Listed | undefined {
+  const raw = positive ?? negative;
+  if (raw === undefined) return undefined;
+  const spelling = new Map<string, string>();
+  for (const value of read(raw)) if (!spelling.has(canon(value))) spelling.set(canon(value), value);
+  const canonical = [...spelling.keys()].sort(byText);
+  return { values: canonical.map((c) => spelling.get(c) as string), canonical, negated: positive === undefined };
+}
 
 function normalize(raw: LooseStatement & { NotPrincipal?: unknown; NotResource?: unknown }, index: number): Statement {
-  const conditions = new Map<string, string[]>();
-  for (const [operator, entries] of Object.entries(raw.Condition ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  const conditions = new Map<string, Condition>();
+  for (const [operator, entries] of Object.entries(raw.Condition ?? {})) {
     for (const [key, values] of Object.entries(entries ?? {})) {
-      const name = `${operator} ${key.toLowerCase()}`;
-      conditions.set(name, sortedUnique([...(conditions.get(name) ?? []), ...strings(values)]));
+      const id = `${operator} ${key.toLowerCase()}`;
+      const merged = [...(conditions.get(id)?.values ?? []), ...strings(values)];
+      conditions.set(id, { name: conditions.get(id)?.name ?? `${operator} ${key}`, values: [...new Set(merged)].sort(byText) });
     }
   }
   const sid = typeof raw.Sid === "string" && raw.Sid !== "" ? raw.Sid : undefined;
@@ -91,11 +101,15 @@ function normalize(raw: LooseStatement & { NotPrincipal?: unknown; NotResource?:
     sid,
     effect: String(raw.Effect),
     principal: listed(raw.Principal, raw.NotPrincipal, principalValues),
-    // Action names are case-insensitive: lower-case them once here.
-    action: listed(raw.Action, raw.NotAction, (value) => strings(value).map((a) => a.toLowerCase())),
+    action: listed(raw.Action, raw.NotAction, strings, (action) => action.toLowerCase()),
     resource: listed(raw.Resource, raw.NotResource, strings),
   };
-  const canonical = JSON.stringify({ ...statement, conditions: [...conditions.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) });
+  const canonical = JSON.stringify({
+    sid,
+    effect: statement.effect,
+    ...Object.fromEntries((["principal", "action", "resource"] as const).map((key) => [key, statement[key] && { negated: statement[key].negated, values: statement[key].canonical }])),
+    conditions: [...conditions.entries()].map(([id, c]) => [id, c.values]).sort(([a], [b]) => byText(String(a), String(b))),
+  });
   return { ...statement, label: sid !== undefined ? JSON.stringify(sid) : `#${index + 1}`, conditions, canonical };
 }
 
@@ -124,7 +138,7 @@ function showListed(name: string, element: Listed | undefined): string {
 }
 
 function showConditions(statement: Statement): string[] {
-  return [...statement.conditions.entries()].map(([name, values]) => `${name}=${values.join(",")}`);
+  return [...statement.conditions.values()].map(({ name, values }) => `${name}=${values.join(",")}`);
 }
 
 /** One line a reviewer can read: effect, principal, action, condition. */
@@ -148,7 +162,7 @@ function includes(element: Listed | undefined, value: string, glob: boolean): bo
 function grown(old: Listed | undefined, now: Listed | undefined, glob: boolean): string[] | "all" {
   if (now === undefined) return [];
   if (!now.negated) return now.values.filter((value) => !includes(old, value, glob));
-  if (old?.negated) return old.values.filter((value) => !now.values.includes(value)).map((value) => `no longer excluded: ${value}`);
+  if (old?.negated) return old.values.filter((_, i) => !now.canonical.includes(old.canonical[i])).map((value) => `no longer excluded: ${value}`);
   return "all";
 }
 
@@ -164,15 +178,6 @@ function conditionMatchesMore(name: string, old: string[], now: string[]): boole
   if (NEGATED_OPERATOR.test(operator)) return dropped;
   if (POSITIVE_OPERATOR.test(operator)) return added;
   // Bool, Null, numeric and date tests: any change may flip which requests match.
-  return added || dropped;
-}
-
-function conditionMatchesLess(name: string, old: string[], now: string[]): boolean {
-  const operator = name.split(" ")[0];
-  const added = now.some((v) => !old.includes(v));
-  const dropped = old.some((v) => !now.includes(v));
-  if (NEGATED_OPERATOR.test(operator)) return added;
-  if (POSITIVE_OPERATOR.test(operator)) return dropped;
   return added || dropped;
 }
 
@@ -193,10 +198,10 @@ function widenedAllow(old: Statement, now: Statement): PolicyWidening[] {
       at(element.kind, element.name, showListed(element.name, old[element.key]), `${showListed(element.name, now[element.key])}${more === "all" ? "" : ` (added: ${more.join(", ")})`}`);
     }
   }
-  for (const [name, values] of old.conditions) {
-    const current = now.conditions.get(name);
+  for (const [id, { name, values }] of old.conditions) {
+    const current = now.conditions.get(id);
     if (current === undefined) at("condition-removed", `Condition ${name}`, values.join(", "), "removed");
-    else if (conditionMatchesMore(name, values, current)) at("condition-loosened", `Condition ${name}`, values.join(", "), current.join(", "));
+    else if (conditionMatchesMore(name, values, current.values)) at("condition-loosened", `Condition ${name}`, values.join(", "), current.values.join(", "));
   }
   return found;
 }
@@ -211,10 +216,11 @@ function narrowedDeny(old: Statement, now: Statement): PolicyWidening[] {
       at(element.name, showListed(element.name, old[element.key]), `${showListed(element.name, now[element.key])}${less === "all" ? "" : ` (no longer denied: ${less.join(", ")})`}`);
     }
   }
-  for (const [name, values] of now.conditions) {
-    const previous = old.conditions.get(name);
+  for (const [id, { name, values }] of now.conditions) {
+    const previous = old.conditions.get(id);
     if (previous === undefined) at(`Condition ${name}`, "absent", `added: ${values.join(", ")}`);
-    else if (conditionMatchesLess(name, previous, values)) at(`Condition ${name}`, previous.join(", "), values.join(", "));
+    // Matching less is the reverse change matching more.
+    else if (conditionMatchesMore(name, values, previous.values)) at(`Condition ${previous.name}`, previous.values.join(", "), values.join(", "));
   }
   return found;
 }

@@ -66,6 +66,6 @@ export function reviewMarkdown(review: Review): string {
     "## Risks",
     ...(review.risks.length > 0 ? [risksTable(review.risks, review.stacks.length > 1), legend(review.risks)] : ["None: no key or bucket is deleted, replaced or weakened, and no key or bucket policy lets more through."]),
     ...(review.unmatchedAccepts.length > 0 ? [`Accepted ids that match no risk of these plans: ${review.unmatchedAccepts.map(code).join(", ")}.`] : []),
-    ...(unchecked.length > 0 ? ["### Not checked", unchecked.join("\n")] : []),
+    ...(unchecked.length > 0 ? ["## Not checked", unchecked.join("\n")] : []),
   ].join("\n\n") + "\n";
 }

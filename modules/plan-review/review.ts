@@ -4,7 +4,7 @@ import { bucketRisks } from "./bucket-risks";
 import { Found, planContext, subjectOf } from "./found";
 import { keyRisks, KEY_TYPES } from "./key-risks";
 import { preventDestroyRisks } from "./lifecycle-risks";
-import { ChangeKind, PlanJson, ResourceChange, isMarked } from "./plan-json";
+import { ChangeKind, PlanJson, ResourceChange, isMarked, pathText } from "./plan-json";
 import { policyRisks } from "./policy-risks";
 
 /** One stack to review: its plan and, for the prevent_destroy rule, its configurations. */
@@ -53,7 +53,7 @@ export const CHANGE_KINDS: readonly ChangeKind[] = ["create", "update", "replace
 const ROW_ORDER: readonly ChangeKind[] = ["delete", "replace", "update", "create", "forget"];
 
 function changedAttributes(change: ResourceChange, kind: ChangeKind): string[] {
-  if (kind === "replace") return (change.change.replace_paths ?? []).map((p) => p.join("."));
+  if (kind === "replace") return (change.change.replace_paths ?? []).map(pathText);
   if (kind !== "update") return [];
   const before = (change.change.before ?? {}) as Record<string, unknown>;
   const after = (change.change.after ?? {}) as Record<string, unknown>;
