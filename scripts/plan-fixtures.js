@@ -417,7 +417,8 @@ function providerOf(change, config) {
 /** The state that applying the plan would leave, as a state file (version 4). */
 function stateFrom(plan, schemas, config, serial) {
   const resources = plan.resource_changes
-    .filter((c) => c.mode === "managed" && !c.change.actions.includes("delete") && !c.change.actions.includes("forget"))
+    // Everything the plan keeps: creates, updates, replacements (their new object), no-ops.
+    .filter((c) => c.mode === "managed" && !(c.change.actions.length === 1 && ["delete", "forget"].includes(c.change.actions[0])))
     .map((c) => {
       const schema = schemas.provider_schemas[c.provider_name].resource_schemas[c.type];
       const attributes = fillBlock(c.change.after, c.change.after_unknown, schema.block, (name, values) => fakeString(c, name, values));
