@@ -1,5 +1,5 @@
 import { spawnSync } from "child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { parse } from "yaml";
@@ -12,14 +12,15 @@ interface Step {
   readonly run?: string;
   readonly with?: Record<string, unknown>;
   readonly env?: Record<string, string>;
+  readonly "working-directory"?: string;
   readonly "continue-on-error"?: boolean;
 }
 
 const FILE = join(__dirname, "..", ".github", "workflows", "pr.yml");
 const text = readFileSync(FILE, "utf8");
-const workflow = parse(text) as { on: Record<string, unknown>; permissions: Record<string, string>; jobs: Record<string, { steps: Step[] }> };
+const workflow = parse(text) as { on: Record<string, { types?: string[] }>; permissions: Record<string, string>; env: Record<string, string>; jobs: Record<string, { steps: Step[] }> };
 const steps = Object.values(workflow.jobs).flatMap((job) => job.steps);
-const PLAN_GUARD = "vars.AWS_PLAN_ROLE_ARN != ''";
+const PLAN_GUARD = "env.PLAN == 'true' && steps.synth.outcome == 'success'";
 
 function stepIndex(matches: (step: Step) => boolean, what: string): number {
   const index = steps.findIndex(matches);
@@ -28,22 +29,46 @@ function stepIndex(matches: (step: Step) => boolean, what: string): number {
 }
 
 const runs = (command: string) => (step: Step) => (step.run ?? "").split("\n").some((line) => line.trim().startsWith(command));
+const runsAnywhere = (fragment: string) => (step: Step) => (step.run ?? "").includes(fragment);
 const uses = (action: string) => (step: Step) => (step.uses ?? "").startsWith(`${action}@`);
+const byId = (id: string) => steps[stepIndex((s) => s.id === id, `has id ${id}`)];
+
+/** Runs a step's script with bash -e (as GitHub does) in `cwd`, with `bin` first on PATH for fake commands. */
+function runStep(step: Step, cwd: string, env: Record<string, string> = {}, bin?: string) {
+  const path = bin ? `${bin}:${process.env.PATH}` : (process.env.PATH as string);
+  return spawnSync("bash", ["-e", "-c", step.run as string], { cwd, env: { PATH: path, ...env }, encoding: "utf8" });
+}
+
+/** A fake command that appends its arguments, one a line, to `<bin>/<name>.calls`, then runs `then`. */
+function fakeCommand(bin: string, name: string, then = "exit 0"): void {
+  const script = join(bin, name);
+  writeFileSync(script, `#!/usr/bin/env bash\nprintf '%s\\n' "$@" "--" >> "${bin}/${name}.calls"\n${then}\n`);
+  chmodSync(script, 0o755);
+}
+
+function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `${prefix}-`));
+}
 
 describe(".github/workflows/pr.yml", () => {
-  it("runs on pull requests with OIDC, read-only contents and PR comments", () => {
+  it("runs on pull requests, again when a label is added or removed, with OIDC, read-only contents and PR comments", () => {
     expect(Object.keys(workflow.on)).toEqual(["pull_request"]);
+    expect(workflow.on.pull_request.types).toEqual(["opened", "synchronize", "reopened", "labeled", "unlabeled"]);
     expect(workflow.permissions).toEqual({ contents: "read", "id-token": "write", "pull-requests": "write" });
   });
 
-  it("installs, tests, synthesizes, reports, plans and comments, in that order", () => {
+  it("installs, tests, synthesizes, reports, synthesizes the base branch, plans, reviews and comments, in that order", () => {
     const order = [
       stepIndex(runs("npm ci"), "runs npm ci"),
       stepIndex(runs("npm test"), "runs npm test"),
       stepIndex(runs("npm run synth"), "runs npm run synth"),
       stepIndex(runs("npm run report"), "runs npm run report"),
+      stepIndex((s) => uses("actions/checkout")(s) && s.with?.path === "base", "checks out the base branch"),
+      stepIndex((s) => s["working-directory"] === "base" && runsAnywhere("npm run synth")(s), "synthesizes the base branch"),
       stepIndex(uses("aws-actions/configure-aws-credentials"), "configures AWS credentials"),
-      stepIndex((s) => (s.run ?? "").includes("npx cdktf diff"), "runs cdktf diff"),
+      stepIndex(uses("hashicorp/setup-terraform"), "sets up Terraform"),
+      stepIndex(runsAnywhere("terraform -chdir"), "plans with terraform"),
+      stepIndex(runsAnywhere("npm run --silent plan-review"), "runs plan-review"),
       stepIndex(uses("marocchino/sticky-pull-request-comment"), "posts the sticky comment"),
     ];
     expect(order).toEqual([...order].sort((a, b) => a - b));
@@ -55,33 +80,135 @@ describe(".github/workflows/pr.yml", () => {
     for (const line of lines) expect(line).toMatch(/uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
   });
 
-  it("assumes the role from the repository variable, and skips every plan step when it is empty", () => {
-    const credentials = steps[stepIndex(uses("aws-actions/configure-aws-credentials"), "configures AWS credentials")];
-    expect(credentials.with?.["role-to-assume"]).toBe("${{ vars.AWS_PLAN_ROLE_ARN }}");
-    const planSteps = steps.filter((s) => uses("aws-actions/configure-aws-credentials")(s) || uses("hashicorp/setup-terraform")(s) || (s.run ?? "").includes("cdktf diff"));
-    expect(planSteps.map((s) => s.if?.includes(PLAN_GUARD))).toEqual([true, true, true]);
+  it("plans only with a role, a shared state and a branch of this repository; every plan step says so", () => {
+    expect(workflow.env.PLAN).toBe("${{ vars.AWS_PLAN_ROLE_ARN != '' && vars.STATE_BUCKET != '' && github.event.pull_request.head.repo.full_name == github.repository }}");
+    const planSteps = steps.filter(
+      (s) => (uses("actions/checkout")(s) && s.with?.path === "base") || s.id === "base" || uses("aws-actions/configure-aws-credentials")(s) || uses("hashicorp/setup-terraform")(s) || s.id === "plan",
+    );
+    expect(planSteps.map((s) => s.if)).toEqual(Array(5).fill(`\${{ ${PLAN_GUARD} }}`));
+    expect(byId("review").if).toBe("${{ !cancelled() && steps.plan.outcome != 'skipped' }}");
   });
 
-  it("posts one sticky comment from the composed report and plan", () => {
+  it("synthesizes the stacks with the S3 state backend of the repository variables, and plans them with Terraform 1.11+ (use_lockfile)", () => {
+    for (const name of ["STATE_BUCKET", "STATE_KEY_PREFIX", "STATE_REGION", "STATE_KMS_KEY_ID"]) expect(workflow.env[name]).toBe(`\${{ vars.${name} }}`);
+    const credentials = steps[stepIndex(uses("aws-actions/configure-aws-credentials"), "configures AWS credentials")];
+    expect(credentials.with?.["role-to-assume"]).toBe("${{ vars.AWS_PLAN_ROLE_ARN }}");
+    const terraform = steps[stepIndex(uses("hashicorp/setup-terraform"), "sets up Terraform")];
+    const [major, minor] = String(terraform.with?.terraform_version).split(".").map(Number);
+    expect(major > 1 || minor >= 11).toBe(true);
+    expect(terraform.with?.terraform_wrapper).toBe(false);
+    expect(steps.find((s) => uses("actions/checkout")(s) && s.with?.path === "base")?.with?.ref).toBe("${{ github.event.pull_request.base.sha }}");
+  });
+
+  it("plans every stack without taking the state lock, writes each plan as JSON, and lists the stacks whose plan failed", () => {
+    const dir = tempDir("pr-plan");
+    const bin = tempDir("pr-plan-bin");
+    for (const stack of ["alpha", "beta"]) mkdirSync(join(dir, "cdktf.out", "stacks", stack), { recursive: true });
+    // terraform: beta's plan fails; show prints a plan JSON naming the stack folder.
+    fakeCommand(bin, "terraform", 'case "$*" in *beta*plan*) echo "Error: access denied" >&2; exit 1 ;; *show*) echo "{\\"plan_of\\": \\"$1\\"}" ;; esac');
+    const run = runStep(byId("plan"), dir, {}, bin);
+    expect(run.status).toBe(1);
+    expect(readFileSync(join(dir, "plans", "alpha.json"), "utf8")).toBe('{"plan_of": "-chdir=cdktf.out/stacks/alpha"}\n');
+    expect(existsSync(join(dir, "plans", "beta.json"))).toBe(false);
+    expect(readFileSync(join(dir, "plan-failures.md"), "utf8")).toBe("Plan of `beta` failed:\n\n```\nError: access denied\n```\n\n");
+    const calls = readFileSync(join(bin, "terraform.calls"), "utf8").split("--\n").map((c) => c.trim().replace(/\n/g, " "));
+    expect(calls.filter(Boolean)).toEqual([
+      "-chdir=cdktf.out/stacks/alpha init -input=false -no-color",
+      "-chdir=cdktf.out/stacks/alpha plan -input=false -lock=false -no-color -out=tfplan",
+      "-chdir=cdktf.out/stacks/alpha show -json tfplan",
+      "-chdir=cdktf.out/stacks/beta init -input=false -no-color",
+      "-chdir=cdktf.out/stacks/beta plan -input=false -lock=false -no-color -out=tfplan",
+    ]);
+  });
+
+  it("reviews every plan, accepting the ids of accept-risk labels and of .plan-review-accept, with the base branch's configuration", () => {
+    const dir = tempDir("pr-review");
+    const bin = tempDir("pr-review-bin");
+    mkdirSync(join(dir, "plans"));
+    writeFileSync(join(dir, "plans", "alpha.json"), "{}");
+    writeFileSync(join(dir, "plans", "beta.json"), "{}");
+    writeFileSync(join(dir, ".plan-review-accept"), "# accepted after review with the security team\nkey-replace-0a1b2c3d  # new multi-region key\n\nbucket-delete-9f8e7d6c\n");
+    fakeCommand(bin, "npm", "exit 1");
+    const labels = JSON.stringify(["documentation", "accept-risk:key-policy-widened-12345678", "not accept-risk:bucket-delete-00000000"]);
+    const run = runStep(byId("review"), dir, { LABELS: labels, BASE_SYNTH: "success" }, bin);
+    expect(run.status).toBe(1); // plan-review's exit status is the step's
+    expect(readFileSync(join(bin, "npm.calls"), "utf8").split("\n").filter(Boolean)).toEqual([
+      "run",
+      "--silent",
+      "plan-review",
+      "--",
+      "--accept",
+      "key-policy-widened-12345678",
+      "--accept",
+      "key-replace-0a1b2c3d",
+      "--accept",
+      "bucket-delete-9f8e7d6c",
+      "--before-config",
+      "base/cdktf.out",
+      "--after-config",
+      "cdktf.out",
+      "plans/alpha.json",
+      "plans/beta.json",
+      "--",
+    ]);
+  });
+
+  it("reviews without configurations when the base branch did not synthesize, and fails with a report when no plan is left", () => {
+    const dir = tempDir("pr-review-plain");
+    const bin = tempDir("pr-review-plain-bin");
+    mkdirSync(join(dir, "plans"));
+    writeFileSync(join(dir, "plans", "alpha.json"), "{}");
+    fakeCommand(bin, "npm");
+    expect(runStep(byId("review"), dir, { LABELS: "[]", BASE_SYNTH: "failure" }, bin).status).toBe(0);
+    expect(readFileSync(join(bin, "npm.calls"), "utf8").split("\n").filter(Boolean)).toEqual(["run", "--silent", "plan-review", "--", "plans/alpha.json", "--"]);
+
+    const empty = tempDir("pr-review-empty");
+    expect(runStep(byId("review"), empty, { LABELS: "[]", BASE_SYNTH: "success" }, bin).status).toBe(1);
+    expect(readFileSync(join(empty, "plan-review.md"), "utf8")).toBe("# Plan review\n\nNo plan to review: every plan failed.\n");
+  });
+
+  it("posts one sticky comment from the composed report and review", () => {
     const comment = steps[stepIndex(uses("marocchino/sticky-pull-request-comment"), "posts the sticky comment")];
     expect(comment.with).toEqual({ header: "encryption-posture", path: "pr-comment.md" });
   });
 
-  it("composes the comment from the report, and says why the plan is missing", () => {
-    const compose = steps[stepIndex((s) => (s.run ?? "").includes("> pr-comment.md"), "writes pr-comment.md")];
-    const dir = mkdtempSync(join(tmpdir(), "pr-comment-"));
-    writeFileSync(join(dir, "posture-report.md"), "# Encryption posture report\n");
-    const run = spawnSync("bash", ["-e", "-c", compose.run as string], { cwd: dir, env: { PATH: process.env.PATH, PLAN_SKIPPED: "Plan skipped - no role." }, encoding: "utf8" });
-    expect(run.status).toBe(0);
-    expect(readFileSync(join(dir, "pr-comment.md"), "utf8")).toBe("# Encryption posture report\n\n## Plan\n\nPlan skipped - no role.\n");
+  describe("the comment", () => {
+    const compose = () => steps[stepIndex(runsAnywhere("> pr-comment.md"), "writes pr-comment.md")];
+    function composeIn(files: Record<string, string>): string {
+      const dir = tempDir("pr-comment");
+      for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+      const run = runStep(compose(), dir, { PLAN_SKIPPED: "Plan skipped - no role." });
+      expect(run.status).toBe(0);
+      return readFileSync(join(dir, "pr-comment.md"), "utf8");
+    }
+
+    it("is the posture report and the plan review, with how to accept a risk", () => {
+      expect(composeIn({ "posture-report.md": "# Encryption posture report\n", "plan-review.md": "# Plan review\n\n**No risk found** in 3 stacks.\n" })).toBe(
+        "# Encryption posture report\n\n# Plan review\n\n**No risk found** in 3 stacks.\n\nTo accept a risk on purpose: add the label `accept-risk:<id>`, or a line `<id>` to `.plan-review-accept` in this pull request.\n",
+      );
+    });
+
+    it("says why the plan is missing", () => {
+      expect(composeIn({ "posture-report.md": "# Encryption posture report\n" })).toBe("# Encryption posture report\n\n# Plan review\n\nPlan skipped - no role.\n");
+    });
+
+    it("shows the plans that failed", () => {
+      expect(composeIn({ "posture-report.md": "# Encryption posture report\n", "plan-failures.md": "Plan of `beta` failed:\n" })).toBe("# Encryption posture report\n\nPlan of `beta` failed:\n");
+    });
+
+    it("names each reason a plan is skipped", () => {
+      const skipped = compose().env?.PLAN_SKIPPED ?? "";
+      expect(skipped).toContain("vars.AWS_PLAN_ROLE_ARN == '' && 'Plan skipped - set the repository variable AWS_PLAN_ROLE_ARN");
+      expect(skipped).toContain("vars.STATE_BUCKET == '' && 'Plan skipped - set the repository variables STATE_BUCKET and STATE_REGION");
+    });
   });
 
-  it("keeps going to the comment when synth, report or plan fail, and fails the job at the end", () => {
-    for (const id of ["synth", "report", "plan"]) {
+  it("keeps going to the comment when synth, report, plan or review fail, and fails the job at the end (a risk not accepted fails the review)", () => {
+    for (const id of ["synth", "report", "base", "plan", "review"]) {
       expect(steps.find((s) => s.id === id)?.["continue-on-error"]).toBe(true);
     }
     const last = steps[steps.length - 1];
-    expect(last.if).toBe("${{ steps.synth.outcome == 'failure' || steps.report.outcome == 'failure' || steps.plan.outcome == 'failure' }}");
+    expect(last.if).toBe("${{ steps.synth.outcome == 'failure' || steps.report.outcome == 'failure' || steps.plan.outcome == 'failure' || steps.review.outcome == 'failure' }}");
     expect(last.run).toMatch(/exit 1/);
   });
 });

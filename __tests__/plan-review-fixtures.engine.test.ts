@@ -1,0 +1,53 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { App } from "cdktf";
+import { buildApp } from "../main";
+import { readPlan } from "../modules/plan-review/plan-json";
+import { reviewPlans } from "../modules/plan-review/review";
+import { FIXTURES, generate } from "../scripts/plan-fixtures";
+import { removeTempDirs, tempDir, tofuOk, writeEngineOverride } from "./engine";
+import { SynthJson } from "./helpers";
+
+// The plan fixtures are what scripts/plan-fixtures.js makes with the engine: two cases are made
+// again here (the whole set takes about 15 minutes) and must match the checked-in files byte for
+// byte. And the review reads a complete plan of the example app, as `tofu show -json` prints it.
+
+afterAll(removeTempDirs);
+
+// Both start from the same configuration, so the state is settled once.
+const REMADE = ["key-policy-principal-added", "errored-protected-key-replace"];
+
+describe("plan fixtures made again by scripts/plan-fixtures.js", () => {
+  const out = tempDir("plan-fixtures-again");
+  let manifest: ReturnType<typeof generate>;
+  beforeAll(() => {
+    manifest = generate(REMADE, out, () => undefined);
+  }, 600_000);
+
+  it.each(REMADE)("%s: configurations and plan byte-identical to the checked-in ones", (name) => {
+    for (const file of [`${name}.json`, path.join("before", "stacks", name, "cdk.tf.json"), path.join("after", "stacks", name, "cdk.tf.json")]) {
+      expect(`${file}:\n${fs.readFileSync(path.join(out, file), "utf8")}`).toBe(`${file}:\n${fs.readFileSync(path.join(FIXTURES, file), "utf8")}`);
+    }
+    const checkedIn = JSON.parse(fs.readFileSync(path.join(FIXTURES, "manifest.json"), "utf8")) as typeof manifest;
+    expect(manifest.cases[name]).toEqual(checkedIn.cases[name]);
+  });
+});
+
+describe("plan review of a complete plan of the example app", () => {
+  it("reads it, counts every resource to create, and finds no risk in a first deployment", () => {
+    const outdir = tempDir("plan-review-example");
+    buildApp(new App({ outdir })).synth();
+    const dir = path.join(outdir, "stacks", "lookout-vision-single-account");
+    const json = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8")) as SynthJson;
+    writeEngineOverride(dir, json);
+    tofuOk(dir, ["init", "-input=false", "-no-color"]);
+    tofuOk(dir, ["plan", "-refresh=false", "-input=false", "-lock=false", "-no-color", "-out=tfplan"]);
+    const text = tofuOk(dir, ["show", "-json", "tfplan"]);
+    const plan = readPlan("lookout-vision-single-account.json", text);
+    expect(Object.keys(JSON.parse(text))).toEqual(expect.arrayContaining(["planned_values", "prior_state", "configuration", "resource_changes"]));
+    const review = reviewPlans([{ stack: "lookout-vision-single-account", plan, configs: { after: json } }]);
+    const resources = Object.values(json.resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
+    expect(review.stacks[0].counts).toEqual({ create: resources, update: 0, replace: 0, delete: 0, forget: 0 });
+    expect(review.risks).toEqual([]);
+  }, 300_000);
+});
