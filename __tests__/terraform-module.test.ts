@@ -49,6 +49,7 @@ afterAll(() => fs.rmSync(app.outdir, { recursive: true, force: true }));
 
 describe("terraform module files", () => {
   it("are the registry layout: module files at the root, examples/, tests/, README", () => {
+    expect(EXAMPLES.map((e) => e.name)).toEqual(EXAMPLE_NAMES);
     expect(Object.keys(files).sort()).toEqual(
       [
         ...moduleFiles,
