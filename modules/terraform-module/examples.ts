@@ -69,7 +69,7 @@ export const EXAMPLES: readonly Example[] = [
       {
         name: "lookout_vision_encryption",
         arguments: {
-          key: { existing_key_arn: EXAMPLE_KEY_ARN.replace(EXAMPLE_ACCOUNT, "222222222222") },
+          key: { existing_key: { arn: EXAMPLE_KEY_ARN.replace(EXAMPLE_ACCOUNT, "222222222222") } },
           key_user_arns: [EXAMPLE_USER],
           output_buckets: { models: { bucket_name: `example-lookout-vision-models-${EXAMPLE_ACCOUNT}` } },
           user_policy: { attach_to_role_names: [TRAINER_ROLE] },
@@ -100,7 +100,7 @@ export const EXAMPLES: readonly Example[] = [
         name: "replica",
         provider: "aws.replica",
         arguments: {
-          key: { replica_of: expr("module.primary.key_arn") },
+          key: { replica_of: { primary_key_arn: expr("module.primary.key_arn") } },
           key_user_arns: [EXAMPLE_USER],
           output_buckets: { models: { bucket_name: `example-lookout-vision-models-euw1-${EXAMPLE_ACCOUNT}` } },
         },

@@ -10,7 +10,7 @@ import { Rule } from "./validation-rules";
 
 /** Section headings, above the first resource of each group. */
 const SECTIONS: Readonly<Record<string, string>> = {
-  "aws_kms_key.this": "KMS key: new, or a replica of a multi-region primary (none with key.existing_key_arn)",
+  "aws_kms_key.this": "KMS key: new, or a replica of a multi-region primary (none with key.existing_key)",
   "aws_s3_bucket.console": "Console bucket",
   "aws_s3_bucket.output": "Output buckets, one per entry of var.output_buckets",
   "aws_s3_bucket.access_logs": "Server access log bucket shared by the data buckets",
@@ -47,12 +47,13 @@ function localsBlock(): HclBlock {
       attribute("service_endpoint", SERVICE_ENDPOINT),
     ],
     [
-      comment("The key: bring your own (key.existing_key_arn), a replica of a multi-region primary (key.replica_of), or new."),
-      a("bring_your_own_key", "var.key.existing_key_arn != null"),
+      comment("The key: bring your own (key.existing_key), a replica of a multi-region primary (key.replica_of), or new."),
+      comment("Objects, not ARNs, switch the kind: an ARN known only after apply still leaves count known."),
+      a("bring_your_own_key", "var.key.existing_key != null"),
       a("create_replica_key", "var.key.replica_of != null"),
       a("create_key", "!local.bring_your_own_key && !local.create_replica_key"),
-      a("key_arn", "local.bring_your_own_key ? var.key.existing_key_arn : one(concat(aws_kms_key.this[*].arn, aws_kms_replica_key.this[*].arn))"),
-      a("key_id", 'local.bring_your_own_key ? element(split("/", var.key.existing_key_arn), 1) : one(concat(aws_kms_key.this[*].key_id, aws_kms_replica_key.this[*].key_id))'),
+      a("key_arn", "local.bring_your_own_key ? var.key.existing_key.arn : one(concat(aws_kms_key.this[*].arn, aws_kms_replica_key.this[*].arn))"),
+      a("key_id", 'local.bring_your_own_key ? element(split("/", var.key.existing_key.arn), 1) : one(concat(aws_kms_key.this[*].key_id, aws_kms_replica_key.this[*].key_id))'),
       comment("Accounts whose principals may use the key through the services: this one and the key users'."),
       a("key_user_accounts", 'distinct(concat([local.account_id], [for arn in var.key_user_arns : split(":", arn)[4]]))'),
       attribute("key_policy", keyPolicyExpression()),

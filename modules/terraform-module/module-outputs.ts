@@ -14,10 +14,10 @@ export interface OutputSpec {
 export const MODULE_OUTPUTS: readonly OutputSpec[] = [
   { name: "key_arn", description: "ARN of the KMS key: new, replica or existing.", value: "local.key_arn" },
   { name: "key_id", description: "ID of the KMS key.", value: "local.key_id" },
-  { name: "key_alias", description: "Alias of the key the module made; null with key.existing_key_arn.", value: "one(aws_kms_alias.this[*].name)" },
+  { name: "key_alias", description: "Alias of the key the module made; null with key.existing_key.", value: "one(aws_kms_alias.this[*].name)" },
   {
     name: "key_policy_statements_for_key_owner",
-    description: "With key.existing_key_arn: the key policy (JSON) whose statements the key's owner adds so that key_user_arns can use the key; null otherwise.",
+    description: "With key.existing_key: the key policy (JSON) whose statements the key's owner adds so that key_user_arns can use the key; null otherwise.",
     value: "local.bring_your_own_key ? local.key_owner_policy : null",
   },
   { name: "console_bucket_name", description: "Name of the console bucket; null when console_bucket.create is false.", value: "one(aws_s3_bucket.console[*].bucket)" },

@@ -63,7 +63,7 @@ export class ModuleSource extends TerraformStack {
       // Both kinds of key take the one key policy (module-policies.ts).
       key.policy = str("local.key_policy");
     }
-    (this.replicaKey.resource as KmsReplicaKey).primaryKeyArn = str("var.key.replica_of");
+    (this.replicaKey.resource as KmsReplicaKey).primaryKeyArn = str("var.key.replica_of.primary_key_arn");
     // One alias for the key the module makes, new or replica.
     const alias = this.key.node.findChild("Alias") as KmsAlias;
     alias.name = Token.asString(Fn.coalesce([ref("var.key.alias"), alias.nameInput]));

@@ -2,6 +2,7 @@ import { HclBlock, attribute, attributes, block, separated } from "./hcl-block";
 import { HclValue, expr } from "./hcl-expression";
 import { MODULE_OUTPUTS } from "./module-outputs";
 import { EXAMPLE_ACCOUNT, EXAMPLE_ADMIN, EXAMPLE_KEY_ARN, EXAMPLE_MRK_ARN, EXAMPLE_USER, ResourceRule, VariableSpec } from "./variables";
+import { Rule } from "./validation-rules";
 
 /**
  * The `tofu test` files shipped in tests/: the AWS provider mocked, the caller identity, region
@@ -27,17 +28,34 @@ export interface TestFile {
   readonly runs: readonly TestRun[];
 }
 
+function override(kind: "override_data" | "override_resource", target: string, values: Record<string, HclValue>): HclBlock {
+  return block(kind, [], [attribute("target", expr(target)), attribute("values", values)]);
+}
+
 /**
- * Caller identity, region and partition as a plan in `region` of account 111111111111 reads
- * them; `module` addresses them inside a module call (`module.primary.`).
+ * Caller identity, region and partition as a plan in us-east-1 of account 111111111111 reads
+ * them; `module` addresses them inside a module call (`module.primary.`). OpenTofu refuses to
+ * override a value the configuration sets: with `var.region` given, the region is not overridden.
  */
-export function environmentOverrides(region = "us-east-1", module = ""): HclBlock[] {
-  const override = (target: string, values: Record<string, HclValue>) => block("override_data", [], [attribute("target", expr(`${module}${target}`)), attribute("values", values)]);
+export function environmentOverrides(module = "", regionGiven = false): HclBlock[] {
   return [
-    override("data.aws_caller_identity.current", { account_id: EXAMPLE_ACCOUNT }),
-    override("data.aws_region.current", { region }),
-    override("data.aws_partition.current", { partition: "aws", dns_suffix: "amazonaws.com" }),
+    override("override_data", `${module}data.aws_caller_identity.current`, { account_id: EXAMPLE_ACCOUNT }),
+    ...(regionGiven ? [] : [override("override_data", `${module}data.aws_region.current`, { region: "us-east-1" })]),
+    override("override_data", `${module}data.aws_partition.current`, { partition: "aws", dns_suffix: "amazonaws.com" }),
   ];
+}
+
+/**
+ * ARNs for the resources whose ARNs other arguments take: the provider checks ARN syntax at plan
+ * time, which a mocked value (a random string) fails.
+ */
+export const ARN_OVERRIDES: Readonly<Record<string, Record<string, string>>> = {
+  "aws_kms_key.this": { arn: EXAMPLE_MRK_ARN },
+  "aws_iam_policy.users": { arn: `arn:aws:iam::${EXAMPLE_ACCOUNT}:policy/lookout-vision-users` },
+};
+
+export function arnOverrides(module = ""): HclBlock[] {
+  return Object.entries(ARN_OVERRIDES).map(([address, values]) => override("override_resource", `${module}${address}`, values));
 }
 
 /** Variables every run starts from (runs override them). */
@@ -59,7 +77,7 @@ function runBlock(run: TestRun): HclBlock {
 
 /** The blocks of a test file: mock provider, overrides, base variables, runs. */
 export function testFileBlocks(file: TestFile): HclBlock[] {
-  return [block("mock_provider", ["aws"], []), ...environmentOverrides(), block("variables", [], attributes(BASE_VARIABLES)), ...file.runs.map(runBlock)];
+  return [block("mock_provider", ["aws"], []), ...environmentOverrides(), ...arnOverrides(), block("variables", [], attributes(BASE_VARIABLES)), ...file.runs.map(runBlock)];
 }
 
 const assert = (condition: string, message: string) => ({ condition, message });
@@ -82,7 +100,8 @@ const GOOD_RUNS: readonly TestRun[] = [
   {
     name: "region_accepted",
     variables: { region: "eu-west-1" },
-    overrides: environmentOverrides("eu-west-1").slice(1, 2),
+    // The region is configured now: no override of it (OpenTofu refuses one).
+    overrides: [override("override_data", "data.aws_region.current", {})],
     asserts: [
       assert('data.aws_region.current.region == "eu-west-1"', "the data source reads the region asked for"),
       assert('aws_kms_key.this[0].region == "eu-west-1"', "resources are placed in the region"),
@@ -121,7 +140,7 @@ const GOOD_RUNS: readonly TestRun[] = [
     name: "key_user_arns_accepted",
     variables: { key_user_arns: [EXAMPLE_USER, "arn:aws:sts::333333333333:assumed-role/Trainer/session"] },
     asserts: [
-      assert(`tolist(${statement("local.key_policy", "AllowDescribeKey")}.Principal.AWS) == var.key_user_arns`, "the key users are the principals of the key-use statements"),
+      assert(`toset(${statement("local.key_policy", "AllowDescribeKey")}.Principal.AWS) == toset(var.key_user_arns)`, "the key users are the principals of the key-use statements"),
       assert(`${statement("local.key_policy", "AllowDataUseOnlyViaServices")}.Condition.StringEquals["kms:CallerAccount"] == ["${EXAMPLE_ACCOUNT}", "333333333333"]`, "the key users' accounts may call"),
     ],
   },
@@ -134,7 +153,7 @@ const GOOD_RUNS: readonly TestRun[] = [
     name: "output_buckets_accepted",
     variables: { output_buckets: { models: { bucket_name: "team-a-models" }, experiments: { prefix: "experiments/" } } },
     asserts: [
-      assert('keys(aws_s3_bucket.output) == tolist(["experiments", "models"])', "one bucket per entry"),
+      assert('toset(keys(aws_s3_bucket.output)) == toset(["experiments", "models"])', "one bucket per entry"),
       assert('aws_s3_bucket.output["models"].bucket == "team-a-models"', "the bucket takes the name given"),
       assert('jsondecode(output.output_configs["experiments"]).S3Location.Prefix == "experiments/"', "the prefix given, in the OutputConfig"),
     ],
@@ -162,7 +181,7 @@ const GOOD_RUNS: readonly TestRun[] = [
     variables: { user_policy: { name_prefix: "team-a-", attach_to_role_names: ["TrainerA", "TrainerB"] } },
     asserts: [
       assert('aws_iam_policy.users[0].name_prefix == "team-a-"', "the name prefix is the one given"),
-      assert('keys(aws_iam_role_policy_attachment.users) == tolist(["TrainerA", "TrainerB"])', "attached to each role"),
+      assert('toset(keys(aws_iam_role_policy_attachment.users)) == toset(["TrainerA", "TrainerB"])', "attached to each role"),
     ],
   },
   {
@@ -172,10 +191,15 @@ const GOOD_RUNS: readonly TestRun[] = [
   },
 ];
 
+/** A name for a rule of a variable, unique in the module: `key_deletion_window_in_days` (not `region_region`). */
+export function ruleRunName(variable: string, rule: Rule): string {
+  return rule.id === variable ? variable : `${variable}_${rule.id}`;
+}
+
 /** The validation tests: each rule refused, each variable accepted. */
 export function validationTests(variables: readonly VariableSpec[], resourceRules: readonly ResourceRule[]): TestFile {
   const refused: TestRun[] = [
-    ...variables.flatMap((v) => v.rules.map((rule) => ({ name: `${v.name}_${rule.id}_refused`.replace(/^(\w+)_\1_/, "$1_"), variables: rule.bad, expectFailures: [`var.${v.name}`] }))),
+    ...variables.flatMap((v) => v.rules.map((rule) => ({ name: `${ruleRunName(v.name, rule)}_refused`, variables: rule.bad, expectFailures: [`var.${v.name}`] }))),
     ...resourceRules.map((r) => ({ name: `${r.rule.id}_refused`, variables: r.rule.bad, expectFailures: [r.address] })),
   ];
   const accepted = variables.map((v) => GOOD_RUNS.find((r) => r.name === `${v.name}_accepted`) ?? missingGoodRun(v.name));
@@ -217,17 +241,17 @@ export function resourceTests(): TestFile {
       },
       {
         name: "existing_key",
-        variables: { key: { existing_key_arn: EXAMPLE_KEY_ARN } },
+        variables: { key: { existing_key: { arn: EXAMPLE_KEY_ARN } } },
         asserts: [
           keyKinds(0, 0, 0),
           assert(`${sseDefault("aws_s3_bucket_server_side_encryption_configuration.console[0]")}.kms_master_key_id == "${EXAMPLE_KEY_ARN}"`, "the console bucket is encrypted with the given key"),
           assert(`output.key_arn == "${EXAMPLE_KEY_ARN}" && output.key_alias == null`, "key outputs"),
-          assert(`tolist(${statement("output.key_policy_statements_for_key_owner", "AllowDescribeKey")}.Principal.AWS) == var.key_user_arns`, "what the key owner adds names the key users"),
+          assert(`toset(${statement("output.key_policy_statements_for_key_owner", "AllowDescribeKey")}.Principal.AWS) == toset(var.key_user_arns)`, "what the key owner adds names the key users"),
         ],
       },
       {
         name: "replica_key",
-        variables: { key: { replica_of: EXAMPLE_MRK_ARN } },
+        variables: { key: { replica_of: { primary_key_arn: EXAMPLE_MRK_ARN } } },
         asserts: [
           keyKinds(0, 1, 1),
           assert(`aws_kms_replica_key.this[0].primary_key_arn == "${EXAMPLE_MRK_ARN}" && aws_kms_replica_key.this[0].policy == local.key_policy`, "a replica of the primary, with the module's key policy"),
@@ -259,7 +283,7 @@ export function resourceTests(): TestFile {
         variables: { access_logs: { enabled: true }, output_buckets: { models: {}, experiments: {} } },
         asserts: [
           assert(`${count("aws_s3_bucket.access_logs")} == 1 && ${count("aws_s3_bucket_policy.access_logs")} == 1`, "one shared log bucket"),
-          assert(`${count("aws_s3_bucket_logging.console")} == 1 && keys(aws_s3_bucket_logging.output) == tolist(["experiments", "models"])`, "every data bucket logs"),
+          assert(`${count("aws_s3_bucket_logging.console")} == 1 && toset(keys(aws_s3_bucket_logging.output)) == toset(["experiments", "models"])`, "every data bucket logs"),
           assert(`${sseDefault("aws_s3_bucket_server_side_encryption_configuration.access_logs[0]")}.sse_algorithm == "AES256"`, "the log bucket is SSE-S3"),
         ],
       },
@@ -280,8 +304,8 @@ export function resourceTests(): TestFile {
         name: "output_buckets_and_role_attachments",
         variables: everything,
         asserts: [
-          assert('keys(aws_s3_bucket.output) == tolist(["experiments", "models"]) && keys(aws_s3_bucket_policy.output) == tolist(["experiments", "models"])', "every part per output bucket"),
-          assert('keys(aws_iam_role_policy_attachment.users) == tolist(["LookoutVisionTrainer"])', "attached to the role"),
+          assert('toset(keys(aws_s3_bucket.output)) == toset(["experiments", "models"]) && toset(keys(aws_s3_bucket_policy.output)) == toset(["experiments", "models"])', "every part per output bucket"),
+          assert('toset(keys(aws_iam_role_policy_attachment.users)) == toset(["LookoutVisionTrainer"])', "attached to the role"),
           assert(`jsondecode(output.output_configs["experiments"]).S3Location.Prefix == "training-output/"`, "OutputConfig with the default prefix"),
         ],
       },

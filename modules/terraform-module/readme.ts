@@ -93,7 +93,7 @@ rebuild.
 
 - The key: rotation on; administrators manage it and never use it for data; key users may create
   grants only through the service and only for AWS resources, and use data keys only through S3
-  and the service. With \`key.existing_key_arn\` nothing is created: the
+  and the service. With \`key.existing_key\` nothing is created: the
   \`key_policy_statements_for_key_owner\` output is what the key's owner adds.
 - Every data bucket: SSE-KMS with the key (bucket key on, SSE-C blocked), public access blocked,
   ACLs off, versioned, incomplete multipart uploads aborted, and a policy that denies requests

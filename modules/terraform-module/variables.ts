@@ -80,6 +80,7 @@ const ENV = { region: "us-east-1", accountId: EXAMPLE_ACCOUNT, partition: "aws" 
 /** The TypeScript prop names that the words of some checks mention, as the module names them. */
 export const MODULE_NAMES = {
   replicaOf: "key.replica_of",
+  existingKeyArn: "key.existing_key.arn",
   allowAccountRootAccess: "key.allow_account_root_access",
   userPolicy: "user_policy.create",
   outputBuckets: "output_buckets",
@@ -110,8 +111,8 @@ function objectType(attributes: readonly Attribute[]): Expression {
 }
 
 const KEY_ATTRIBUTES: readonly Attribute[] = [
-  { name: "existing_key_arn", type: "string" },
-  { name: "replica_of", type: "string" },
+  { name: "existing_key", type: "object({ arn = string })" },
+  { name: "replica_of", type: "object({ primary_key_arn = string })" },
   { name: "alias", type: "string" },
   { name: "description", type: "string" },
   { name: "rotation_period_in_days", type: "number", default: 365 },
@@ -137,9 +138,9 @@ function isDefault(attribute: Attribute): string {
   return isSet(attribute).replace(" != ", " == ").replace(" > 0", " == 0");
 }
 
-/** Names of the new-key attributes set alongside `existing_key_arn`, as a Terraform list. */
+/** Names of the new-key attributes set alongside `existing_key`, as a Terraform list. */
 function conflictingAttributes(): string {
-  const newKey = KEY_ATTRIBUTES.filter((a) => a.name !== "existing_key_arn");
+  const newKey = KEY_ATTRIBUTES.filter((a) => a.name !== "existing_key");
   return `[for name, set in { ${newKey.map((a) => `${a.name} = ${isSet(a)}`).join(", ")} } : name if set]`;
 }
 
@@ -168,41 +169,41 @@ function keyRules(scratch: () => Construct): Rule[] {
   return [
     valueRule({
       id: "existing_key_arn",
-      path: "key.existing_key_arn",
-      expression: v("existing_key_arn"),
-      condition: nullOr(v("existing_key_arn"), matches(KMS_KEY_ARN_PATTERN, v("existing_key_arn"))),
+      path: "key.existing_key.arn",
+      expression: `try(${v("existing_key.arn")}, null)`,
+      condition: nullOr(v("existing_key"), matches(KMS_KEY_ARN_PATTERN, v("existing_key.arn"))),
       allowed: wordsOf((scope) => key(scope, { existingKeyArn: aliasArn }), scratch),
-      bad: { key: { existing_key_arn: aliasArn } },
+      bad: { key: { existing_key: { arn: aliasArn } } },
       shown: aliasArn,
       typescript: (scope) => key(scope, { existingKeyArn: aliasArn }),
     }),
     valueRule({
-      id: "existing_key_arn_alone",
-      path: "key.existing_key_arn",
-      expression: v("existing_key_arn"),
-      condition: `${v("existing_key_arn")} == null || length(${conflictingAttributes()}) == 0`,
+      id: "existing_key_alone",
+      path: "key.existing_key.arn",
+      expression: `try(${v("existing_key.arn")}, null)`,
+      condition: `${v("existing_key")} == null || length(${conflictingAttributes()}) == 0`,
       allowed: substituteOnce(conflictWords, "conflicts with alias,", `conflicts with ${interpolate(`join(", ", ${conflictingAttributes()})`)},`),
       words: conflictWords,
-      bad: { key: { existing_key_arn: EXAMPLE_KEY_ARN, alias: "alias/mine" } },
+      bad: { key: { existing_key: { arn: EXAMPLE_KEY_ARN }, alias: "alias/mine" } },
       shown: EXAMPLE_KEY_ARN,
       typescript: (scope) => key(scope, { existingKeyArn: EXAMPLE_KEY_ARN, alias: "alias/mine" }),
     }),
     valueRule({
       id: "replica_of",
-      path: "key.replica_of",
-      expression: v("replica_of"),
-      condition: nullOr(v("replica_of"), matches(KMS_KEY_ARN_PATTERN, v("replica_of"))),
+      path: "key.replica_of.primary_key_arn",
+      expression: `try(${v("replica_of.primary_key_arn")}, null)`,
+      condition: nullOr(v("replica_of"), matches(KMS_KEY_ARN_PATTERN, v("replica_of.primary_key_arn"))),
       allowed: allowedWords(() => checkKmsKeyArn("", "replica_of", aliasArn)),
-      bad: { key: { replica_of: aliasArn } },
+      bad: { key: { replica_of: { primary_key_arn: aliasArn } } },
       shown: aliasArn,
     }),
     valueRule({
       id: "replica_of_primary",
-      path: "key.replica_of",
-      expression: v("replica_of"),
-      condition: nullOr(v("replica_of"), matches(/:key\/mrk-/, v("replica_of"))),
+      path: "key.replica_of.primary_key_arn",
+      expression: `try(${v("replica_of.primary_key_arn")}, null)`,
+      condition: nullOr(v("replica_of"), matches(/:key\/mrk-/, v("replica_of.primary_key_arn"))),
       allowed: 'the ARN of a multi-region primary key (key ID "mrk-...")',
-      bad: { key: { replica_of: EXAMPLE_KEY_ARN } },
+      bad: { key: { replica_of: { primary_key_arn: EXAMPLE_KEY_ARN } } },
       shown: EXAMPLE_KEY_ARN,
     }),
     ...(["multiRegion", "rotationPeriodInDays"] as const).map((prop) => {
@@ -216,7 +217,7 @@ function keyRules(scratch: () => Construct): Rule[] {
         expression: v(name),
         condition: `${v("replica_of")} == null || ${isDefault(attribute)}`,
         allowed: inModuleNames(wordsOf(typescript, scratch), MODULE_NAMES),
-        bad: { key: { replica_of: EXAMPLE_MRK_ARN, [name]: value } },
+        bad: { key: { replica_of: { primary_key_arn: EXAMPLE_MRK_ARN }, [name]: value } },
         shown: value,
         typescript,
       });
@@ -235,7 +236,7 @@ function keyRules(scratch: () => Construct): Rule[] {
       id: "description",
       path: "key.description",
       // As the TypeScript check shows it: the first 20 characters.
-      expression: `"${interpolate(`substr(${v("description")}, 0, 20)`)}..."`,
+      expression: `try("${interpolate(`substr(${v("description")}, 0, 20)`)}...", null)`,
       condition: nullOr(v("description"), `length(${v("description")}) <= ${DESCRIPTION_MAX_LENGTH}`),
       allowed: wordsOf((scope) => key(scope, { description: longDescription }), scratch),
       bad: { key: { description: expr(`format("%0${DESCRIPTION_MAX_LENGTH + 1}d", 0)`) } },
@@ -436,7 +437,7 @@ export function moduleVariables(scratch: () => Construct): VariableSpec[] {
     {
       name: "key",
       description:
-        "The KMS key. Leave existing_key_arn and replica_of null for a new key (rotation always on); existing_key_arn: bring your own key (no key, alias or key policy is created: the key_policy_statements_for_key_owner output says what its owner adds); replica_of: the ARN of a multi-region primary key to replicate into this region (rotation is the primary's). administrator_arns manage the key, never use it for data; allow_account_root_access = false needs administrators.",
+        "The KMS key. Leave existing_key and replica_of null for a new key (rotation always on); existing_key = { arn }: bring your own key (no key, alias or key policy is created: the key_policy_statements_for_key_owner output says what its owner adds); replica_of = { primary_key_arn }: a replica of that multi-region primary key in this region (rotation is the primary's). administrator_arns manage the key, never use it for data; allow_account_root_access = false needs administrators.",
       type: objectType(KEY_ATTRIBUTES),
       default: {},
       nullable: false,
@@ -649,21 +650,23 @@ export function resourceRules(scratch: () => Construct): ResourceRule[] {
         typescript: consoleNameCheck,
       },
     },
-    {
-      address: "data.aws_region.current",
-      kind: "postcondition",
+    // On the encryption of each data bucket, where S3 uses the key (and not on the region data
+    // source: a condition there that reads the key would defer its read when the key is unknown).
+    ...["console", "output"].map((bucket) => ({
+      address: `aws_s3_bucket_server_side_encryption_configuration.${bucket}`,
+      kind: "precondition" as const,
       rule: valueRule({
-        id: "existing_key_region",
-        path: "key.existing_key_arn",
-        expression: "var.key.existing_key_arn",
-        condition: 'var.key.existing_key_arn == null || try(split(":", var.key.existing_key_arn)[3], "") == self.region',
-        allowed: substituteOnce(wordsOf(regionCheck, scratch), '"us-east-1"', `"${interpolate("self.region")}"`),
+        id: `existing_key_region_${bucket}`,
+        path: "key.existing_key.arn",
+        expression: "try(var.key.existing_key.arn, null)",
+        condition: 'var.key.existing_key == null || try(split(":", var.key.existing_key.arn)[3], "") == local.region',
+        allowed: substituteOnce(wordsOf(regionCheck, scratch), '"us-east-1"', `"${interpolate("local.region")}"`),
         words: wordsOf(regionCheck, scratch),
-        bad: { key: { existing_key_arn: otherRegionKey } },
+        bad: { key: { existing_key: { arn: otherRegionKey } }, ...(bucket === "output" ? { console_bucket: { create: false }, output_buckets: { models: {} } } : {}) },
         shown: otherRegionKey,
         typescript: regionCheck,
       }),
-    },
+    })),
   ];
 }
 
