@@ -248,7 +248,7 @@ describe("terraform module examples", () => {
     expect((example.provider as Record<string, Block[]>).aws.map((p) => p.region)).toEqual(["us-east-1", "eu-west-1"]);
     const replica = (example.module as Record<string, Block[]>).replica[0];
     expect(replica.providers).toEqual({ aws: "${aws.replica}" });
-    expect(replica.key).toEqual({ replica_of: "${module.primary.key_arn}" });
+    expect(replica.key).toEqual({ replica_of: { primary_key_arn: "${module.primary.key_arn}" } });
   });
 });
 
