@@ -21,9 +21,9 @@ export interface ReadmeResource {
   readonly data: boolean;
 }
 
-/** Table cell text: one line, pipes escaped. */
+/** Table cell text: one line, pipes escaped, `<...>` shown rather than taken for HTML. */
 function cell(text: string): string {
-  return text.replace(/\s*\n\s*/g, " ").replace(/\|/g, "\\|");
+  return text.replace(/\s*\n\s*/g, " ").replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
 /** A value in a cell: `code` on one line, or a <pre> block with <br/> line breaks. */
@@ -64,7 +64,8 @@ export function outputsTable(outputs: readonly OutputSpec[]): string {
 }
 
 export function resourcesTable(resources: readonly ReadmeResource[]): string {
-  const sorted = [...resources].sort((a, b) => `${a.type}.${a.name}`.localeCompare(`${b.type}.${b.name}`));
+  const byName = (a: ReadmeResource, b: ReadmeResource) => (a.type === b.type ? (a.name < b.name ? -1 : 1) : a.type < b.type ? -1 : 1);
+  const sorted = [...resources].sort(byName);
   return table(["Name", "Type"], ["------", "------"], sorted.map((r) => [registryLink(r), r.data ? "data source" : "resource"]));
 }
 
