@@ -282,6 +282,16 @@ describe("terraform module tests (tofu test files)", () => {
   });
 });
 
+describe("terraform module scanner skips", () => {
+  it("are written as comment lines right above their resource, after its section heading", () => {
+    const skip = { id: "CKV_AWS_145", reason: "the log bucket is SSE-S3: S3 cannot deliver access logs to an SSE-KMS bucket" };
+    const main = buildModuleFiles(buildModel({ "aws_s3_bucket.access_logs": [skip] }))["main.tf"].split("\n");
+    const at = main.indexOf('resource "aws_s3_bucket" "access_logs" {');
+    expect(main.slice(at - 2, at)).toEqual(["# Server access log bucket shared by the data buckets", `# checkov:skip=CKV_AWS_145:${skip.reason}`]);
+    expect(files["main.tf"]).not.toContain("checkov:skip");
+  });
+});
+
 describe("terraform module build", () => {
   it("writes the same bytes twice, and only into its directory", () => {
     const [a, b] = [fs.mkdtempSync(path.join(os.tmpdir(), "tfm-a-")), fs.mkdtempSync(path.join(os.tmpdir(), "tfm-b-"))];

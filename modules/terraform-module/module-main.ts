@@ -72,17 +72,22 @@ function localsBlock(): HclBlock {
   return block("locals", [], body);
 }
 
-function dataBlocks(rules: readonly ResourceRule[]): HclBlock[] {
-  const checks = (address: string) => {
-    const blocks = rules.filter((r) => r.address === address).map((r) => checkBlock(r.kind, r.rule));
-    return blocks.length > 0 ? [block("lifecycle", [], separated(blocks.map((b) => [b])))] : [];
-  };
+function dataBlocks(): HclBlock[] {
   return [
     block("data", ["aws_partition", "current"], []),
-    block("data", ["aws_region", "current"], separated([[attribute("region", expr("var.region"))], checks("data.aws_region.current")])),
+    block("data", ["aws_region", "current"], [attribute("region", expr("var.region"))]),
     block("data", ["aws_caller_identity", "current"], [comment("Read only when var.account_id is not given."), attribute("count", expr("var.account_id == null ? 1 : 0"))]),
   ];
 }
+
+/** A scanner finding the module accepts on purpose: written above the resource as `# checkov:skip=<id>:<reason>`. */
+export interface ScannerSkip {
+  readonly id: string;
+  readonly reason: string;
+}
+
+/** Checkov findings accepted on purpose, by resource (`aws_s3_bucket.access_logs`). */
+export const CHECKOV_SKIPS: Readonly<Record<string, readonly ScannerSkip[]>> = {};
 
 export interface ModuleMain {
   readonly resources: ModuleResource[];
@@ -90,14 +95,17 @@ export interface ModuleMain {
 }
 
 /** The blocks of main.tf, and the resources with their table rows (for the README and docs). */
-export function moduleMain(source: ModuleSource, rules: readonly ResourceRule[]): ModuleMain {
+export function moduleMain(source: ModuleSource, rules: readonly ResourceRule[], skips: Readonly<Record<string, readonly ScannerSkip[]>> = CHECKOV_SKIPS): ModuleMain {
   const additions: Record<string, ResourceAdditions> = policyAdditions(source);
-  for (const r of rules.filter((rule) => !rule.address.startsWith("data."))) {
+  for (const r of rules) {
     const current = additions[r.address] ?? {};
     additions[r.address] = { ...current, lifecycle: [...(current.lifecycle ?? []), checkBlock(r.kind, r.rule)] };
   }
-  for (const [address, heading] of Object.entries(SECTIONS)) additions[address] = { ...additions[address], comments: [heading] };
+  for (const address of new Set([...Object.keys(SECTIONS), ...Object.keys(skips)])) {
+    const comments = [...(SECTIONS[address] ? [SECTIONS[address]] : []), ...(skips[address] ?? []).map((s) => `checkov:skip=${s.id}:${s.reason}`)];
+    additions[address] = { ...additions[address], comments };
+  }
   const resources = moduleResources(source, additions);
-  return { resources, blocks: [...dataBlocks(rules), localsBlock(), ...resources.map((r) => r.block)] };
+  return { resources, blocks: [...dataBlocks(), localsBlock(), ...resources.map((r) => r.block)] };
 }
 

@@ -602,7 +602,7 @@ export function moduleVariables(scratch: () => Construct): VariableSpec[] {
 
 /** A check that needs more than one variable, or a value read from AWS: a condition on a resource. */
 export interface ResourceRule {
-  /** `aws_iam_policy.users`, `data.aws_region.current`. */
+  /** `aws_iam_policy.users`. */
   readonly address: string;
   readonly kind: "precondition" | "postcondition";
   readonly rule: Rule;
