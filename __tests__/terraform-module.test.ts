@@ -23,6 +23,7 @@ const OUTPUTS = [
   "output_bucket_names", "output_bucket_arns", "output_configs", "access_log_bucket_name", "user_policy_arn",
 ];
 const EXAMPLE_NAMES = ["complete", "bring-your-own-key", "multi-region-replica", "rekognition-custom-labels"];
+const TEST_FILES = ["tests/validation.tftest.hcl", "tests/region.tftest.hcl", "tests/resources.tftest.hcl"];
 
 const model = buildModel();
 const files = buildModuleFiles(model);
@@ -55,6 +56,7 @@ describe("terraform module files", () => {
         ...moduleFiles,
         "README.md",
         ...EXAMPLE_NAMES.flatMap((e) => [`examples/${e}/main.tf`, `examples/${e}/README.md`]),
+        "tests/region.tftest.hcl",
         "tests/resources.tftest.hcl",
         "tests/validation.tftest.hcl",
       ].sort(),
@@ -226,7 +228,7 @@ describe("terraform module README (terraform-docs layout)", () => {
 
   it("uses the complete example's call, and counts the test runs the test files hold", () => {
     expect(readme).toContain('module "lookout_vision_encryption" {');
-    const runs = files["tests/validation.tftest.hcl"].match(/^run "/gm)!.length + files["tests/resources.tftest.hcl"].match(/^run "/gm)!.length;
+    const runs = TEST_FILES.reduce((n, f) => n + files[f].match(/^run "/gm)!.length, 0);
     expect(readme).toContain(`runs ${runs} plans`);
   });
 });
@@ -255,18 +257,21 @@ describe("terraform module examples", () => {
 describe("terraform module tests (tofu test files)", () => {
   const runs = (file: string) => (parsed[file].run as Record<string, Block[]>) ?? {};
 
-  it("mock the AWS provider and override the caller identity, region and partition in every file", () => {
-    for (const file of ["tests/validation.tftest.hcl", "tests/resources.tftest.hcl"]) {
+  it("mock the AWS provider and override the caller identity, region and partition (the region where no run sets it), every run a plan", () => {
+    for (const file of TEST_FILES) {
       expect(Object.keys(parsed[file].mock_provider as object)).toEqual(["aws"]);
+      // OpenTofu refuses to override a value the configuration sets: region.tftest.hcl's runs set var.region.
+      const regionGiven = file === "tests/region.tftest.hcl";
+      if (regionGiven) for (const [, [run]] of Object.entries(runs(file))) expect((run.variables as Block[])[0].region).toBeDefined();
       expect((parsed[file].override_data as Block[]).map((o) => o.target).sort()).toEqual([
-        "${data.aws_caller_identity.current}", "${data.aws_partition.current}", "${data.aws_region.current}",
+        "${data.aws_caller_identity.current}", "${data.aws_partition.current}", ...(regionGiven ? [] : ["${data.aws_region.current}"]),
       ]);
       for (const [, [run]] of Object.entries(runs(file))) expect(run.command).toBe("${plan}");
     }
   });
 
   it("refuse the bad input of every rule, and accept a good value of every variable", () => {
-    const validation = runs("tests/validation.tftest.hcl");
+    const validation = Object.assign({}, ...TEST_FILES.map(runs)) as Record<string, Block[]>;
     const ruleCount = model.variables.reduce((n, v) => n + v.rules.length, 0) + model.resourceRules.length;
     const refused = Object.entries(validation).filter(([name]) => name.endsWith("_refused"));
     expect(refused).toHaveLength(ruleCount);

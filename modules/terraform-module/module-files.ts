@@ -71,7 +71,7 @@ export function buildModel(skips: Readonly<Record<string, readonly ScannerSkip[]
     const variables = moduleVariables(scratch);
     const rules = resourceRules(scratch);
     const main = moduleMain(new ModuleSource(app, "terraform-module"), rules, skips);
-    return { variables, resourceRules: rules, main, tests: [validationTests(variables, rules), resourceTests()] };
+    return { variables, resourceRules: rules, main, tests: [...validationTests(variables, rules), resourceTests()] };
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }

@@ -16,8 +16,9 @@ import { Rule } from "./validation-rules";
 
 export interface TestRun {
   readonly name: string;
+  /** The run sets var.region: its file must not override the region (OpenTofu refuses to override a configured value). */
+  readonly regionGiven?: boolean;
   readonly variables?: Readonly<Record<string, HclValue>>;
-  readonly overrides?: readonly HclBlock[];
   readonly asserts?: readonly { readonly condition: string; readonly message: string }[];
   readonly expectFailures?: readonly string[];
 }
@@ -26,6 +27,8 @@ export interface TestFile {
   readonly name: string;
   readonly comment: string;
   readonly runs: readonly TestRun[];
+  /** No override of the region data source: the runs set var.region. */
+  readonly regionGiven?: boolean;
 }
 
 function override(kind: "override_data" | "override_resource", target: string, values: Record<string, HclValue>): HclBlock {
@@ -68,7 +71,6 @@ function runBlock(run: TestRun): HclBlock {
     separated([
       [attribute("command", expr("plan"))],
       run.variables ? [block("variables", [], attributes(run.variables))] : [],
-      ...(run.overrides ?? []).map((o) => [o]),
       ...(run.asserts ?? []).map((a) => [block("assert", [], [attribute("condition", expr(a.condition)), attribute("error_message", a.message)])]),
       run.expectFailures ? [attribute("expect_failures", run.expectFailures.map(expr))] : [],
     ]),
@@ -77,7 +79,13 @@ function runBlock(run: TestRun): HclBlock {
 
 /** The blocks of a test file: mock provider, overrides, base variables, runs. */
 export function testFileBlocks(file: TestFile): HclBlock[] {
-  return [block("mock_provider", ["aws"], []), ...environmentOverrides(), ...arnOverrides(), block("variables", [], attributes(BASE_VARIABLES)), ...file.runs.map(runBlock)];
+  return [
+    block("mock_provider", ["aws"], []),
+    ...environmentOverrides("", file.regionGiven),
+    ...arnOverrides(),
+    block("variables", [], attributes(BASE_VARIABLES)),
+    ...file.runs.map(runBlock),
+  ];
 }
 
 const assert = (condition: string, message: string) => ({ condition, message });
@@ -100,8 +108,7 @@ const GOOD_RUNS: readonly TestRun[] = [
   {
     name: "region_accepted",
     variables: { region: "eu-west-1" },
-    // The region is configured now: no override of it (OpenTofu refuses one).
-    overrides: [override("override_data", "data.aws_region.current", {})],
+    regionGiven: true,
     asserts: [
       assert('data.aws_region.current.region == "eu-west-1"', "the data source reads the region asked for"),
       assert('aws_kms_key.this[0].region == "eu-west-1"', "resources are placed in the region"),
@@ -196,18 +203,21 @@ export function ruleRunName(variable: string, rule: Rule): string {
   return rule.id === variable ? variable : `${variable}_${rule.id}`;
 }
 
-/** The validation tests: each rule refused, each variable accepted. */
-export function validationTests(variables: readonly VariableSpec[], resourceRules: readonly ResourceRule[]): TestFile {
+/** The validation tests: each rule refused, each variable accepted (the region in a file of its own). */
+export function validationTests(variables: readonly VariableSpec[], resourceRules: readonly ResourceRule[]): TestFile[] {
   const refused: TestRun[] = [
     ...variables.flatMap((v) => v.rules.map((rule) => ({ name: `${ruleRunName(v.name, rule)}_refused`, variables: rule.bad, expectFailures: [`var.${v.name}`] }))),
     ...resourceRules.map((r) => ({ name: `${r.rule.id}_refused`, variables: r.rule.bad, expectFailures: [r.address] })),
   ];
   const accepted = variables.map((v) => GOOD_RUNS.find((r) => r.name === `${v.name}_accepted`) ?? missingGoodRun(v.name));
-  return {
-    name: "validation.tftest.hcl",
-    comment: "Every check refuses its bad input, with the message of the TypeScript check; every variable accepts good values.",
-    runs: [...refused, ...accepted],
-  };
+  return [
+    {
+      name: "validation.tftest.hcl",
+      comment: "Every check refuses its bad input, with the message of the TypeScript check; every variable accepts good values.",
+      runs: [...refused, ...accepted.filter((r) => !r.regionGiven)],
+    },
+    { name: "region.tftest.hcl", comment: "The region given: resources placed and named in it.", runs: accepted.filter((r) => r.regionGiven), regionGiven: true },
+  ];
 }
 
 function missingGoodRun(variable: string): never {
