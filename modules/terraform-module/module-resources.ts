@@ -19,7 +19,7 @@ export interface ResourceAdditions {
    * into module terms: tokens resolved, references rewritten to module addresses.
    */
   readonly arguments?: Readonly<Record<string, (resolve: (value: unknown) => unknown) => HclValue>>;
-  /** `precondition` blocks, added to the resource's `lifecycle`. */
+  /** `precondition` and `postcondition` blocks, added to the resource's `lifecycle`. */
   readonly lifecycle?: readonly HclBlock[];
   /** Comment lines above the resource block (a scanner's skip directive, say). */
   readonly comments?: readonly string[];

@@ -80,7 +80,6 @@ const ENV = { region: "us-east-1", accountId: EXAMPLE_ACCOUNT, partition: "aws" 
 /** The TypeScript prop names that the words of some checks mention, as the module names them. */
 export const MODULE_NAMES = {
   replicaOf: "key.replica_of",
-  existingKeyArn: "key.existing_key.arn",
   allowAccountRootAccess: "key.allow_account_root_access",
   userPolicy: "user_policy.create",
   outputBuckets: "output_buckets",
