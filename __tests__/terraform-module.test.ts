@@ -316,10 +316,19 @@ describe("terraform module build", () => {
   });
 
   it("leaves nothing behind in the working folder or the temporary folder", () => {
-    const before = fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith("terraform-module-")).length;
+    // A temporary folder of its own (os.tmpdir() reads TMPDIR): other test files build in parallel.
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tfm-tmp-"));
+    const saved = process.env.TMPDIR;
     const cwd = fs.readdirSync(process.cwd()).sort();
-    buildModuleFiles();
+    try {
+      process.env.TMPDIR = tmp;
+      buildModuleFiles();
+      expect(fs.readdirSync(tmp)).toEqual([]);
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
     expect(fs.readdirSync(process.cwd()).sort()).toEqual(cwd);
-    expect(fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith("terraform-module-")).length).toBe(before);
   });
 });
