@@ -1,13 +1,18 @@
-import { TerraformVariable, VariableType } from "cdktf";
+import { TerraformStack, Testing } from "cdktf";
+import { Construct } from "constructs";
 import { parse } from "@cdktf/hcl2json";
-import { applyConditions } from "../modules/terraform-module/conditional-resources";
-import { hclString, renderExpression } from "../modules/terraform-module/hcl-expression";
-import { ModuleElement } from "../modules/terraform-module/module-elements";
-import { LookoutVisionKey } from "../modules/lookout-vision-key";
-import { EncryptedBucket } from "../modules/encrypted-bucket";
-import { onlyResource, synth } from "./helpers";
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { ADDRESS_TABLE, AddressRow, instanceAddress, metaArgument, referenceFrom } from "../modules/terraform-module/address-table";
+import { attribute, block, comment, renderBlock, renderFile, separated } from "../modules/terraform-module/hcl-block";
+import { call, conditional, expr, hclString, renderExpression } from "../modules/terraform-module/hcl-expression";
+import { moduleResources } from "../modules/terraform-module/module-resources";
+import { listPlaceholder, policyExpression } from "../modules/terraform-module/policy-expression";
+import { allowedWords, inModuleNames, substituteOnce } from "../modules/terraform-module/validation-rules";
+import { policyDocument } from "../modules/policies/policy-document";
+import { checkIntegerInRange } from "../modules/validation";
 
-const resource = (type: string, name: string, body: Record<string, unknown>): ModuleElement => ({ kind: "resource", type, name, body });
+type Parsed = Record<string, unknown>;
 
 describe("HCL expressions", () => {
   it("escape quotes and backslashes in literal text but keep interpolations as written, so a JSON policy parses back unchanged", async () => {
@@ -16,7 +21,7 @@ describe("HCL expressions", () => {
     expect(parsed.x).toBe(policy);
   });
 
-  it("write a lone interpolation as its bare expression", () => {
+  it("write a lone interpolation as its bare expression, as tofu fmt unwraps it", () => {
     expect(renderExpression("${var.tags}")).toBe("var.tags");
   });
 
@@ -24,62 +29,125 @@ describe("HCL expressions", () => {
     const parsed = (await parse("t.tf", `x = ${hclString("cost ${5}")}\n`)) as { x: string };
     expect(parsed.x).toBe("cost $${5}");
   });
-});
 
-describe("conditional resources", () => {
-  const key = resource("aws_kms_key", "k", { policy: { value: "{}" } });
-  const alias = resource("aws_kms_alias", "a", { target_key_id: { value: "${aws_kms_key.k.key_id}" } });
-  const bucketEncryption = resource("aws_x", "e", { kms: { value: "${aws_kms_key.k.arn}" } });
-  const group = { condition: "var.create", addresses: ["aws_kms_key.k", "aws_kms_alias.a"], substitutes: { "aws_kms_key.k.arn": "local.key_arn" } };
-
-  it("get count, and index references to each other", () => {
-    const [k, a] = applyConditions([key, alias], [group]);
-    expect(k.body.count).toBe("${var.create ? 1 : 0}");
-    expect(a.body.target_key_id).toEqual({ value: "${aws_kms_key.k[0].key_id}" });
+  it("keep short lists and one-entry objects on one line, and put anything longer one element a line", () => {
+    expect(renderExpression(["a", "b"])).toBe('["a", "b"]');
+    expect(renderExpression({ AWS: expr("var.x") })).toBe("{ AWS = var.x }");
+    expect(renderExpression({ a: 1, bb: 2 })).toBe("{\n  a  = 1\n  bb = 2\n}");
+    const long = Array.from({ length: 8 }, (_, i) => `kms:SomeLongActionName${i}`);
+    expect(renderExpression(long, 1)).toBe(`[\n${long.map((a) => `    "${a}",`).join("\n")}\n  ]`);
   });
 
-  it("are referred to through their substitute from outside the group", () => {
-    const [, e] = applyConditions([key, bucketEncryption], [group]);
-    expect(e.body).toEqual({ kms: { value: "${local.key_arn}" } });
-  });
-
-  it("make the build fail when referred to from outside without a substitute", () => {
-    const outside = resource("aws_y", "o", { id: { value: "${aws_kms_key.k.key_id}" } });
-    expect(() => applyConditions([key, outside], [group])).toThrow("aws_y.o refers to aws_kms_key.k.key_id, which may not exist there");
-  });
-
-  it("combine the conditions of every group a resource is in", () => {
-    const [, l] = applyConditions([key, resource("aws_l", "l", {})], [group, { condition: "var.logs", addresses: ["aws_l.l"] }, { condition: "var.x", addresses: ["aws_l.l"] }]);
-    expect(l.body.count).toBe("${(var.logs) && (var.x) ? 1 : 0}");
+  it("write function calls on one line when short, else one argument a line with a trailing comma", () => {
+    expect(renderExpression(call("concat", expr("a"), expr("b")))).toBe("concat(a, b)");
+    expect(renderExpression(call("concat", { a: 1, b: 2 }, expr("c")))).toBe("concat(\n  {\n    a = 1\n    b = 2\n  },\n  c,\n)");
+    expect(renderExpression(conditional("var.on", [{ a: 1, b: 2 }], []))).toBe("var.on ? [\n  {\n    a = 1\n    b = 2\n  },\n] : []");
   });
 });
 
-describe("constructs with Terraform variables as props", () => {
-  it("LookoutVisionKey: a list variable of key users makes the key policy a jsonencode expression with the caller accounts computed", () => {
-    const { json } = synth((scope) => {
-      const users = new TerraformVariable(scope, "users", { type: VariableType.LIST_STRING });
-      new LookoutVisionKey(scope, "Key", { region: "us-east-1", accountId: "111111111111", partition: "aws", keyUserArns: users.listValue });
-    });
-    const policy = String(onlyResource(json, "aws_kms_key").policy);
-    expect(policy).toMatch(/^\$\{jsonencode\(/);
-    expect(policy).toContain('"AWS" = var.users');
-    expect(policy).toContain('"kms:CallerAccount" = distinct(concat(["111111111111"], [ for key, val in toset(var.users): element(split(":", val), 4)]))');
+describe("HCL blocks", () => {
+  it("align = across each run of one-line attributes, as tofu fmt does, and break the run at a multi-line value", () => {
+    const text = renderBlock(
+      block("resource", ["aws_x", "this"], [attribute("count", 1), attribute("long_name", "a"), attribute("tags", { a: 1, b: 2 }), attribute("id", "b")]),
+    );
+    expect(text).toBe(['resource "aws_x" "this" {', "  count     = 1", '  long_name = "a"', "  tags = {", "    a = 1", "    b = 2", "  }", '  id = "b"', "}"].join("\n"));
   });
 
-  it("LookoutVisionKey: addKeyUser refuses a key whose users are a list variable", () => {
-    expect(() =>
-      synth((scope) => {
-        const users = new TerraformVariable(scope, "users", { type: VariableType.LIST_STRING });
-        new LookoutVisionKey(scope, "Key", { keyUserArns: users.listValue }).addKeyUser("arn:aws:iam::111111111111:role/R");
-      }),
-    ).toThrow("LookoutVisionKey: addKeyUser(principalArn) must be used only when the principal list is literal");
+  it("separate groups by one blank line and write nested blocks and empty blocks", () => {
+    const text = renderBlock(block("resource", ["aws_x", "this"], separated([[attribute("a", 1)], [], [block("lifecycle", [], [attribute("prevent_destroy", true)])]])));
+    expect(text).toBe('resource "aws_x" "this" {\n  a = 1\n\n  lifecycle {\n    prevent_destroy = true\n  }\n}');
+    expect(renderBlock(block("data", ["aws_partition", "current"], []))).toBe('data "aws_partition" "current" {}');
   });
 
-  it("EncryptedBucket: a versioning variable becomes a conditional status", () => {
-    const { json } = synth((scope) => {
-      const versioned = new TerraformVariable(scope, "versioned", { type: VariableType.BOOL });
-      new EncryptedBucket(scope, "B", { encryptionKey: "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab", versioned: versioned.booleanValue });
-    });
-    expect(onlyResource(json, "aws_s3_bucket_versioning").versioning_configuration).toEqual({ status: '${var.versioned ? "Enabled" : "Suspended"}' });
+  it("write comment lines above a block (for a reader, or a scanner directive such as checkov:skip) and inside a body", async () => {
+    const skip = "checkov:skip=CKV_AWS_145:the log bucket is SSE-S3: S3 cannot deliver access logs to an SSE-KMS bucket";
+    const text = renderFile([block("resource", ["aws_s3_bucket", "logs"], [comment("why"), attribute("bucket", "logs")], [skip])]);
+    expect(text.split("\n").slice(0, 3)).toEqual([`# ${skip}`, 'resource "aws_s3_bucket" "logs" {', "  # why"]);
+    const parsed = (await parse("t.tf", text)) as { resource: Record<string, Record<string, Parsed[]>> };
+    expect(parsed.resource.aws_s3_bucket.logs[0].bucket).toBe("logs");
+  });
+});
+
+describe("policy expressions", () => {
+  const doc = policyDocument([
+    { Sid: "Always", Effect: "Allow", Action: ["s3:GetObject"], Resource: listPlaceholder("arn").map((a) => `${a}/*`) },
+    { Sid: "Sometimes", Effect: "Allow", Principal: { AWS: listPlaceholder("user") }, Action: ["kms:DescribeKey"], Resource: "*" },
+  ]);
+
+  it("write a placeholder list as its Terraform list, and an element built from it as a for expression", () => {
+    const text = renderExpression(policyExpression(doc, { lists: { arn: "local.arns", user: "var.users" } }));
+    expect(text).toContain('Resource = [for arn in local.arns : "${arn}/*"]');
+    expect(text).toContain("Principal = { AWS = var.users }");
+    expect(text).toMatch(/^jsonencode\(\{\n {2}Version = "2012-10-17"\n {2}Statement = \[/);
+  });
+
+  it("keep a conditional statement behind its Terraform condition, one statement a conditional", () => {
+    const text = renderExpression(policyExpression(doc, { lists: { arn: "local.arns", user: "var.users" }, conditions: { Sometimes: "length(var.users) > 0" } }));
+    expect(text).toContain("Statement = concat(\n    [\n      {\n        Sid");
+    expect(text).toContain("    length(var.users) > 0 ? [\n      {\n        Sid       = \"Sometimes\"");
+  });
+
+  it("refuse a condition for a statement the policy does not have, and a placeholder outside a list", () => {
+    expect(() => policyExpression(doc, { lists: { arn: "a", user: "u" }, conditions: { Missing: "x" } })).toThrow("conditions for statements the policy does not have: Missing");
+    const stray = policyDocument([{ Sid: "S", Effect: "Allow", Action: ["s3:GetObject"], Resource: "${arn}" }]);
+    expect(() => policyExpression(stray, { lists: { arn: "a" } })).toThrow("list placeholder arn used outside a list");
+  });
+});
+
+describe("address table", () => {
+  const row = (construct: string): AddressRow => ADDRESS_TABLE.find((r) => r.construct === construct && !r.source)!;
+
+  it("gives count to switched resources and for_each to repeated ones, filtered by their switches", () => {
+    expect(metaArgument(row("ConsoleBucket/Logging"))).toEqual({ name: "count", expression: "var.console_bucket.create && var.access_logs.enabled ? 1 : 0" });
+    expect(metaArgument(row("OutputBucket-<id>/Bucket"))).toEqual({ name: "for_each", expression: "var.output_buckets" });
+    expect(metaArgument(row("OutputBucket-<id>/Logging"))).toEqual({ name: "for_each", expression: "var.access_logs.enabled ? var.output_buckets : {}" });
+    expect(instanceAddress("aws_s3_bucket", row("OutputBucket-<id>/Bucket"))).toBe('aws_s3_bucket.output["<id>"]');
+    expect(instanceAddress("aws_kms_key", row("Key/Key"))).toBe("aws_kms_key.this[0]");
+  });
+
+  it("lets a resource index another only where that one surely exists", () => {
+    expect(referenceFrom(row("OutputBucket-<id>/Logging"), row("AccessLogs/Bucket"), "aws_s3_bucket")).toBe("aws_s3_bucket.access_logs[0]");
+    expect(referenceFrom(row("OutputBucket-<id>/Policy"), row("OutputBucket-<id>/Bucket"), "aws_s3_bucket")).toBe("aws_s3_bucket.output[each.key]");
+    expect(referenceFrom(row("UserPolicy"), row("ConsoleBucket/Bucket"), "aws_s3_bucket")).toBeUndefined();
+    expect(referenceFrom(row("ConsoleBucket/Bucket"), row("OutputBucket-<id>/Bucket"), "aws_s3_bucket")).toBeUndefined();
+  });
+
+  it("holds no cdktf logical ID: names are words", () => {
+    for (const r of ADDRESS_TABLE) expect(r.name).toMatch(/^[a-z]+(_[a-z]+)*$/);
+  });
+});
+
+describe("module resources from a source stack", () => {
+  it("fails the build when a resource of the stack has no row in the address table", () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "source");
+    new S3Bucket(stack, "Stray", {});
+    expect(() => moduleResources(stack, {})).toThrow("Stray (aws_s3_bucket) has no row in the address table");
+  });
+
+  it("fails the build when a resource refers to one that may not exist there", () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "source");
+    // A stand-in resource at every row's path; then the user policy's points at the console bucket.
+    for (const r of ADDRESS_TABLE) {
+      const parts = (r.source ?? r.construct).split("/");
+      const parent = parts.slice(0, -1).reduce<Construct>((scope, part) => (scope.node.tryFindChild(part) as Construct) ?? new Construct(scope, part), stack);
+      new S3BucketVersioningA(parent, parts[parts.length - 1], { bucket: "b", versioningConfiguration: { status: "Enabled" } });
+    }
+    const consoleBucket = stack.node.findChild("ConsoleBucket").node.findChild("Bucket") as S3BucketVersioningA;
+    (stack.node.findChild("UserPolicy") as S3BucketVersioningA).bucket = consoleBucket.id;
+    expect(() => moduleResources(stack, {})).toThrow("aws_s3_bucket_versioning.users refers to ConsoleBucket/Bucket, which may not exist there");
+  });
+});
+
+describe("words of the TypeScript checks", () => {
+  it("are read from the check's error, and a check that accepts its bad input fails the build", () => {
+    expect(allowedWords(() => checkIntegerInRange("LookoutVisionKey", "deletionWindowInDays", 3, 7, 30))).toBe("a whole number from 7 to 30");
+    expect(() => allowedWords(() => checkIntegerInRange("LookoutVisionKey", "deletionWindowInDays", 8, 7, 30))).toThrow("accepted the input it should refuse");
+  });
+
+  it("name the module's variables where they name another prop, and a changed wording fails the build", () => {
+    expect(inModuleNames("unset with replicaOf (the primary key owns it)", { replicaOf: "key.replica_of" })).toBe("unset with key.replica_of (the primary key owns it)");
+    expect(() => substituteOnce("conflicts with description,", "conflicts with alias,", "x")).toThrow('expected "conflicts with alias," once');
   });
 });

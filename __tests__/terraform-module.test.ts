@@ -1,66 +1,83 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { App, TerraformStack } from "cdktf";
 import { parse } from "@cdktf/hcl2json";
+import { ADDRESS_TABLE } from "../modules/terraform-module/address-table";
 import { writeModule } from "../modules/terraform-module/build";
-import { EXAMPLE_ARGUMENTS } from "../modules/terraform-module/example";
-import { buildModuleFiles } from "../modules/terraform-module/module-files";
-import { parsePolicy } from "./helpers";
-import { ALIAS_PATTERN, BUCKET_NAME_PART_PATTERN, BUCKET_NAME_RULES, KMS_KEY_ARN_PATTERN, PRINCIPAL_ARN_PATTERN, S3_PREFIX_PATTERN } from "../modules/validation";
+import { EXAMPLES } from "../modules/terraform-module/examples";
+import { buildModel, buildModuleFiles } from "../modules/terraform-module/module-files";
+import { MODULE_OUTPUTS } from "../modules/terraform-module/module-outputs";
+import { MODULE_NAMES } from "../modules/terraform-module/variables";
+import { allowedWords, inModuleNames } from "../modules/terraform-module/validation-rules";
+import { BUCKET_NAME_RULES, KMS_KEY_ARN_PATTERN, PRINCIPAL_ARN_PATTERN, S3_PREFIX_PATTERN } from "../modules/validation";
 
 type Block = Record<string, unknown>;
 type Parsed = Record<string, unknown>;
 
 const VARIABLES = [
-  "existing_key_arn", "key_alias", "rotation_period_in_days", "deletion_window_in_days", "multi_region", "administrator_arns", "key_user_arns",
-  "create_console_bucket", "console_bucket_suffix", "output_bucket_name", "output_prefix", "versioning", "access_logs", "force_destroy", "tags",
+  "service_profile", "region", "account_id", "key", "key_user_arns", "console_bucket", "output_buckets", "bucket_settings", "access_logs", "user_policy", "tags",
 ];
 const OUTPUTS = [
   "key_arn", "key_id", "key_alias", "key_policy_statements_for_key_owner", "console_bucket_name", "console_bucket_arn",
-  "output_bucket_name", "output_bucket_arn", "output_config", "user_policy_arn",
+  "output_bucket_names", "output_bucket_arns", "output_configs", "access_log_bucket_name", "user_policy_arn",
 ];
+const EXAMPLE_NAMES = ["complete", "bring-your-own-key", "multi-region-replica", "rekognition-custom-labels"];
+const TEST_FILES = ["tests/validation.tftest.hcl", "tests/region.tftest.hcl", "tests/resources.tftest.hcl"];
 
-const files = buildModuleFiles();
-/** Block names in file order (hcl2json sorts them). */
-const declared = (file: string, kind: string) => [...files[file].matchAll(new RegExp(`^${kind} "(\\w+)"`, "gm"))].map((m) => m[1]);
-const tfFiles = Object.keys(files).filter((f) => f.endsWith(".tf"));
+const model = buildModel();
+const files = buildModuleFiles(model);
+const hclFiles = Object.keys(files).filter((f) => f.endsWith(".tf") || f.endsWith(".tftest.hcl"));
+const moduleFiles = ["versions.tf", "variables.tf", "main.tf", "outputs.tf"];
 let parsed: Record<string, Parsed>;
 
 beforeAll(async () => {
-  parsed = Object.fromEntries(await Promise.all(tfFiles.map(async (f) => [f, (await parse(f, files[f])) as Parsed])));
+  parsed = Object.fromEntries(await Promise.all(hclFiles.map(async (f) => [f, (await parse(f, files[f])) as Parsed])));
 });
 
+/** Block names in file order (hcl2json sorts them). */
+const declared = (file: string, kind: string) => [...files[file].matchAll(new RegExp(`^${kind} "([\\w-]+)"`, "gm"))].map((m) => m[1]);
 const variables = () => parsed["variables.tf"].variable as Record<string, Block[]>;
-const outputs = () => parsed["outputs.tf"].output as Record<string, Block[]>;
-const resources = () => parsed["main.tf"].resource as unknown as Record<string, Record<string, Block[]>>;
+const resources = () => parsed["main.tf"].resource as Record<string, Record<string, Block[]>>;
 const resourcesOf = (type: string) => Object.values(resources()[type] ?? {}).map((r) => r[0]);
+const bucketProviderVersion = (JSON.parse(fs.readFileSync(require.resolve("@cdktf/provider-aws/package.json"), "utf8")) as { cdktf: { provider: { version: string } } }).cdktf.provider.version;
 
-/** Regex literals of `can(regex("...", ...))` in a condition, unescaped (HCL escapes here are JSON's). */
-function regexesIn(condition: string): string[] {
-  return [...condition.matchAll(/regex\(("(?:[^"\\]|\\.)*")/g)].map((m) => JSON.parse(m[1]) as string);
-}
+/** A fresh scope for the TypeScript checks. */
+const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), "tfm-checks-")), skipValidation: true });
+let scopes = 0;
+const scratch = () => new TerraformStack(app, `check-${++scopes}`);
+afterAll(() => fs.rmSync(app.outdir, { recursive: true, force: true }));
 
 describe("terraform module files", () => {
-  it("are the documented set", () => {
-    expect(Object.keys(files).sort()).toEqual(["README.md", "examples/complete/main.tf", "main.tf", "outputs.tf", "variables.tf", "versions.tf"]);
+  it("are the registry layout: module files at the root, examples/, tests/, README", () => {
+    expect(EXAMPLES.map((e) => e.name)).toEqual(EXAMPLE_NAMES);
+    expect(Object.keys(files).sort()).toEqual(
+      [
+        ...moduleFiles,
+        "README.md",
+        ...EXAMPLE_NAMES.flatMap((e) => [`examples/${e}/main.tf`, `examples/${e}/README.md`]),
+        "tests/region.tftest.hcl",
+        "tests/resources.tftest.hcl",
+        "tests/validation.tftest.hcl",
+      ].sort(),
+    );
   });
 
-  it("parse as HCL, every .tf file", () => {
-    for (const f of tfFiles) expect(Object.keys(parsed[f]).length).toBeGreaterThan(0);
+  it("parse as HCL, every .tf and .tftest.hcl file", () => {
+    for (const f of hclFiles) expect({ f, blocks: Object.keys(parsed[f]).length > 0 }).toEqual({ f, blocks: true });
   });
 
   it("hold no provider configuration, backend or cloud block inside the module", () => {
-    for (const f of tfFiles.filter((name) => !name.startsWith("examples/"))) {
+    for (const f of moduleFiles) {
       expect(parsed[f].provider).toBeUndefined();
-      const terraform = (parsed[f].terraform ?? []) as Block[];
-      for (const block of terraform) {
+      for (const block of (parsed[f].terraform ?? []) as Block[]) {
         expect(block.backend).toBeUndefined();
         expect(block.cloud).toBeUndefined();
       }
     }
   });
 
-  it("hold no absolute path or machine-specific text", () => {
+  it("hold no absolute path, machine-specific text or unresolved token", () => {
     const local = [process.cwd(), os.homedir(), os.tmpdir(), os.hostname()];
     for (const [name, text] of Object.entries(files)) {
       for (const marker of local) expect({ name, found: text.includes(marker) }).toEqual({ name, found: false });
@@ -69,149 +86,249 @@ describe("terraform module files", () => {
     }
   });
 
-  it("pin Terraform and the AWS provider in versions.tf", () => {
+  it("pin Terraform, and the AWS provider from the version the bindings were generated from to the next major", () => {
     const terraform = (parsed["versions.tf"].terraform as Block[])[0];
     expect(terraform.required_version).toBe(">= 1.3.0");
-    expect((terraform.required_providers as Block[])[0].aws).toEqual({ source: "hashicorp/aws", version: ">= 6.25.0, < 7.0.0" });
+    const major = Number(bucketProviderVersion.split(".")[0]);
+    expect((terraform.required_providers as Block[])[0].aws).toEqual({ source: "hashicorp/aws", version: `>= ${bucketProviderVersion}, < ${major + 1}.0.0` });
   });
 });
 
 describe("terraform module variables", () => {
-  it("are exactly the documented inputs, each typed and described", () => {
+  it("are the documented inputs in order, each typed and described", () => {
     expect(declared("variables.tf", "variable")).toEqual(VARIABLES);
-    expect(Object.keys(variables()).sort()).toEqual([...VARIABLES].sort());
     for (const [name, [v]] of Object.entries(variables())) {
-      expect({ name, type: typeof v.type, description: typeof v.description }).toEqual({ name, type: "string", description: "string" });
+      expect({ name, type: typeof v.type, description: String(v.description).length > 20 }).toEqual({ name, type: "string", description: true });
     }
   });
 
-  it("have defaults except the output bucket name", () => {
+  it("have defaults, except key_user_arns (required unless the user policy is off), and objects never null", () => {
     const required = Object.entries(variables()).filter(([, [v]]) => !("default" in v)).map(([name]) => name);
-    expect(required).toEqual(["output_bucket_name"]);
-    expect(variables().rotation_period_in_days[0].default).toBe(365);
-    expect(variables().deletion_window_in_days[0].default).toBe(30);
-    expect(variables().force_destroy[0].default).toBe(false);
-    expect(variables().existing_key_arn[0].default).toBeNull();
-  });
-
-  it.each([
-    ["rotation_period_in_days", "var.rotation_period_in_days >= 90 && var.rotation_period_in_days <= 2560"],
-    ["deletion_window_in_days", "var.deletion_window_in_days >= 7 && var.deletion_window_in_days <= 30"],
-  ])("%s: a whole number in the construct's range", (name, range) => {
-    const condition = String((variables()[name][0].validation as Block[])[0].condition);
-    expect(condition).toContain(`${name.replace(/^/, "var.")} == floor(var.${name})`);
-    expect(condition).toContain(range);
-  });
-
-  it.each([
-    ["key_alias", [ALIAS_PATTERN]],
-    ["existing_key_arn", [KMS_KEY_ARN_PATTERN]],
-    ["administrator_arns", [PRINCIPAL_ARN_PATTERN]],
-    ["key_user_arns", [PRINCIPAL_ARN_PATTERN]],
-    ["console_bucket_suffix", [BUCKET_NAME_PART_PATTERN]],
-    ["output_prefix", [S3_PREFIX_PATTERN]],
-    ["output_bucket_name", BUCKET_NAME_RULES.map((r) => r.pattern)],
-  ])("%s: validation uses the TypeScript patterns", (name, patterns) => {
-    const conditions = (variables()[name][0].validation as Block[]).map((v) => String(v.condition));
-    expect(conditions.flatMap(regexesIn)).toEqual(patterns.map((p) => p.source));
-  });
-
-  it("validation messages are sentences naming the variable (Terraform requires the form)", () => {
+    expect(required).toEqual(["key_user_arns"]);
     for (const [name, [v]] of Object.entries(variables())) {
-      for (const check of (v.validation ?? []) as Block[]) expect(String(check.error_message)).toMatch(new RegExp(`^Invalid ${name}: must be .+\\.$`));
+      if (String(v.type).startsWith("${object(") || String(v.type).startsWith("${map(")) expect({ name, nullable: v.nullable }).toEqual({ name, nullable: false });
+    }
+    expect(variables().key[0].type).toMatch(/rotation_period_in_days +?= optional\(number, 365\)/);
+    expect(variables().key[0].type).toMatch(/deletion_window_in_days +?= optional\(number, 30\)/);
+  });
+
+  /** Regex literals of `can(regex("...", ...))` in a condition, unescaped (HCL escapes here are JSON's). */
+  const regexesIn = (condition: string) => [...condition.matchAll(/regex\(("(?:[^"\\]|\\.)*")/g)].map((m) => JSON.parse(m[1]) as string);
+  const conditionsOf = (name: string) => ((variables()[name][0].validation ?? []) as Block[]).map((v) => String(v.condition));
+
+  it.each([
+    ["key", [KMS_KEY_ARN_PATTERN, PRINCIPAL_ARN_PATTERN]],
+    ["key_user_arns", [PRINCIPAL_ARN_PATTERN]],
+    ["output_buckets", [S3_PREFIX_PATTERN, ...BUCKET_NAME_RULES.map((r) => r.pattern)]],
+  ])("%s: validations use the TypeScript patterns", (name, patterns) => {
+    const used = conditionsOf(name).flatMap(regexesIn);
+    for (const p of patterns) expect(used).toContain(p.source);
+  });
+
+  it("refuse what the TypeScript checks refuse, in the same words: each rule's message reads its check's", () => {
+    const rules = [...model.variables.flatMap((v) => v.rules), ...model.resourceRules.map((r) => r.rule)];
+    const checked = rules.filter((r) => r.typescript);
+    expect(checked.length).toBeGreaterThan(25);
+    for (const rule of checked) {
+      const words = inModuleNames(allowedWords(() => rule.typescript!(scratch())), MODULE_NAMES);
+      expect({ id: rule.id, message: rule.expectedMessage.includes(` must be ${words}, got `) }).toEqual({ id: rule.id, message: true });
+    }
+  });
+
+  it("word every message `<variable path> must be <allowed>, got <value>.`", () => {
+    for (const [name, [v]] of Object.entries(variables())) {
+      for (const check of (v.validation ?? []) as Block[]) {
+        expect(String(check.error_message)).toMatch(new RegExp(`(^|")${name}(\\W.*)? must be .+, got \\$\\{jsonencode\\(.+\\)\\}\\.`));
+      }
     }
   });
 });
 
-describe("terraform module resources and outputs", () => {
-  it("are the constructs' resources", () => {
+describe("terraform module resources", () => {
+  it("sit at the address table's names, never at a cdktf logical ID", () => {
+    const names = new Set(ADDRESS_TABLE.map((r) => r.name));
+    for (const [type, byName] of Object.entries(resources())) for (const name of Object.keys(byName)) expect({ type, name, known: names.has(name) }).toEqual({ type, name, known: true });
+    for (const text of Object.values(files)) expect(text).not.toMatch(/[A-Za-z]_[0-9A-F]{8}\b/);
+    expect(Object.keys(parsed["main.tf"].data as object).sort()).toEqual(["aws_caller_identity", "aws_partition", "aws_region"]);
+    for (const byName of Object.values(parsed["main.tf"].data as Record<string, Record<string, unknown>>)) expect(Object.keys(byName)).toEqual(["current"]);
+  });
+
+  it("are the constructs' resource types, each part of each bucket once", () => {
     expect(Object.keys(resources()).sort()).toEqual([
-      "aws_iam_policy", "aws_kms_alias", "aws_kms_key", "aws_s3_bucket", "aws_s3_bucket_lifecycle_configuration", "aws_s3_bucket_logging",
-      "aws_s3_bucket_ownership_controls", "aws_s3_bucket_policy", "aws_s3_bucket_public_access_block",
+      "aws_iam_policy", "aws_iam_role_policy_attachment", "aws_kms_alias", "aws_kms_key", "aws_kms_replica_key", "aws_s3_bucket", "aws_s3_bucket_lifecycle_configuration",
+      "aws_s3_bucket_logging", "aws_s3_bucket_ownership_controls", "aws_s3_bucket_policy", "aws_s3_bucket_public_access_block",
       "aws_s3_bucket_server_side_encryption_configuration", "aws_s3_bucket_versioning",
     ]);
-    expect(Object.keys(parsed["main.tf"].data as object).sort()).toEqual(["aws_caller_identity", "aws_partition", "aws_region"]);
+    expect(Object.keys(resources().aws_s3_bucket).sort()).toEqual(["access_logs", "console", "output"]);
+    expect(Object.keys(resources().aws_s3_bucket_versioning).sort()).toEqual(["console", "output"]);
   });
 
-  it("create the key only without existing_key_arn, and encrypt every data bucket with the key either way", () => {
-    for (const key of [...resourcesOf("aws_kms_key"), ...resourcesOf("aws_kms_alias")]) expect(key.count).toBe("${var.existing_key_arn == null ? 1 : 0}");
-    const kms = resourcesOf("aws_s3_bucket_server_side_encryption_configuration")
-      .map((r) => ((r.rule as Block[])[0].apply_server_side_encryption_by_default as Block[])[0])
-      .filter((d) => d.sse_algorithm === "aws:kms");
-    expect(kms.map((d) => d.kms_master_key_id)).toEqual(["${local.key_arn}", "${local.key_arn}"]);
-    expect((parsed["main.tf"].locals as Block[])[0].key_arn).toMatch(/^\$\{var\.existing_key_arn != null \? var\.existing_key_arn : one\(aws_kms_key\.\w+\[\*\]\.arn\)\}$/);
+  it("keep prevent_destroy on the keys and every bucket, with force_destroy from bucket_settings", () => {
+    for (const r of [...resourcesOf("aws_kms_key"), ...resourcesOf("aws_kms_replica_key"), ...resourcesOf("aws_s3_bucket")]) {
+      expect((r.lifecycle as Block[])[0].prevent_destroy).toBe(true);
+    }
+    for (const b of resourcesOf("aws_s3_bucket")) expect(b.force_destroy).toBe("${var.bucket_settings.force_destroy}");
   });
 
-  it("keep prevent_destroy on the key and every bucket, with force_destroy from the variable", () => {
-    for (const r of [...resourcesOf("aws_kms_key"), ...resourcesOf("aws_s3_bucket")]) expect(r.lifecycle).toEqual([{ prevent_destroy: true }]);
-    for (const b of resourcesOf("aws_s3_bucket")) expect(b.force_destroy).toBe("${var.force_destroy}");
+  it("encrypt every data bucket with the module's key, and the log bucket with SSE-S3", () => {
+    const algorithm = (name: string) => {
+      const rule = (resources().aws_s3_bucket_server_side_encryption_configuration[name][0].rule as Block[])[0];
+      return (rule.apply_server_side_encryption_by_default as Block[])[0];
+    };
+    expect(algorithm("console")).toEqual({ kms_master_key_id: "${local.key_arn}", sse_algorithm: "aws:kms" });
+    expect(algorithm("output")).toEqual({ kms_master_key_id: "${local.key_arn}", sse_algorithm: "aws:kms" });
+    expect(algorithm("access_logs")).toEqual({ sse_algorithm: "AES256" });
   });
 
-  it("switch the console bucket and the access-log buckets with their variables", () => {
-    const counts = resourcesOf("aws_s3_bucket").map((b) => b.count ?? "always");
-    // The shared log bucket, the console bucket, the output bucket.
-    expect(counts.sort()).toEqual(["${var.access_logs ? 1 : 0}", "${var.create_console_bucket ? 1 : 0}", "always"]);
-    const loggingCounts = resourcesOf("aws_s3_bucket_logging").map((l) => l.count);
-    expect(loggingCounts.sort()).toEqual(["${(var.create_console_bucket) && (var.access_logs) ? 1 : 0}", "${var.access_logs ? 1 : 0}"]);
-  });
-
-  it("render bucket policies that parse back to the constructs' statements", () => {
-    const sids = resourcesOf("aws_s3_bucket_policy").map((p) => parsePolicy(p.policy).Statement.map((s) => s.Sid));
-    expect(sids.filter((s) => s.includes("DenyOtherKmsKey"))).toHaveLength(2);
-    for (const s of sids) expect(s.slice(0, 2)).toEqual(["DenyInsecureTransport", "DenyOutdatedTls"]);
-  });
-
-  it("grant key use in the key policy to the key users variable, or the account root when it is empty", () => {
-    const policy = String(resourcesOf("aws_kms_key")[0].policy);
-    expect(policy).toMatch(/^\$\{jsonencode\(/);
-    expect(policy).toContain('"AWS" = local.key_user_arns');
-    expect(policy).toContain('"AWS" = local.administrator_arns');
-    expect((parsed["main.tf"].locals as Block[])[0].key_user_arns).toBe("${length(var.key_user_arns) > 0 ? var.key_user_arns : [local.account_root_arn]}");
+  it("write each policy as a multi-line jsonencode, one statement a block", () => {
+    const main = files["main.tf"];
+    expect(main).not.toMatch(/policy\s*=\s*"\{/);
+    expect(main.match(/^ {2}(key_policy|key_owner_policy|policy) += jsonencode\(\{$/gm)?.length).toBe(6);
+    expect(main.match(/^ +Sid += "/gm)?.length).toBeGreaterThanOrEqual(5 + 3 + 5 + 5 + 3 + 6);
   });
 
   it("has exactly the documented outputs, each described", () => {
     expect(declared("outputs.tf", "output")).toEqual(OUTPUTS);
-    expect(Object.keys(outputs()).sort()).toEqual([...OUTPUTS].sort());
-    for (const [, [o]] of Object.entries(outputs())) expect(String(o.description)).toMatch(/\.$/);
+    expect(MODULE_OUTPUTS.map((o) => o.name)).toEqual(OUTPUTS);
+    for (const [, [o]] of Object.entries(parsed["outputs.tf"].output as Record<string, Block[]>)) expect(String(o.description)).toMatch(/\.$/);
   });
 });
 
-describe("terraform module README and example", () => {
+describe("terraform module README (terraform-docs layout)", () => {
+  const readme = files["README.md"];
   /** First-column names of the markdown table under a heading. */
-  function tableNames(heading: string): string[] {
-    const section = files["README.md"].split(`## ${heading}\n`)[1].split("\n## ")[0];
-    return [...section.matchAll(/^\| `([a-z_]+)` \|/gm)].map((m) => m[1]);
-  }
+  const tableNames = (heading: string) => {
+    const section = readme.split(`## ${heading}\n`)[1].split("\n## ")[0];
+    return [...section.matchAll(/^\| <a name="\w+"><\/a> \[([\w\\]+)\]/gm)].map((m) => m[1].replace(/\\_/g, "_"));
+  };
 
-  it("lists exactly the variables and outputs of the files", () => {
-    expect(tableNames("Inputs")).toEqual(declared("variables.tf", "variable"));
-    expect(tableNames("Outputs")).toEqual(declared("outputs.tf", "output"));
-    expect(tableNames("Inputs").sort()).toEqual(Object.keys(variables()).sort());
+  it("has the terraform-docs sections between its markers", () => {
+    const docs = readme.split("<!-- BEGIN_TF_DOCS -->\n")[1].split("<!-- END_TF_DOCS -->")[0];
+    expect([...docs.matchAll(/^## (.+)$/gm)].map((m) => m[1])).toEqual(["Requirements", "Providers", "Modules", "Resources", "Inputs", "Outputs"]);
+    expect(readme.indexOf("## Usage")).toBeLessThan(readme.indexOf("<!-- BEGIN_TF_DOCS -->"));
   });
 
-  it("complete example calls the module by relative path with known variables, every required one set, and configures the provider", () => {
-    const example = parsed["examples/complete/main.tf"];
+  it("lists exactly the variables, outputs and resources of the .tf files (a drift fails here)", () => {
+    expect(tableNames("Inputs")).toEqual(declared("variables.tf", "variable"));
+    expect(tableNames("Outputs")).toEqual(declared("outputs.tf", "output"));
+    const listed = [...readme.matchAll(/^\| \[(\w+)\.(\w+)\]\(https:\/\/registry\.terraform\.io\/providers\/hashicorp\/aws\/latest\/docs\/(resources|data-sources)\/\w+\) \| (resource|data source) \|$/gm)].map((m) => `${m[4] === "data source" ? "data." : ""}${m[1]}.${m[2]}`);
+    const inFiles = [
+      ...Object.entries(resources()).flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`)),
+      ...Object.keys(parsed["main.tf"].data as object).map((type) => `data.${type}.current`),
+    ];
+    expect(listed.sort()).toEqual(inFiles.sort());
+  });
+
+  it("shows each variable's default as the file declares it, and key_user_arns as required", () => {
+    const row = (name: string) => readme.split("\n").find((l) => l.startsWith(`| <a name="input_${name}">`))!;
+    expect(row("key_user_arns")).toMatch(/\| n\/a \| yes \|$/);
+    expect(row("service_profile")).toMatch(/\| `"lookout-vision"` \| no \|$/);
+    expect(row("key")).toContain("<pre>object({<br/>");
+  });
+
+  it("uses the complete example's call, and counts the test runs the test files hold", () => {
+    expect(readme).toContain('module "lookout_vision_encryption" {');
+    const runs = TEST_FILES.reduce((n, f) => n + files[f].match(/^run "/gm)!.length, 0);
+    expect(readme).toContain(`runs ${runs} plans`);
+  });
+});
+
+describe("terraform module examples", () => {
+  it.each(EXAMPLE_NAMES)("%s calls the module by relative path with known variables, the required one set", (name) => {
+    const example = parsed[`examples/${name}/main.tf`];
     expect(example.provider).toBeDefined();
-    const call = (example.module as Record<string, Block[]>).lookout_vision_encryption[0];
-    expect(call.source).toBe("../../");
-    const args = Object.keys(call).filter((k) => k !== "source");
-    expect(args.sort()).toEqual(Object.keys(EXAMPLE_ARGUMENTS).sort());
-    expect(VARIABLES).toEqual(expect.arrayContaining(args));
-    expect(args).toContain("output_bucket_name");
+    for (const [, [call]] of Object.entries(example.module as Record<string, Block[]>)) {
+      expect(call.source).toBe("../../");
+      const args = Object.keys(call).filter((k) => !["source", "providers"].includes(k));
+      expect(VARIABLES).toEqual(expect.arrayContaining(args));
+      expect(args).toContain("key_user_arns");
+    }
+  });
+
+  it("multi-region-replica configures two regions and replicates the primary's key", () => {
+    const example = parsed["examples/multi-region-replica/main.tf"];
+    expect((example.provider as Record<string, Block[]>).aws.map((p) => p.region)).toEqual(["us-east-1", "eu-west-1"]);
+    const replica = (example.module as Record<string, Block[]>).replica[0];
+    expect(replica.providers).toEqual({ aws: "${aws.replica}" });
+    expect(replica.key).toEqual({ replica_of: { primary_key_arn: "${module.primary.key_arn}" } });
+  });
+});
+
+describe("terraform module tests (tofu test files)", () => {
+  const runs = (file: string) => (parsed[file].run as Record<string, Block[]>) ?? {};
+
+  it("mock the AWS provider and override the caller identity, region and partition (the region where no run sets it), every run a plan", () => {
+    for (const file of TEST_FILES) {
+      expect(Object.keys(parsed[file].mock_provider as object)).toEqual(["aws"]);
+      // OpenTofu refuses to override a value the configuration sets: region.tftest.hcl's runs set var.region.
+      const regionGiven = file === "tests/region.tftest.hcl";
+      if (regionGiven) for (const [, [run]] of Object.entries(runs(file))) expect((run.variables as Block[])[0].region).toBeDefined();
+      expect((parsed[file].override_data as Block[]).map((o) => o.target).sort()).toEqual([
+        "${data.aws_caller_identity.current}", "${data.aws_partition.current}", ...(regionGiven ? [] : ["${data.aws_region.current}"]),
+      ]);
+      for (const [, [run]] of Object.entries(runs(file))) expect(run.command).toBe("${plan}");
+    }
+  });
+
+  it("refuse the bad input of every rule, and accept a good value of every variable", () => {
+    const validation = Object.assign({}, ...TEST_FILES.map(runs)) as Record<string, Block[]>;
+    const ruleCount = model.variables.reduce((n, v) => n + v.rules.length, 0) + model.resourceRules.length;
+    const refused = Object.entries(validation).filter(([name]) => name.endsWith("_refused"));
+    expect(refused).toHaveLength(ruleCount);
+    for (const [name, [run]] of refused) expect({ name, fails: (run.expect_failures as string[]).length }).toEqual({ name, fails: 1 });
+    for (const v of VARIABLES) expect({ v, run: Boolean(validation[`${v}_accepted`]?.[0].assert) }).toEqual({ v, run: true });
+  });
+
+  it("cover every switch and every output", () => {
+    const names = Object.keys(runs("tests/resources.tftest.hcl"));
+    expect(names).toEqual(expect.arrayContaining(["new_key_by_default", "existing_key", "replica_key", "no_console_bucket", "access_logs", "no_user_policy", "every_output_set"]));
+    const outputAsserts = (runs("tests/resources.tftest.hcl").every_output_set[0].assert as Block[]).map((a) => a.condition);
+    for (const o of OUTPUTS.filter((name) => name !== "key_policy_statements_for_key_owner")) expect(outputAsserts).toContain(`\${output.${o} != null}`);
+  });
+});
+
+describe("terraform module scanner skips", () => {
+  it("are written as comment lines right above their resource, after its section heading", () => {
+    const skip = { id: "CKV_AWS_145", reason: "the log bucket is SSE-S3: S3 cannot deliver access logs to an SSE-KMS bucket" };
+    const main = buildModuleFiles(buildModel({ "aws_s3_bucket.access_logs": [skip] }))["main.tf"].split("\n");
+    const at = main.indexOf('resource "aws_s3_bucket" "access_logs" {');
+    expect(main.slice(at - 2, at)).toEqual(["# Server access log bucket shared by the data buckets", `# checkov:skip=CKV_AWS_145:${skip.reason}`]);
+    expect(files["main.tf"]).not.toContain("checkov:skip");
   });
 });
 
 describe("terraform module build", () => {
   it("writes the same bytes twice, and only into its directory", () => {
     const [a, b] = [fs.mkdtempSync(path.join(os.tmpdir(), "tfm-a-")), fs.mkdtempSync(path.join(os.tmpdir(), "tfm-b-"))];
-    const stale = path.join(a, "out", "stale.tf");
-    fs.mkdirSync(path.dirname(stale), { recursive: true });
-    fs.writeFileSync(stale, "left over");
-    const written = writeModule(path.join(a, "out"));
-    writeModule(path.join(b, "out"));
-    expect(fs.existsSync(stale)).toBe(false);
-    expect(fs.readdirSync(a)).toEqual(["out"]);
-    for (const f of written) expect(fs.readFileSync(path.join(a, "out", f))).toEqual(fs.readFileSync(path.join(b, "out", f)));
-    expect(written.map((f) => fs.readFileSync(path.join(a, "out", f), "utf8"))).toEqual(written.map((f) => files[f]));
+    try {
+      const stale = path.join(a, "out", "stale.tf");
+      fs.mkdirSync(path.dirname(stale), { recursive: true });
+      fs.writeFileSync(stale, "left over");
+      const written = writeModule(path.join(a, "out"));
+      writeModule(path.join(b, "out"));
+      expect(fs.existsSync(stale)).toBe(false);
+      expect(fs.readdirSync(a)).toEqual(["out"]);
+      for (const f of written) expect(fs.readFileSync(path.join(a, "out", f))).toEqual(fs.readFileSync(path.join(b, "out", f)));
+      expect(written.map((f) => fs.readFileSync(path.join(a, "out", f), "utf8"))).toEqual(written.map((f) => files[f]));
+    } finally {
+      for (const dir of [a, b]) fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("leaves nothing behind in the working folder or the temporary folder", () => {
+    // A temporary folder of its own (os.tmpdir() reads TMPDIR): other test files build in parallel.
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tfm-tmp-"));
+    const saved = process.env.TMPDIR;
+    const cwd = fs.readdirSync(process.cwd()).sort();
+    try {
+      process.env.TMPDIR = tmp;
+      buildModuleFiles();
+      expect(fs.readdirSync(tmp)).toEqual([]);
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+    expect(fs.readdirSync(process.cwd()).sort()).toEqual(cwd);
   });
 });

@@ -10,6 +10,8 @@ import { unique } from "./policies/policy-document";
 import { checkBucketNaming, checkIntegerInRange, checkOneOf } from "./validation";
 
 const NAME = "AccessLogBucket";
+/** Allowed `expireAfterDays` of log objects. */
+export const LOG_EXPIRATION_DAYS = { min: 1, max: 3650 } as const;
 
 export interface AccessLogBucketProps extends AwsEnvironmentProps {
   /**
@@ -51,7 +53,7 @@ export interface AccessLogBucketProps extends AwsEnvironmentProps {
 
 function validate(props: AccessLogBucketProps): void {
   checkBucketNaming(NAME, props);
-  if (props.expireAfterDays !== undefined) checkIntegerInRange(NAME, "expireAfterDays", props.expireAfterDays, 1, 3650);
+  if (props.expireAfterDays !== undefined) checkIntegerInRange(NAME, "expireAfterDays", props.expireAfterDays, LOG_EXPIRATION_DAYS.min, LOG_EXPIRATION_DAYS.max);
   if (props.minimumTlsVersion !== undefined) checkOneOf(NAME, "minimumTlsVersion", props.minimumTlsVersion, MINIMUM_TLS_VERSIONS);
 }
 

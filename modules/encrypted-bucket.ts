@@ -7,7 +7,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { AwsEnvironment, AwsEnvironmentProps, resolveAwsEnvironment } from "./aws-environment";
 import { IEncryptionKey } from "./lookout-vision-key";
-import { AccessLogBucket } from "./access-log-bucket";
+import { AccessLogBucket, LOG_EXPIRATION_DAYS } from "./access-log-bucket";
 import { MINIMUM_TLS_VERSIONS, type MinimumTlsVersion, addBucketBaseline, lifecycleRules, versioningStatus } from "./bucket-baseline";
 import { encryptedBucketPolicy } from "./policies/bucket-policy";
 import { PolicyDocument, PolicyStatement } from "./policies/policy-document";
@@ -126,6 +126,8 @@ export interface EncryptedBucketProps extends AwsEnvironmentProps {
 }
 
 const NAME = "EncryptedBucket";
+/** Allowed `abortIncompleteMultipartUploadDays`. */
+export const ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS = { min: 1, max: 365 } as const;
 
 function validate(props: EncryptedBucketProps, construct: string): void {
   if (props.encryptionKey === undefined || props.encryptionKey === null || (props.encryptionKey as unknown) === "") {
@@ -134,7 +136,13 @@ function validate(props: EncryptedBucketProps, construct: string): void {
   if (typeof props.encryptionKey === "string") checkKmsKeyArnLocation(construct, "encryptionKey", props.encryptionKey, props);
   checkBucketNaming(construct, props);
   if (props.abortIncompleteMultipartUploadDays !== undefined) {
-    checkIntegerInRange(construct, "abortIncompleteMultipartUploadDays", props.abortIncompleteMultipartUploadDays, 1, 365);
+    checkIntegerInRange(
+      construct,
+      "abortIncompleteMultipartUploadDays",
+      props.abortIncompleteMultipartUploadDays,
+      ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS.min,
+      ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS.max,
+    );
   }
   if (props.minimumTlsVersion !== undefined) checkOneOf(construct, "minimumTlsVersion", props.minimumTlsVersion, MINIMUM_TLS_VERSIONS);
   if (props.enforceTls === false && props.acknowledgeInsecureTransport !== true) {
@@ -151,7 +159,7 @@ function validate(props: EncryptedBucketProps, construct: string): void {
     }
     if (props.accessLogs.bucketName !== undefined) checkBucketName(construct, "accessLogs.bucketName", props.accessLogs.bucketName);
     if (props.accessLogs.targetPrefix) checkS3Prefix(construct, "accessLogs.targetPrefix", props.accessLogs.targetPrefix);
-    if (props.accessLogs.expireAfterDays !== undefined) checkIntegerInRange(construct, "accessLogs.expireAfterDays", props.accessLogs.expireAfterDays, 1, 3650);
+    if (props.accessLogs.expireAfterDays !== undefined) checkIntegerInRange(construct, "accessLogs.expireAfterDays", props.accessLogs.expireAfterDays, LOG_EXPIRATION_DAYS.min, LOG_EXPIRATION_DAYS.max);
   }
   const newLogBucket = props.accessLogs === true || (typeof props.accessLogs === "object" && props.accessLogs.destination === undefined);
   if (newLogBucket && (typeof props.accessLogs !== "object" || props.accessLogs.bucketName === undefined) && props.bucketName !== undefined) {

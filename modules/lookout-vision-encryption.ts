@@ -12,9 +12,11 @@ import { keyUserStatements } from "./policies/kms-statements";
 import { userPolicy } from "./policies/user-policy";
 import { PolicyDocument, policyDocument } from "./policies/policy-document";
 import { LOOKOUT_FOR_VISION, ServiceProfile } from "./service-profile";
-import { checkPrincipalArns, checkWord, fail, isToken } from "./validation";
+import { IAM_NAME_PATTERN, checkPrincipalArns, checkWord, fail, isToken } from "./validation";
 
 const NAME = "LookoutVisionEncryption";
+/** Output bucket IDs: they name construct IDs, log prefixes and Terraform map keys. */
+export const OUTPUT_BUCKET_ID_PATTERN = /^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/;
 
 export interface OutputBucketEntry {
   /** Stable ID of this bucket in the construct tree. IMPORTANT: changing it replaces the bucket. */
@@ -153,7 +155,7 @@ function validate(props: LookoutVisionEncryptionProps): void {
   const ids = new Set<string>();
   const names = new Set<string>();
   entries.forEach((entry, i) => {
-    if (isToken(entry.id) || !/^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/.test(entry.id ?? "")) {
+    if (isToken(entry.id) || !OUTPUT_BUCKET_ID_PATTERN.test(entry.id ?? "")) {
       fail(NAME, `outputBuckets[${i}].id`, "1-32 lowercase letters, digits or hyphens, starting and ending with a letter or digit", entry.id);
     }
     if (ids.has(entry.id)) fail(NAME, `outputBuckets[${i}].id`, "unique among outputBuckets", entry.id);
@@ -170,12 +172,12 @@ function validate(props: LookoutVisionEncryptionProps): void {
     fail(NAME, "keyUserArns", "at least one principal ARN when userPolicy is not false (the user policy is for the key users)", props.keyUserArns ?? []);
   }
   if (props.userPolicy) {
-    if (props.userPolicy.namePrefix !== undefined && !isToken(props.userPolicy.namePrefix) && !/^[\w+=,.@-]{1,64}$/.test(props.userPolicy.namePrefix)) {
+    if (props.userPolicy.namePrefix !== undefined && !isToken(props.userPolicy.namePrefix) && !IAM_NAME_PATTERN.test(props.userPolicy.namePrefix)) {
       fail(NAME, "userPolicy.namePrefix", "1-64 letters, digits or +=,.@_-", props.userPolicy.namePrefix);
     }
     (props.userPolicy.attachToRoleNames ?? []).forEach((role, i) => {
       checkWord(NAME, `userPolicy.attachToRoleNames[${i}]`, role);
-      if (!isToken(role) && (role.startsWith("arn:") || !/^[\w+=,.@-]{1,64}$/.test(role))) {
+      if (!isToken(role) && (role.startsWith("arn:") || !IAM_NAME_PATTERN.test(role))) {
         fail(NAME, `userPolicy.attachToRoleNames[${i}]`, "an IAM role name (not an ARN): 1-64 letters, digits or +=,.@_-", role);
       }
     });

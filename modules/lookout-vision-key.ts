@@ -22,6 +22,8 @@ const NAME = "LookoutVisionKey";
 export const ROTATION_PERIOD_DAYS = { min: 90, max: 2560 } as const;
 /** Allowed `deletionWindowInDays` (KMS limits). */
 export const DELETION_WINDOW_DAYS = { min: 7, max: 30 } as const;
+/** Longest `description` KMS accepts. */
+export const DESCRIPTION_MAX_LENGTH = 8192;
 
 /** What buckets and policies need of a key: a created key and a bring-your-own key alike. */
 export interface IEncryptionKey {
@@ -140,8 +142,8 @@ function validate(props: LookoutVisionKeyProps): void {
     }
   }
   if (props.alias !== undefined) checkAlias(NAME, "alias", props.alias);
-  if (props.description !== undefined && !isToken(props.description) && props.description.length > 8192) {
-    fail(NAME, "description", "at most 8192 characters", `${props.description.slice(0, 20)}...`);
+  if (props.description !== undefined && !isToken(props.description) && props.description.length > DESCRIPTION_MAX_LENGTH) {
+    fail(NAME, "description", `at most ${DESCRIPTION_MAX_LENGTH} characters`, `${props.description.slice(0, 20)}...`);
   }
   if (props.rotationPeriodInDays !== undefined) checkIntegerInRange(NAME, "rotationPeriodInDays", props.rotationPeriodInDays, ROTATION_PERIOD_DAYS.min, ROTATION_PERIOD_DAYS.max);
   if (props.deletionWindowInDays !== undefined) checkIntegerInRange(NAME, "deletionWindowInDays", props.deletionWindowInDays, DELETION_WINDOW_DAYS.min, DELETION_WINDOW_DAYS.max);

@@ -10,7 +10,7 @@ import { Token } from "cdktf";
 export const PARTITIONS = ["aws", "aws-cn", "aws-us-gov"] as const;
 const PARTITION_RE = "(aws|aws-cn|aws-us-gov)";
 export const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
-const ACCOUNT_PATTERN = /^\d{12}$/;
+export const ACCOUNT_PATTERN = /^\d{12}$/;
 /** IAM principals a key or bucket policy can name: account root, users, roles, assumed-role sessions. */
 export const PRINCIPAL_ARN_PATTERN = new RegExp(
   `^arn:${PARTITION_RE}:(iam::\\d{12}:(root|user/[\\w+=,.@/-]+|role/[\\w+=,.@/-]+)|sts::\\d{12}:assumed-role/[\\w+=,.@-]+/[\\w+=,.@-]+)$`,
@@ -24,6 +24,8 @@ export const ALIAS_MAX_LENGTH = 256;
 export const RESERVED_ALIAS_PREFIX = "alias/aws/";
 /** A piece of a bucket name: lowercase letters, digits and hyphens, starting and ending alphanumeric. */
 export const BUCKET_NAME_PART_PATTERN = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+/** IAM names a user may choose (role names, policy name prefixes): 1-64 of these characters. */
+export const IAM_NAME_PATTERN = /^[\w+=,.@-]{1,64}$/;
 /** Relative S3 key prefix: not starting with '/', no '//', no whitespace. */
 export const S3_PREFIX_PATTERN = /^[^/\s]([^/\s]|\/[^/\s])*\/?$/;
 export const S3_PREFIX_MAX_LENGTH = 1024;

@@ -3,8 +3,7 @@ import * as path from "path";
 import { buildModuleFiles } from "./module-files";
 
 /** Replaces `outDir` with the module's files; touches nothing else. */
-export function writeModule(outDir: string): string[] {
-  const files = buildModuleFiles();
+export function writeModule(outDir: string, files: Record<string, string> = buildModuleFiles()): string[] {
   fs.rmSync(outDir, { recursive: true, force: true });
   for (const [relative, text] of Object.entries(files)) {
     const target = path.join(outDir, relative);

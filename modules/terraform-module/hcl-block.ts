@@ -1,52 +1,103 @@
-import { renderExpression } from "./hcl-expression";
+import { HclValue, INDENT, alignedEntries, hclString, renderExpression } from "./hcl-expression";
 
 /**
- * Renders the body of a block from a cdktf HCL fragment. Provider attributes arrive wrapped as
- * `{ value, type, isBlock }` (the schema says which are nested blocks); meta-arguments
- * (`count`, `depends_on`, `lifecycle`) arrive bare.
+ * Blocks of Terraform native syntax (`resource "type" "name" { ... }`, `variable`, `run`, nested
+ * blocks), written as `tofu fmt` leaves them: two-space indent, `=` aligned across each run of
+ * one-line attributes, a blank line wherever the body asks for one.
  */
 
-const INDENT = "  ";
-/** Meta-arguments written as blocks. */
-const META_BLOCKS = ["lifecycle"];
-
-interface Wrapped {
-  readonly value: unknown;
-  readonly type?: string;
-  readonly isBlock?: boolean;
-  readonly is_block?: boolean;
+export interface HclAttribute {
+  readonly kind: "attribute";
+  readonly name: string;
+  readonly value: HclValue;
 }
 
-function isWrapped(value: unknown): value is Wrapped {
-  return value !== null && typeof value === "object" && !Array.isArray(value) && "value" in value && "type" in value;
+export interface HclBlock {
+  readonly kind: "block";
+  readonly type: string;
+  readonly labels: readonly string[];
+  readonly body: readonly BodyItem[];
+  /**
+   * Comment lines written above the block header, without the `#`: a reason for a reader, or
+   * a scanner directive such as `checkov:skip=CKV_AWS_18:reason`.
+   * @default []
+   */
+  readonly comments?: readonly string[];
 }
 
-function nestedBlocks(name: string, value: unknown, depth: number): string[] {
-  const items = Array.isArray(value) ? value : [value];
-  return items.map((item) => renderBlock(name, item as Record<string, unknown>, depth));
+/** A blank line between groups of a body. */
+export interface HclBlank {
+  readonly kind: "blank";
 }
 
-function attribute(name: string, value: unknown, depth: number): string {
-  return `${INDENT.repeat(depth)}${name} = ${renderExpression(value, depth)}`;
+/** A comment line inside a body. */
+export interface HclComment {
+  readonly kind: "comment";
+  readonly text: string;
 }
 
-function renderEntry(name: string, value: unknown, depth: number): string[] {
-  if (value === undefined || name === "//") return [];
-  if (isWrapped(value)) {
-    if (value.isBlock || value.is_block) return nestedBlocks(name, value.value, depth);
-    // Variable types (`list(string)`) are type expressions, not strings.
-    if (value.type === "type") return [`${INDENT.repeat(depth)}${name} = ${value.value}`];
-    return [attribute(name, value.value, depth)];
-  }
-  if (META_BLOCKS.includes(name)) return nestedBlocks(name, value, depth);
-  // depends_on takes bare resource addresses, which cdktf gives as plain strings.
-  if (name === "depends_on") return [`${INDENT.repeat(depth)}${name} = [${(value as string[]).join(", ")}]`];
-  return [attribute(name, value, depth)];
+export type BodyItem = HclAttribute | HclBlock | HclBlank | HclComment;
+
+export function attribute(name: string, value: HclValue): HclAttribute {
+  return { kind: "attribute", name, value };
 }
 
-/** `<header> {` body `}` at the given nesting depth. */
-export function renderBlock(header: string, body: Record<string, unknown>, depth = 0): string {
+export function block(type: string, labels: readonly string[], body: readonly BodyItem[], comments: readonly string[] = []): HclBlock {
+  return { kind: "block", type, labels, body, comments };
+}
+
+export const BLANK: HclBlank = { kind: "blank" };
+
+export function comment(text: string): HclComment {
+  return { kind: "comment", text };
+}
+
+/** Attributes from an object, in its key order; undefined values are left out. */
+export function attributes(values: { readonly [name: string]: HclValue }): HclAttribute[] {
+  return Object.entries(values)
+    .filter(([, value]) => value !== undefined)
+    .map(([name, value]) => attribute(name, value));
+}
+
+/** Items with one blank line between groups, none leading, trailing or doubled. */
+export function separated(groups: readonly (readonly BodyItem[])[]): BodyItem[] {
+  return groups.filter((g) => g.length > 0).flatMap((g, i) => (i === 0 ? [...g] : [BLANK, ...g]));
+}
+
+function renderBody(items: readonly BodyItem[], depth: number): string[] {
   const pad = INDENT.repeat(depth);
-  const lines = Object.entries(body).flatMap(([name, value]) => renderEntry(name, value, depth + 1));
-  return `${pad}${header} {\n${lines.map((l) => `${l}\n`).join("")}${pad}}`;
+  const lines: string[] = [];
+  let run: { key: string; text: string }[] = [];
+  const flush = () => {
+    lines.push(...alignedEntries(run, pad));
+    run = [];
+  };
+  for (const item of items) {
+    if (item.kind === "attribute") {
+      run.push({ key: item.name, text: renderExpression(item.value, depth) });
+      continue;
+    }
+    flush();
+    if (item.kind === "blank") lines.push("");
+    else if (item.kind === "comment") lines.push(`${pad}# ${item.text}`);
+    else lines.push(renderBlock(item, depth));
+  }
+  flush();
+  return lines;
+}
+
+/** A block at the given nesting depth: comment lines, header, body, closing brace. */
+export function renderBlock(b: HclBlock, depth = 0): string {
+  const pad = INDENT.repeat(depth);
+  const header = [b.type, ...b.labels.map(hclString)].join(" ");
+  const comments = (b.comments ?? []).map((c) => `${pad}# ${c}\n`).join("");
+  const body = renderBody(b.body, depth + 1);
+  if (body.length === 0) return `${comments}${pad}${header} {}`;
+  return `${comments}${pad}${header} {\n${body.join("\n")}\n${pad}}`;
+}
+
+/** A file of top-level blocks, one blank line between them, ending in a newline. */
+export function renderFile(blocks: readonly HclBlock[], header: readonly string[] = []): string {
+  const top = header.map((line) => `# ${line}\n`).join("");
+  return `${top}${top ? "\n" : ""}${blocks.map((b) => renderBlock(b)).join("\n\n")}\n`;
 }

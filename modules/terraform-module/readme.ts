@@ -1,72 +1,175 @@
-import { moduleCall } from "./example";
+import { AddressRow, COLLECTIONS, CONDITIONS, instanceAddress, metaArgument } from "./address-table";
+import { Example, moduleCallBlock } from "./examples";
+import { renderBlock } from "./hcl-block";
 import { renderExpression } from "./hcl-expression";
-import { ModuleElement } from "./module-elements";
+import { OutputSpec } from "./module-outputs";
+import { REQUIRED_TERRAFORM, awsProviderConstraint } from "./versions";
+import { VariableSpec } from "./variables";
 
-/** The wrapped `{ value }` cdktf gives for an attribute, or undefined when the attribute is absent. */
-function valueOf(element: ModuleElement, attribute: string): unknown {
-  const wrapped = element.body[attribute] as { value: unknown } | undefined;
-  return wrapped?.value;
+/**
+ * README.md of the module in the layout terraform-docs writes (usage, then requirements,
+ * providers, modules, resources, inputs and outputs tables between BEGIN_TF_DOCS markers),
+ * generated from the same specs as the .tf files.
+ */
+
+export const MODULE_NAME = "terraform-aws-lookout-vision-encryption";
+
+/** `type.name` and whether it is a data source, for the Resources table. */
+export interface ReadmeResource {
+  readonly type: string;
+  readonly name: string;
+  readonly data: boolean;
 }
 
-/** Table cell text: one line, pipes escaped. */
+/** Table cell text: one line, pipes escaped, `<...>` shown rather than taken for HTML. */
 function cell(text: string): string {
-  return text.replace(/\s*\n\s*/g, " ").replace(/\|/g, "\\|");
+  return text.replace(/\s*\n\s*/g, " ").replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
-function code(text: string): string {
-  return `\`${cell(text)}\``;
+/** A value in a cell: `code` on one line, or a <pre> block with <br/> line breaks. */
+function codeCell(text: string): string {
+  return text.includes("\n") ? `<pre>${text.replace(/\|/g, "\\|").split("\n").join("<br/>")}</pre>` : `\`${text.replace(/\|/g, "\\|")}\``;
 }
 
-export function inputsTable(variables: readonly ModuleElement[]): string {
+/** terraform-docs' name cell: an anchor and a link to it. */
+function nameCell(kind: string, name: string): string {
+  return `<a name="${kind}_${name}"></a> [${name.replace(/_/g, "\\_")}](#${kind}\\_${name.replace(/_/g, "\\_")})`;
+}
+
+function registryLink(r: ReadmeResource): string {
+  const shortType = r.type.replace(/^aws_/, "");
+  return `[${r.type}.${r.name}](https://registry.terraform.io/providers/hashicorp/aws/latest/docs/${r.data ? "data-sources" : "resources"}/${shortType})`;
+}
+
+function table(header: readonly string[], align: readonly string[], rows: readonly string[][]): string {
+  return [`| ${header.join(" | ")} |`, `|${align.join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
+}
+
+export function inputsTable(variables: readonly VariableSpec[]): string {
   const rows = variables.map((v) => {
-    const required = !("default" in v.body);
-    const defaultValue = required ? "" : code(renderExpression(valueOf(v, "default")));
-    return `| ${code(v.name)} | ${cell(String(valueOf(v, "description")))} | ${code(String(valueOf(v, "type")))} | ${defaultValue} | ${required ? "yes" : "no"} |`;
+    const required = !("default" in v);
+    return [
+      nameCell("input", v.name),
+      cell(v.description),
+      codeCell(renderExpression(v.type)),
+      required ? "n/a" : codeCell(renderExpression(v.default)),
+      required ? "yes" : "no",
+    ];
   });
-  return ["| Name | Description | Type | Default | Required |", "| --- | --- | --- | --- | --- |", ...rows].join("\n");
+  return table(["Name", "Description", "Type", "Default", "Required"], ["------", "-------------", "------", "---------", ":--------:"], rows);
 }
 
-export function outputsTable(outputs: readonly ModuleElement[]): string {
-  const rows = outputs.map((o) => `| ${code(o.name)} | ${cell(String(valueOf(o, "description")))} |`);
-  return ["| Name | Description |", "| --- | --- |", ...rows].join("\n");
+export function outputsTable(outputs: readonly OutputSpec[]): string {
+  return table(["Name", "Description"], ["------", "-------------"], outputs.map((o) => [nameCell("output", o.name), cell(o.description)]));
 }
 
-export function moduleReadme(variables: readonly ModuleElement[], outputs: readonly ModuleElement[]): string {
-  return `# Lookout for Vision encryption (Terraform module)
+export function resourcesTable(resources: readonly ReadmeResource[]): string {
+  const byName = (a: ReadmeResource, b: ReadmeResource) => (a.type === b.type ? (a.name < b.name ? -1 : 1) : a.type < b.type ? -1 : 1);
+  const sorted = [...resources].sort(byName);
+  return table(["Name", "Type"], ["------", "------"], sorted.map((r) => [registryLink(r), r.data ? "data source" : "resource"]));
+}
+
+export function moduleReadme(args: {
+  variables: readonly VariableSpec[];
+  outputs: readonly OutputSpec[];
+  resources: readonly ReadmeResource[];
+  examples: readonly Example[];
+  testRuns: number;
+}): string {
+  const [complete] = args.examples;
+  const usage = renderBlock(moduleCallBlock(complete.calls[0], "<git URL of this module with ?ref=vX.Y.Z, or a local path>"));
+  const constraint = awsProviderConstraint();
+  return `# ${MODULE_NAME}
+
+Encryption for Amazon Lookout for Vision and Amazon Rekognition Custom Labels data: a customer
+managed KMS key (or your own, or a replica of a multi-region key), the service's console bucket
+and output buckets with SSE-KMS, TLS-only and encryption-enforcing bucket policies, an optional
+shared server access log bucket, and an IAM policy for the people and roles that train models.
 
 Generated by \`npm run build:module\` from the CDKTF constructs of
-[cdktf-lookout-vision-encryption](../../README.md): the same resources and policies, for teams that
-use plain Terraform. Do not edit: change the constructs or \`modules/terraform-module/\` and rebuild.
+[cdktf-lookout-vision-encryption](https://www.npmjs.com/package/cdktf-lookout-vision-encryption):
+the same resources and policies, at addresses chosen for people (\`aws_kms_key.this\`,
+\`aws_s3_bucket.console\`, \`aws_s3_bucket.output["<id>"]\`). Do not edit: change the constructs and
+rebuild.
 
-What it creates:
-
-- a customer managed KMS key (rotation on, administrators separated from users, grants only through
-  Lookout for Vision and only for AWS resources, data keys only through S3 and the service), or
-  none when \`existing_key_arn\` is given;
-- the console bucket \`lookoutvision-<region>-<suffix>\` (unless \`create_console_bucket = false\`) and
-  an output bucket for CreateModel results, both SSE-KMS with the key (bucket key on, SSE-C refused),
-  public access blocked, ACLs off, versioned, TLS 1.2+ only;
-- an optional shared SSE-S3 server access log bucket (\`access_logs\`);
-- an IAM policy for Lookout for Vision users (\`user_policy_arn\`): attach it to their roles.
-
-The key and every bucket carry \`lifecycle { prevent_destroy = true }\`. Terraform does not allow a
-variable there, so it is always on: to destroy them, remove the module's resources from state or
-edit a copy of the module. The module has no provider or backend configuration: the region and
-account are those of the caller's \`aws\` provider.
+- The key: rotation on; administrators manage it and never use it for data; key users may create
+  grants only through the service and only for AWS resources, and use data keys only through S3
+  and the service. With \`key.existing_key\` nothing is created: the
+  \`key_policy_statements_for_key_owner\` output is what the key's owner adds.
+- Every data bucket: SSE-KMS with the key (bucket key on, SSE-C blocked), public access blocked,
+  ACLs off, versioned, incomplete multipart uploads aborted, and a policy that denies requests
+  without TLS or below \`bucket_settings.minimum_tls_version\` and uploads that name another
+  encryption or key.
+- The key and every bucket carry \`lifecycle { prevent_destroy = true }\`; buckets have
+  \`force_destroy = false\` unless \`bucket_settings.force_destroy\` says otherwise. Terraform does not
+  accept a variable in \`lifecycle\`: to destroy them, remove the resources from state or edit a copy.
+- No provider or backend configuration: the region and account are those of the caller's \`aws\`
+  provider (or \`region\` and \`account_id\`).
 
 ## Usage
 
 \`\`\`hcl
-${moduleCall("<this module: a git URL with ?ref=vX.Y.Z, or a local path>")}\`\`\`
+${usage}
+\`\`\`
 
-A complete, runnable example with a provider block: [examples/complete](examples/complete/main.tf).
+To adopt a console bucket that the service console already created, add to your root module
+(import blocks are not allowed inside modules):
+
+\`\`\`hcl
+import {
+  to = module.lookout_vision_encryption.aws_s3_bucket.console[0]
+  id = "lookoutvision-us-east-1-111111111111"
+}
+\`\`\`
+
+## Examples
+
+${args.examples.map((e) => `- [${e.title}](examples/${e.name}): ${e.description}`).join("\n")}
+
+## Tests
+
+\`tofu test\` (or \`terraform test\`) in this folder runs ${args.testRuns} plans against a mocked AWS provider: every
+input check refuses its bad value, every variable takes good values, every switch creates what it
+should, every output is set.
+
+<!-- BEGIN_TF_DOCS -->
+## Requirements
+
+${table(["Name", "Version"], ["------", "---------"], [[nameCell("requirement", "terraform"), REQUIRED_TERRAFORM], [nameCell("requirement", "aws"), constraint]])}
+
+## Providers
+
+${table(["Name", "Version"], ["------", "---------"], [[nameCell("provider", "aws"), constraint]])}
+
+## Modules
+
+No modules.
+
+## Resources
+
+${resourcesTable(args.resources)}
 
 ## Inputs
 
-${inputsTable(variables)}
+${inputsTable(args.variables)}
 
 ## Outputs
 
-${outputsTable(outputs)}
+${outputsTable(args.outputs)}
+<!-- END_TF_DOCS -->
 `;
+}
+
+/**
+ * The address table of docs/terraform-module.md: where each resource of a
+ * LookoutVisionEncryption lands in the module (for plans, `state mv` and `import` blocks).
+ */
+export function addressTable(resources: readonly { readonly row: AddressRow; readonly type: string }[]): string {
+  const rows = resources.map(({ row, type }) => {
+    const meta = metaArgument(row);
+    const when = meta === undefined ? "always" : meta.name === "count" ? row.when.map((c) => `\`${CONDITIONS[c]}\``).join(" and ") : `one per key of \`${COLLECTIONS[row.each!].expression}\`${row.when.length > 0 ? ` when ${row.when.map((c) => `\`${CONDITIONS[c]}\``).join(" and ")}` : ""}`;
+    return [`\`${row.construct}\``, `\`${type}\``, `\`${instanceAddress(type, row)}\``, when];
+  });
+  const data = ["aws_partition", "aws_region", "aws_caller_identity"].map((type) => ["(data source)", `\`${type}\``, `\`data.${type}.current${type === "aws_caller_identity" ? "[0]" : ""}\``, type === "aws_caller_identity" ? "`var.account_id == null`" : "always"]);
+  return table(["construct path (below the LookoutVisionEncryption)", "type", "module address", "exists"], ["---", "---", "---", "---"], [...rows, ...data]);
 }
