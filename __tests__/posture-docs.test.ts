@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from "fs";
 import { join } from "path";
-import { CHECKOV_SKIPS, checkovSkipComment, checkovSkipsFor } from "../modules/posture/checkov-skips";
+import { CHECKOV_SKIPS, checkovSkipDirective, checkovSkipsFor } from "../modules/posture/checkov-skips";
 import { renderPostureDoc } from "../modules/posture/rule-map";
 import { RULES, RULE_IDS } from "../modules/posture/rules";
 
@@ -62,6 +62,6 @@ describe("the checkov skip table", () => {
     expect(checkovSkipsFor({ resourceType: "aws_s3_bucket", receivesAccessLogs: true }).map((s) => s.check)).toEqual(["CKV2_AWS_62", "CKV_AWS_144", "CKV_AWS_145", "CKV_AWS_21"]);
     expect(checkovSkipsFor({ resourceType: "aws_kms_key", receivesAccessLogs: false })).toEqual([]);
     const [first] = CHECKOV_SKIPS;
-    expect(checkovSkipComment(first)).toBe(`#checkov:skip=${first.check}:${first.reason}`);
+    expect(checkovSkipDirective(first)).toBe(`checkov:skip=${first.check}:${first.reason}`);
   });
 });

@@ -3,6 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import { App, TerraformStack } from "cdktf";
 import { parse } from "@cdktf/hcl2json";
+import { checkovSkipsFor } from "../modules/posture/checkov-skips";
 import { ADDRESS_TABLE } from "../modules/terraform-module/address-table";
 import { writeModule } from "../modules/terraform-module/build";
 import { EXAMPLES } from "../modules/terraform-module/examples";
@@ -288,12 +289,25 @@ describe("terraform module tests (tofu test files)", () => {
 });
 
 describe("terraform module scanner skips", () => {
-  it("are written as comment lines right above their resource, after its section heading", () => {
-    const skip = { id: "CKV_AWS_145", reason: "the log bucket is SSE-S3: S3 cannot deliver access logs to an SSE-KMS bucket" };
-    const main = buildModuleFiles(buildModel({ "aws_s3_bucket.access_logs": [skip] }))["main.tf"].split("\n");
-    const at = main.indexOf('resource "aws_s3_bucket" "access_logs" {');
-    expect(main.slice(at - 2, at)).toEqual(["# Server access log bucket shared by the data buckets", `# checkov:skip=CKV_AWS_145:${skip.reason}`]);
-    expect(files["main.tf"]).not.toContain("checkov:skip");
+  /** The comment lines that open a resource block. */
+  function openingComments(address: string): string[] {
+    const [type, name] = address.split(".");
+    const lines = files["main.tf"].split("\n");
+    const at = lines.indexOf(`resource "${type}" "${name}" {`);
+    expect(at).toBeGreaterThan(-1);
+    const body = lines.slice(at + 1);
+    return body.slice(0, body.findIndex((line) => !line.startsWith("  #")));
+  }
+
+  it.each(["aws_s3_bucket.console", "aws_s3_bucket.output", "aws_s3_bucket.access_logs"])("%s carries the skips of CHECKOV_SKIPS as checkov reads them, inside the block", (address) => {
+    const expected = checkovSkipsFor({ resourceType: "aws_s3_bucket", receivesAccessLogs: address === "aws_s3_bucket.access_logs" });
+    expect(expected.length).toBeGreaterThan(0);
+    expect(openingComments(address)).toEqual(expected.map((s) => `  # checkov:skip=${s.check}:${s.reason}`));
+  });
+
+  it("writes no skip where the table has none", () => {
+    expect(openingComments("aws_kms_key.this")).toEqual([]);
+    expect(files["main.tf"].match(/checkov:skip=/g)).toHaveLength(2 + 2 + 4);
   });
 });
 

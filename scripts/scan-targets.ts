@@ -6,7 +6,7 @@ import { CheckovSkip, checkovSkipsFor } from "../modules/posture/checkov-skips";
 import { CheckovResult, ScanTarget, SkippedResult, terraformFilesIn } from "../modules/posture/scan-results";
 import { TerraformJson, address } from "../modules/posture/terraform-json";
 
-/** A directory checkov scans as a whole: one synthesized stack, or the Terraform module with its examples. */
+/** A directory checkov scans as a whole: one synthesized stack, or the Terraform module (not its examples, see runCheckov). */
 export interface Target {
   /** "stack <name>" or "module". */
   readonly name: string;

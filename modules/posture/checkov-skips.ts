@@ -69,9 +69,9 @@ export function checkovSkipsFor(subject: SkipSubject): CheckovSkip[] {
 }
 
 /**
- * The line the HCL module writes inside the resource block, for each of `checkovSkipsFor(...)`:
- * checkov reads `checkov:skip=<id>:<reason>` up to the end of the line.
+ * The directive the HCL module writes as a comment line inside the resource block, for each
+ * of `checkovSkipsFor(...)`: checkov reads `checkov:skip=<id>:<reason>` up to the end of the line.
  */
-export function checkovSkipComment(skip: CheckovSkip): string {
-  return `#checkov:skip=${skip.check}:${skip.reason}`;
+export function checkovSkipDirective(skip: CheckovSkip): string {
+  return `checkov:skip=${skip.check}:${skip.reason}`;
 }

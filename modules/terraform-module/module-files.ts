@@ -6,7 +6,7 @@ import { Construct } from "constructs";
 import { EXAMPLES, Example, exampleBlocks } from "./examples";
 import { HclBlock, attribute, block, renderFile, separated } from "./hcl-block";
 import { expr } from "./hcl-expression";
-import { CHECKOV_SKIPS, ModuleMain, ScannerSkip, checkBlock, moduleMain } from "./module-main";
+import { ModuleMain, checkBlock, moduleMain } from "./module-main";
 import { MODULE_OUTPUTS } from "./module-outputs";
 import { ModuleSource } from "./module-source";
 import { TestFile, resourceTests, testFileBlocks, testFileComment, validationTests } from "./module-tests";
@@ -62,7 +62,7 @@ export interface ModuleModel {
  * The constructs of the module's source stack and the TypeScript checks the rules read their
  * words from run in a throwaway App, whose output folder is removed again.
  */
-export function buildModel(skips: Readonly<Record<string, readonly ScannerSkip[]>> = CHECKOV_SKIPS): ModuleModel {
+export function buildModel(): ModuleModel {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "terraform-module-"));
   try {
     const app = new App({ outdir, skipValidation: true });
@@ -70,7 +70,7 @@ export function buildModel(skips: Readonly<Record<string, readonly ScannerSkip[]
     const scratch = (): Construct => new TerraformStack(app, `probe-${++probes}`);
     const variables = moduleVariables(scratch);
     const rules = resourceRules(scratch);
-    const main = moduleMain(new ModuleSource(app, "terraform-module"), rules, skips);
+    const main = moduleMain(new ModuleSource(app, "terraform-module"), rules);
     return { variables, resourceRules: rules, main, tests: [...validationTests(variables, rules), resourceTests()] };
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });

@@ -1,5 +1,6 @@
 import { BodyItem, HclBlock, attribute, block, comment, separated } from "./hcl-block";
 import { HclValue, expr } from "./hcl-expression";
+import { checkovSkipDirective, checkovSkipsFor } from "../posture/checkov-skips";
 import { ModuleResource, ResourceAdditions, moduleResources } from "./module-resources";
 import { ModuleSource, snakeCase } from "./module-source";
 import { S3_ENDPOINT, SERVICE_ENDPOINT, keyOwnerPolicyExpression, keyPolicyExpression, policyAdditions } from "./module-policies";
@@ -80,14 +81,13 @@ function dataBlocks(): HclBlock[] {
   ];
 }
 
-/** A scanner finding the module accepts on purpose: written above the resource as `# checkov:skip=<id>:<reason>`. */
-export interface ScannerSkip {
-  readonly id: string;
-  readonly reason: string;
-}
+/** The bucket that receives the data buckets' S3 server access logs. */
+const ACCESS_LOG_BUCKET = "aws_s3_bucket.access_logs";
 
-/** Checkov findings accepted on purpose, by resource (`aws_s3_bucket.access_logs`). */
-export const CHECKOV_SKIPS: Readonly<Record<string, readonly ScannerSkip[]>> = {};
+/** The checkov findings the design accepts on purpose (modules/posture/checkov-skips.ts), as directives. */
+export function scannerDirectives(type: string, address: string): string[] {
+  return checkovSkipsFor({ resourceType: type, receivesAccessLogs: address === ACCESS_LOG_BUCKET }).map(checkovSkipDirective);
+}
 
 export interface ModuleMain {
   readonly resources: ModuleResource[];
@@ -95,17 +95,14 @@ export interface ModuleMain {
 }
 
 /** The blocks of main.tf, and the resources with their table rows (for the README and docs). */
-export function moduleMain(source: ModuleSource, rules: readonly ResourceRule[], skips: Readonly<Record<string, readonly ScannerSkip[]>> = CHECKOV_SKIPS): ModuleMain {
+export function moduleMain(source: ModuleSource, rules: readonly ResourceRule[]): ModuleMain {
   const additions: Record<string, ResourceAdditions> = policyAdditions(source);
   for (const r of rules) {
     const current = additions[r.address] ?? {};
     additions[r.address] = { ...current, lifecycle: [...(current.lifecycle ?? []), checkBlock(r.kind, r.rule)] };
   }
-  for (const address of new Set([...Object.keys(SECTIONS), ...Object.keys(skips)])) {
-    const comments = [...(SECTIONS[address] ? [SECTIONS[address]] : []), ...(skips[address] ?? []).map((s) => `checkov:skip=${s.id}:${s.reason}`)];
-    additions[address] = { ...additions[address], comments };
-  }
-  const resources = moduleResources(source, additions);
+  for (const [address, heading] of Object.entries(SECTIONS)) additions[address] = { ...additions[address], comments: [heading] };
+  const resources = moduleResources(source, additions, scannerDirectives);
   return { resources, blocks: [...dataBlocks(), localsBlock(), ...resources.map((r) => r.block)] };
 }
 

@@ -1,6 +1,6 @@
 import { DefaultTokenResolver, StringConcat, TerraformResource, TerraformStack, Tokenization } from "cdktf";
 import { ADDRESS_TABLE, AddressRow, OMITTED, metaArgument, referenceFrom, sourcePath } from "./address-table";
-import { BodyItem, HclBlock, attribute, block, separated } from "./hcl-block";
+import { BodyItem, HclBlock, attribute, block, comment, separated } from "./hcl-block";
 import { HclValue, expr } from "./hcl-expression";
 
 /** A resource of the module: its table row, type and block. */
@@ -21,8 +21,10 @@ export interface ResourceAdditions {
   readonly arguments?: Readonly<Record<string, (resolve: (value: unknown) => unknown) => HclValue>>;
   /** `precondition` and `postcondition` blocks, added to the resource's `lifecycle`. */
   readonly lifecycle?: readonly HclBlock[];
-  /** Comment lines above the resource block (a scanner's skip directive, say). */
+  /** Comment lines above the resource block (a section heading). */
   readonly comments?: readonly string[];
+  /** Comment lines first inside the block, where a scanner reads them (`checkov:skip=...`). */
+  readonly directives?: readonly string[];
 }
 
 /** A value with its tokens resolved as the stack would render them. */
@@ -85,6 +87,7 @@ function resourceBlock(type: string, row: AddressRow, body: Record<string, unkno
     "resource",
     [type, row.name],
     separated([
+      (additions.directives ?? []).map(comment),
       meta ? [attribute(meta.name, expr(meta.expression))] : [],
       sortedArgs,
       ...nested.map((b) => [b]),
@@ -117,7 +120,11 @@ function tableResources(source: TerraformStack): { resource: TerraformResource; 
  * `[each.key]`), and the builder's additions. A reference to a resource that may not exist
  * where it is made fails the build: a module that cannot plan is never written.
  */
-export function moduleResources(source: TerraformStack, additions: Readonly<Record<string, ResourceAdditions>>): ModuleResource[] {
+export function moduleResources(
+  source: TerraformStack,
+  additions: Readonly<Record<string, ResourceAdditions>>,
+  directivesFor: (type: string, address: string) => readonly string[] = () => [],
+): ModuleResource[] {
   const resources = tableResources(source);
   const byId = new Map(resources.map((r) => [`${r.resource.terraformResourceType}.${r.resource.friendlyUniqueId}`, r]));
   // Not preceded by a name character, '.' or '-', so `data.x.y` never matches a resource `x.y`.
@@ -135,7 +142,7 @@ export function moduleResources(source: TerraformStack, additions: Readonly<Reco
       });
     const resolve = (value: unknown) => mapStrings(resolveIn(source, value), rewrite);
     const fragment = resolveIn(source, resource.toHclTerraform()) as { resource: Record<string, Record<string, Record<string, unknown>>> };
-    const adds = additions[where] ?? {};
+    const adds = { ...additions[where], directives: directivesFor(type, where) };
     // Arguments the builder replaces are dropped before rewriting: their references do not count.
     const kept = Object.entries(fragment.resource[type][resource.friendlyUniqueId]).map(([name, value]) => [name, name in (adds.arguments ?? {}) ? { value: null, isBlock: false } : value]);
     const body = mapStrings(Object.fromEntries(kept), rewrite) as Record<string, unknown>;

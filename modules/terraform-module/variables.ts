@@ -102,6 +102,18 @@ function wordsOf(check: (scope: Construct) => void, scratch: () => Construct): s
   return allowedWords(() => check(scratch()));
 }
 
+/** The object of the attributes' defaults, written out. */
+function defaultsOf(attributes: readonly Attribute[]): HclValue {
+  return Object.fromEntries(attributes.filter((a) => a.default !== undefined).map((a) => [a.name, a.default!]));
+}
+
+const BUCKET_SETTINGS: readonly Attribute[] = [
+  { name: "versioning", type: "bool", default: true },
+  { name: "minimum_tls_version", type: "string", default: "1.2" },
+  { name: "abort_incomplete_multipart_upload_days", type: "number", default: 7 },
+  { name: "force_destroy", type: "bool", default: false },
+];
+
 function objectType(attributes: readonly Attribute[]): Expression {
   const fields = Object.fromEntries(
     attributes.map((a) => [a.name, expr(`optional(${a.type}${a.default !== undefined ? `, ${renderExpression(a.default)}` : ""})`)]),
@@ -490,13 +502,10 @@ export function moduleVariables(scratch: () => Construct): VariableSpec[] {
     {
       name: "bucket_settings",
       description: "Settings every data bucket shares (the console and output buckets; the log bucket takes minimum_tls_version and force_destroy too). prevent_destroy is always on: Terraform does not accept a variable in lifecycle.",
-      type: objectType([
-        { name: "versioning", type: "bool", default: true },
-        { name: "minimum_tls_version", type: "string", default: "1.2" },
-        { name: "abort_incomplete_multipart_upload_days", type: "number", default: 7 },
-        { name: "force_destroy", type: "bool", default: false },
-      ]),
-      default: {},
+      type: objectType(BUCKET_SETTINGS),
+      // Written out, not {}: a scanner that does not apply optional() defaults (checkov) then
+      // reads versioning "Enabled" where the engine does.
+      default: defaultsOf(BUCKET_SETTINGS),
       nullable: false,
       rules: [
         valueRule({
