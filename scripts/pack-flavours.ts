@@ -10,7 +10,7 @@ import { basename, dirname, isAbsolute, join } from "path";
 export interface Flavour {
   /** The CDK engine the flavour runs on; its package name starts with it. */
   readonly engine: "cdktf" | "cdktn";
-  /** How the engine is called in prose (package description, README). */
+  /** How the engine is called in the package description. */
   readonly label: string;
   /** Packages the source imports, renamed to this engine's packages (empty: the source's own engine). */
   readonly renames: Readonly<Record<string, string>>;
