@@ -186,7 +186,7 @@ function build() {
 
 /** dist/cdktn-example and Node 22 with cdktn-cli, as `npm run synth:cdktn` leaves them; the cdktn CLI's command line. */
 function prepareCdktn(measurements) {
-  const result = spawnSync(NODE, [path.join(ROOT, "dist", "scripts", "cdktn-synth.js")], { cwd: ROOT, stdio: "inherit" });
+  const result = spawnSync(NODE, [path.join(ROOT, "dist", "scripts", "cdktn-synth.js")], { cwd: ROOT, stdio: ["ignore", 2, 2] });
   if (result.status !== 0) throw new Error(`bench: cdktn synth failed (exit ${result.status})`);
   const tools = require(path.join(ROOT, "dist", "scripts", "node22.js")).node22Tools();
   for (const m of measurements.filter((x) => x.cdktnCli)) Object.assign(m, { argv: [tools.cdktn, "synth"], env: { PATH: tools.path } });
