@@ -11,8 +11,9 @@ import { run } from "./pack-process";
 
 export function cachePeers(): string[] {
   const specs = [...new Set(FLAVOURS.flatMap((flavour) => lockedPeers(ROOT, flavour)))];
-  run("npm", ["cache", "add", ...specs], { cwd: ROOT });
+  run("npm", ["cache", "add", ...specs], { cwd: ROOT, stdio: ["ignore", 2, 2] });
   return specs;
 }
 
-if (require.main === module) console.log(`npm cache: ${cachePeers().join(", ")}`);
+// stderr: `npm pack --json` runs prepare, and its stdout must stay JSON.
+if (require.main === module) console.error(`npm cache: ${cachePeers().join(", ")}`);
