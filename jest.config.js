@@ -12,5 +12,12 @@ module.exports = {
   // Points cdktf's matchers at the engine built by scripts/engine.js (before cdktf loads).
   setupFiles: ["<rootDir>/__tests__/engine-env.ts"],
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
+  // Temporary files of the run go to one folder that is deleted at the end (none are left in /tmp);
+  // the transform cache lives with the dependencies instead of in /tmp.
+  globalSetup: "<rootDir>/__tests__/temp-folder-setup.ts",
+  globalTeardown: "<rootDir>/__tests__/temp-folder-teardown.ts",
+  cacheDirectory: "<rootDir>/node_modules/.cache/jest",
+  // The engine the suite runs on: cdktf here; scripts/cdktn-test.ts runs it on cdktn.
+  globals: { expectedEngine: "cdktf" },
   reporters: ["default", "<rootDir>/jest-summary-reporter.js"],
 };

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from "fs";
 import { dirname, join } from "path";
+import { FLAVOURS, flavourManifest, readPackage as sourcePackage } from "../scripts/pack-flavours";
 
 /**
  * The IAM policy evaluator (@cloud-copilot/iam-simulate) is AGPL-3.0: the policy tests may use
@@ -31,10 +32,11 @@ function resolvePackage(name: string, from: string): string {
   }
 }
 
-/** Every package a user installs with ours: the runtime dependencies, transitively. */
+/** Every package a user installs with ours (either flavour, cdktf or cdktn): the runtime dependencies and the peers, transitively. */
 function runtimeClosure(): PackageJson[] {
   const found = new Map<string, PackageJson>();
-  const pending = Object.keys(readPackage(join(ROOT, "package.json")).dependencies ?? {}).map((name) => ({ name, from: ROOT }));
+  const manifests = FLAVOURS.map((flavour) => flavourManifest(sourcePackage(ROOT), flavour));
+  const pending = manifests.flatMap((pkg) => Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies })).map((name) => ({ name, from: ROOT }));
   for (let next = pending.pop(); next; next = pending.pop()) {
     const path = resolvePackage(next.name, next.from);
     if (found.has(path)) continue;
@@ -70,7 +72,7 @@ describe("the AGPL policy evaluator stays a test-only dependency", () => {
 
   it("is not reached through any runtime dependency, and no runtime dependency is GPL-family licensed", () => {
     const closure = runtimeClosure();
-    expect(closure.map((p) => p.name)).toEqual(expect.arrayContaining(["cdktf", "constructs", "@cdktf/provider-aws"]));
+    expect(closure.map((p) => p.name)).toEqual(expect.arrayContaining(["cdktf", "constructs", "@cdktf/provider-aws", "cdktn", "@cdktn/provider-aws"]));
     expect(closure.filter((p) => p.name.startsWith("@cloud-copilot/")).map((p) => p.name)).toEqual([]);
     expect(closure.filter((p) => /GPL/i.test(String(p.license ?? ""))).map((p) => `${p.name}: ${p.license}`)).toEqual([]);
   });

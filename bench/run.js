@@ -14,6 +14,8 @@ const PROBE = path.join(__dirname, "rss-probe.js");
 const FIXTURES = path.join(__dirname, "fixtures");
 const CDKTF = path.join(ROOT, "node_modules", ".bin", "cdktf");
 const RESULTS = path.join(__dirname, "results.json");
+// The example app rewritten for CDK Terrain, and its cdktf.json (written by `npm run synth:cdktn`).
+const CDKTN_APP = path.join(ROOT, "dist", "cdktn-example");
 const RUNS = 5;
 const SLOW_RUNS = 3;
 
@@ -32,6 +34,11 @@ const MEASUREMENTS = [
   { id: "d100p", label: "100 stacks, each with the EncryptionPosture check", argv: fixture("many-stacks-app.js", "100", "--posture"), runs: SLOW_RUNS },
   { id: "e-example", label: "cdktf synth, example app", ...cdktfSynth() },
   { id: "e-empty", label: "cdktf synth, empty app", ...cdktfSynth("--app", `node ${path.join(FIXTURES, "empty-app.js")}`) },
+  // The same app on CDK Terrain (cdktn): the app alone on this Node, with and without creation
+  // stacks, and `cdktn synth` end to end (cdktn-cli on Node 22, scripts/node22.ts).
+  { id: "b-cdktn", label: "example app synth on cdktn (node dist/cdktn-example/dist/main.js)", argv: [NODE, path.join(CDKTN_APP, "dist", "main.js")], cdktn: true },
+  { id: "b-cdktn-ncs", label: "the same, CDKTN_DISABLE_CREATION_STACK=1", argv: [NODE, path.join(CDKTN_APP, "dist", "main.js")], env: { CDKTN_DISABLE_CREATION_STACK: "1" }, cdktn: true },
+  { id: "e-cdktn", label: "cdktn synth (Node 22), example app", cdktnCli: true, outdirFlag: "--output", cwd: CDKTN_APP, cdktn: true },
   // Jest gets its own cache directory, so the shared one is neither used nor cleared. Cold: a
   // fresh one each run (the OS file cache stays warm). Warm: one, primed by an untimed run.
   { id: "f-cold", label: "npm test, cold jest cache", jest: "cold", runs: SLOW_RUNS },
@@ -47,12 +54,13 @@ function display(argv) {
 }
 
 /** Runs argv once; returns wall seconds, the max peak RSS (MB) over its node processes, exit status. */
-function runOnce(argv, outdirFlag) {
+function runOnce(argv, outdirFlag, { cwd = ROOT, env: extraEnv = {} } = {}) {
   const rssDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-rss-"));
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-out-"));
   const env = {
     ...process.env,
     CHECKPOINT_DISABLE: "1",
+    ...extraEnv,
     BENCH_RSS_DIR: rssDir,
     NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require "${PROBE}"`.trim(),
   };
@@ -60,7 +68,7 @@ function runOnce(argv, outdirFlag) {
   if (outdirFlag) argv = [...argv, outdirFlag, outdir];
   else env.CDKTF_OUTDIR = outdir;
   const start = process.hrtime.bigint();
-  const result = spawnSync(argv[0], argv.slice(1), { cwd: ROOT, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  const result = spawnSync(argv[0], argv.slice(1), { cwd, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const rssKb = fs.readdirSync(rssDir).map((f) => Number(fs.readFileSync(path.join(rssDir, f), "utf8")));
   fs.rmSync(rssDir, { recursive: true, force: true });
@@ -92,7 +100,7 @@ function measure(m) {
   const runs = [];
   for (let i = 0; i < (m.runs ?? RUNS); i++) {
     if (m.jest === "cold") fs.rmSync(jestCache, { recursive: true, force: true });
-    runs.push(runOnce(argv, m.outdirFlag));
+    runs.push(runOnce(argv, m.outdirFlag, m));
     process.stderr.write(`  ${m.id} run ${i + 1}: ${runs.at(-1).seconds.toFixed(3)} s, ${runs.at(-1).peakRssMb.toFixed(0)} MB\n`);
   }
   if (jestCache) fs.rmSync(jestCache, { recursive: true, force: true });
@@ -123,6 +131,9 @@ function evaluate(byId) {
     "(d100)/(d1) 100 stacks / 1 stack": ratio("d100", "d1"),
     "(d100p)/(d100) posture check overhead": ratio("d100p", "d100"),
     "(e) cdktf synth example / empty": ratio("e-example", "e-empty"),
+    "(b-cdktn)/(b) example app, cdktn / cdktf": ratio("b-cdktn", "b"),
+    "(b-cdktn-ncs)/(b) cdktn without creation stacks / cdktf": ratio("b-cdktn-ncs", "b"),
+    "(e-cdktn)/(e) cdktn synth (Node 22) / cdktf synth (Node 20)": ratio("e-cdktn", "e-example"),
   };
   const budgets = [
     budget("example synth <= 1.5x floor", ratio("b", "a"), (v) => v <= 1.5, (v) => `${v.toFixed(2)}x`),
@@ -151,7 +162,7 @@ function machine() {
     memoryGb: +(os.totalmem() / 2 ** 30).toFixed(1),
     node: process.version,
     os: `${os.type()} ${os.release()}`,
-    versions: Object.fromEntries(["cdktf", "cdktf-cli", "@cdktf/provider-aws", "jest", "@swc/jest", "@swc/core", "typescript"].map((p) => [p, version(p)])),
+    versions: Object.fromEntries(["cdktf", "cdktf-cli", "@cdktf/provider-aws", "cdktn", "@cdktn/provider-aws", "jest", "@swc/jest", "@swc/core", "typescript"].map((p) => [p, version(p)])),
   };
 }
 
@@ -173,10 +184,19 @@ function build() {
   if (result.status !== 0) throw new Error(`bench: npm run build failed (exit ${result.status})`);
 }
 
+/** dist/cdktn-example and Node 22 with cdktn-cli, as `npm run synth:cdktn` leaves them; the cdktn CLI's command line. */
+function prepareCdktn(measurements) {
+  const result = spawnSync(NODE, [path.join(ROOT, "dist", "scripts", "cdktn-synth.js")], { cwd: ROOT, stdio: ["ignore", 2, 2] });
+  if (result.status !== 0) throw new Error(`bench: cdktn synth failed (exit ${result.status})`);
+  const tools = require(path.join(ROOT, "dist", "scripts", "node22.js")).node22Tools();
+  for (const m of measurements.filter((x) => x.cdktnCli)) Object.assign(m, { argv: [tools.cdktn, "synth"], env: { PATH: tools.path } });
+}
+
 function main(only) {
   const selected = MEASUREMENTS.filter((m) => only.length === 0 || only.includes(m.id));
   if (selected.length === 0) throw new Error(`bench: no measurement with id ${only.join(", ")}; ids: ${MEASUREMENTS.map((m) => m.id).join(" ")}`);
   build();
+  if (selected.some((m) => m.cdktn)) prepareCdktn(selected);
   const loadBefore = os.loadavg();
   const results = selected.map((m) => {
     process.stderr.write(`${m.id}: ${m.label}\n`);
