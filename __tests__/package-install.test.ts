@@ -30,11 +30,19 @@ type Json = Record<string, unknown>;
 
 const readStack = (outdir: string): Json => JSON.parse(readFileSync(join(outdir, "stacks", STACK, "cdk.tf.json"), "utf8")) as Json;
 
-/** Every source module of modules/ (without extension), relative to it. */
+/**
+ * Folders of modules/ that package.json's `files` leaves out (`!dist/modules/<folder>/**`): the
+ * Terraform module builder is a release tool, its output ships as the Terraform module.
+ */
+const UNPUBLISHED = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { files: string[] }).files
+  .map((pattern) => /^!dist\/modules\/(.+)\/\*\*$/.exec(pattern)?.[1])
+  .filter((folder): folder is string => folder !== undefined);
+
+/** Every published source module of modules/ (without extension), relative to it. */
 function sourceModules(dir = join(ROOT, "modules")): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sourceModules(path);
+    if (entry.isDirectory()) return UNPUBLISHED.includes(relative(join(ROOT, "modules"), path)) ? [] : sourceModules(path);
     return entry.name.endsWith(".ts") ? [relative(join(ROOT, "modules"), path).replace(/\.ts$/, "")] : [];
   });
 }
