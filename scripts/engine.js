@@ -47,18 +47,21 @@ function compareVersions(a, b) {
 }
 
 /**
- * The build for the bindings' version: the exact one if pinned, else the oldest pinned build
- * newer than it within the same major (a newer provider of one major accepts the older schema's
- * configuration; the difference is reported, never hidden).
+ * The build for the bindings' version: the exact one if pinned, else the nearest pinned build of
+ * the same major, newer ones first (a newer provider of one major accepts the older schema's
+ * configuration; an older one is taken for newer bindings, such as cdktn's, whose synthesized
+ * JSON is the same but for the version line). The difference is reported, never hidden.
  */
 function providerBuildFor(target) {
   const major = target.split(".")[0];
-  const candidates = AWS_PROVIDER_BUILDS.filter((b) => b.version.split(".")[0] === major && compareVersions(b.version, target) >= 0)
-    .sort((a, b) => compareVersions(a.version, b.version));
-  if (candidates.length === 0) {
-    throw new Error(`engine: no pinned AWS provider build for ${target} (pinned: ${AWS_PROVIDER_BUILDS.map((b) => b.version).join(", ")}); add one to AWS_PROVIDER_BUILDS in scripts/engine.js`);
+  const sameMajor = AWS_PROVIDER_BUILDS.filter((b) => b.version.split(".")[0] === major);
+  const newer = sameMajor.filter((b) => compareVersions(b.version, target) >= 0).sort((a, b) => compareVersions(a.version, b.version));
+  const older = sameMajor.filter((b) => compareVersions(b.version, target) < 0).sort((a, b) => compareVersions(b.version, a.version));
+  const build = [...newer, ...older][0];
+  if (!build) {
+    throw new Error(`engine: no pinned AWS provider build of major ${major} for ${target} (pinned: ${AWS_PROVIDER_BUILDS.map((b) => b.version).join(", ")}); add one to AWS_PROVIDER_BUILDS in scripts/engine.js`);
   }
-  return candidates[0];
+  return build;
 }
 
 /**
