@@ -41,7 +41,11 @@ const declared = (file: string, kind: string) => [...files[file].matchAll(new Re
 const variables = () => parsed["variables.tf"].variable as Record<string, Block[]>;
 const resources = () => parsed["main.tf"].resource as Record<string, Record<string, Block[]>>;
 const resourcesOf = (type: string) => Object.values(resources()[type] ?? {}).map((r) => r[0]);
-const bucketProviderVersion = (JSON.parse(fs.readFileSync(require.resolve("@cdktf/provider-aws/package.json"), "utf8")) as { cdktf: { provider: { version: string } } }).cdktf.provider.version;
+// By path: the cdktn suite maps the module name @cdktf/provider-aws to cdktn's bindings, and the
+// module's floor is cdktf's (the lower of the two).
+const bucketProviderVersion = (
+  JSON.parse(fs.readFileSync(path.join(__dirname, "..", "node_modules", "@cdktf", "provider-aws", "package.json"), "utf8")) as { cdktf: { provider: { version: string } } }
+).cdktf.provider.version;
 
 /** A fresh scope for the TypeScript checks. */
 const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), "tfm-checks-")), skipValidation: true });
