@@ -152,7 +152,8 @@ const field = (value: unknown, key: string): Json | undefined => (value && typeo
 /**
  * A synthesized stack (cdk.tf.json) without what differs between engines and machines, after
  * checking it: the engine version in the metadata, `required_providers` (only the AWS provider
- * of `stamp`, source `aws` or `hashicorp/aws`), and the absolute path of the default local backend.
+ * of `stamp`, source `aws` or `hashicorp/aws`), and the absolute path of cdktf's default local
+ * backend (a relative path, as the example app writes, is the same everywhere and stays).
  */
 export function withoutEngineStamp(stack: Json, stackName: string, stamp: EngineStamp): Json {
   const copy = JSON.parse(JSON.stringify(stack)) as Json;
@@ -160,18 +161,20 @@ export function withoutEngineStamp(stack: Json, stackName: string, stamp: Engine
   const terraform = field(copy, "terraform") ?? {};
   const providers = field(terraform, "required_providers") ?? {};
   const aws = field(providers, "aws") ?? {};
-  const local = field(field(terraform, "backend"), "local") ?? {};
+  const backend = field(terraform, "backend") ?? {};
+  const local = field(backend, "local") ?? {};
   const problems = [
     metadata.version !== stamp.engineVersion && `engine version ${String(metadata.version)}, expected ${stamp.engineVersion}`,
     Object.keys(providers).join() !== "aws" && `required_providers ${JSON.stringify(providers)}, expected only aws`,
     aws.version !== stamp.provider.version && `aws provider version ${String(aws.version)}, expected ${stamp.provider.version}`,
     !stamp.provider.name.endsWith(`/${String(aws.source)}`) && `aws provider source ${String(aws.source)}, expected a suffix of ${stamp.provider.name}`,
-    !(typeof local.path === "string" && isAbsolute(local.path) && basename(local.path) === `terraform.${stackName}.tfstate`) &&
-      `local backend path ${String(local.path)}, expected /.../terraform.${stackName}.tfstate`,
+    "local" in backend &&
+      !(typeof local.path === "string" && basename(local.path) === `terraform.${stackName}.tfstate`) &&
+      `local backend path ${String(local.path)}, expected .../terraform.${stackName}.tfstate`,
   ].filter((problem) => problem !== false);
   if (problems.length > 0) throw new Error(`stack ${stackName}: ${problems.join("; ")}`);
   delete metadata.version;
   delete terraform.required_providers;
-  delete local.path;
+  if (isAbsolute(String(local.path))) delete local.path;
   return copy;
 }
