@@ -1,6 +1,8 @@
 """The Python bindings, installed from the wheel: the same stack, errors and profiles as in TypeScript."""
 
 import json
+import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -90,3 +92,13 @@ def test_policy_builders_are_reachable_as_static_members() -> None:
     typescript = json.loads(run_node(f"process.stdout.write(JSON.stringify(require('./dist/modules').keyPolicy({json.dumps(props)})))"))
     assert python == typescript
     assert [s["Sid"] for s in python["Statement"]][0] == "EnableIamPoliciesOfAccount"
+
+
+def test_readme_quick_start_synthesizes(tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text()
+    blocks = re.findall(r"^```python\n(.*?)^```$", readme, re.S | re.M)
+    assert len(blocks) == 1
+    subprocess.run([sys.executable, "-c", blocks[0]], cwd=tmp_path, check=True, capture_output=True)
+    synthesized = json.loads((tmp_path / "cdktf.out" / "stacks" / "vision" / "cdk.tf.json").read_text())
+    buckets = [b.get("bucket") for b in synthesized["resource"]["aws_s3_bucket"].values()]
+    assert "my-lookout-vision-models" in buckets
