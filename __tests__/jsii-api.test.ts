@@ -1,5 +1,6 @@
 import { execFileSync } from "child_process";
-import { readFileSync } from "fs";
+import { mkdtempSync, readFileSync, rmSync } from "fs";
+import { tmpdir } from "os";
 import { join } from "path";
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
@@ -95,4 +96,14 @@ describe("the jsii assembly", () => {
     expect(type("EncryptedBucket").properties?.map((p) => p.name)).toContain("policyJson");
     expect(type("EncryptedBucket").properties?.map((p) => p.name)).not.toContain("policyDocument");
   });
+
+  it("python/API.md is what jsii-docgen generates from it (`npm run docs:api` regenerates)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "api-docs-"));
+    try {
+      execFileSync(process.execPath, [join(ROOT, "scripts", "jsii-docs.js"), join(dir, "API.md")], { cwd: ROOT, stdio: "pipe" });
+      expect(readFileSync(join(ROOT, "python", "API.md"), "utf8")).toBe(readFileSync(join(dir, "API.md"), "utf8"));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

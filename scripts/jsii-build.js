@@ -77,6 +77,8 @@ function main() {
   fs.mkdirSync(STAGE, { recursive: true });
   stageSources();
   fs.copyFileSync(path.join(ROOT, "README.md"), path.join(STAGE, "README.md"));
+  // Tools that look for the dependencies' assemblies in the package's own folder (jsii-docgen) find the repo's.
+  fs.symlinkSync(path.join("..", "..", "node_modules"), path.join(STAGE, "node_modules"), "dir");
   fs.writeFileSync(path.join(STAGE, "package.json"), JSON.stringify(stagedPackageJson(pkg), null, 2) + "\n");
   const jsii = path.join(ROOT, "node_modules", ".bin", "jsii");
   const result = spawnSync(jsii, ["--silence-warnings=reserved-word"], { cwd: STAGE, stdio: "inherit" });
