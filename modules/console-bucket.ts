@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { resolveAwsEnvironment } from "./aws-environment";
-import { EncryptedBucket, EncryptedBucketProps } from "./encrypted-bucket";
+import { EncryptedBucket, EncryptedBucketOptions } from "./encrypted-bucket";
 import { LOOKOUT_FOR_VISION, ServiceProfile } from "./service-profile";
 import { checkBucketName, checkBucketNamePart, isToken } from "./validation";
 
@@ -20,7 +20,7 @@ export interface ConsoleBucketOwnProps {
   readonly suffix?: string;
 }
 
-export interface ConsoleBucketProps extends Omit<EncryptedBucketProps, "bucketName" | "bucketPrefix">, ConsoleBucketOwnProps {}
+export interface ConsoleBucketProps extends EncryptedBucketOptions, ConsoleBucketOwnProps {}
 
 /**
  * The bucket the service console keeps projects in, `<prefix><region>-<suffix>`, created (or,

@@ -19,18 +19,8 @@ export type { MinimumTlsVersion } from "./bucket-baseline";
 /** Sids of the statements every EncryptedBucket policy starts with; callers' statements may not reuse them. */
 export const ENCRYPTED_BUCKET_POLICY_SIDS = ["DenyInsecureTransport", "DenyOutdatedTls", "DenyNonKmsEncryptionHeader", "DenyOtherKmsKey", "DenySseC"];
 
-export interface AccessLogsOptions {
-  /**
-   * An existing log bucket to deliver to, shared with other buckets (give each its own
-   * `targetPrefix`). Conflicts with `bucketName` and `expireAfterDays`, which configure a new one.
-   * @default a new AccessLogBucket for this bucket
-   */
-  readonly destination?: AccessLogBucket;
-  /**
-   * Name of the new log bucket.
-   * @default "<bucket name>-logs" when the bucket has a name, else a Terraform-generated "access-logs-..." name
-   */
-  readonly bucketName?: string;
+/** Where a bucket's logs go in the log bucket and how long new log buckets keep them. */
+export interface SharedAccessLogsOptions {
   /**
    * Key prefix of this bucket's logs in the log bucket.
    * @default "" (logs at the top of the log bucket)
@@ -43,19 +33,24 @@ export interface AccessLogsOptions {
   readonly expireAfterDays?: number;
 }
 
-export interface EncryptedBucketProps extends AwsEnvironmentProps {
-  /** The key for SSE-KMS: a LookoutVisionKey (created or bring-your-own) or a KMS key ARN. Required. */
-  readonly encryptionKey: IEncryptionKey | string;
+export interface AccessLogsOptions extends SharedAccessLogsOptions {
   /**
-   * Bucket name, checked against S3 naming rules. IMPORTANT: changing it replaces the bucket.
-   * @default a Terraform-generated name (`bucket_prefix` when given)
+   * An existing log bucket to deliver to, shared with other buckets (give each its own
+   * `targetPrefix`). Conflicts with `bucketName` and `expireAfterDays`, which configure a new one.
+   * @default a new AccessLogBucket for this bucket
+   */
+  readonly destination?: AccessLogBucket;
+  /**
+   * Name of the new log bucket.
+   * @default "<bucket name>-logs" when the bucket has a name, else a Terraform-generated "access-logs-..." name
    */
   readonly bucketName?: string;
-  /**
-   * Prefix of a Terraform-generated name; conflicts with bucketName.
-   * @default none
-   */
-  readonly bucketPrefix?: string;
+}
+
+/** Everything an EncryptedBucket takes but its name: what buckets named for the user (ConsoleBucket) take too. */
+export interface EncryptedBucketOptions extends AwsEnvironmentProps {
+  /** The key for SSE-KMS: a LookoutVisionKey (created or bring-your-own) or a KMS key ARN. Required. */
+  readonly encryptionKey: IEncryptionKey | string;
   /**
    * Keep every version of every object (protects against overwrite and delete).
    * @default true
@@ -100,6 +95,7 @@ export interface EncryptedBucketProps extends AwsEnvironmentProps {
   /**
    * Statements added after ours to the bucket policy. Their Sids must be alphanumeric and unique.
    * @default []
+   * @jsii ignore IAM spelling; other languages call `addToResourcePolicyJson`.
    */
   readonly additionalPolicyStatements?: PolicyStatement[];
   /**
@@ -123,6 +119,19 @@ export interface EncryptedBucketProps extends AwsEnvironmentProps {
    * @default {}
    */
   readonly tags?: Record<string, string>;
+}
+
+export interface EncryptedBucketProps extends EncryptedBucketOptions {
+  /**
+   * Bucket name, checked against S3 naming rules. IMPORTANT: changing it replaces the bucket.
+   * @default a Terraform-generated name (`bucket_prefix` when given)
+   */
+  readonly bucketName?: string;
+  /**
+   * Prefix of a Terraform-generated name; conflicts with bucketName.
+   * @default none
+   */
+  readonly bucketPrefix?: string;
 }
 
 const NAME = "EncryptedBucket";
@@ -177,6 +186,18 @@ function checkCallerSid(construct: string, prop: string, sid: string): void {
   if (typeof sid !== "string" || !/^[A-Za-z0-9]+$/.test(sid) || ENCRYPTED_BUCKET_POLICY_SIDS.includes(sid)) {
     fail(construct, prop, `alphanumeric and none of ${ENCRYPTED_BUCKET_POLICY_SIDS.join(", ")}`, sid);
   }
+}
+
+/** One IAM policy statement from JSON text: an object, else a clear error. */
+function parseStatement(construct: string, prop: string, text: string): PolicyStatement {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    fail(construct, prop, "JSON text of one IAM policy statement", text);
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) fail(construct, prop, "JSON text of one IAM policy statement (an object)", text);
+  return value as PolicyStatement;
 }
 
 /**
@@ -246,7 +267,7 @@ export class EncryptedBucket extends Construct {
     addBucketBaseline(this, this.bucket, {
       env,
       blockPublicAccess: props.blockPublicAccess ?? true,
-      policy: Lazy.stringValue({ produce: () => JSON.stringify(this.policyDocument) }),
+      policy: Lazy.stringValue({ produce: () => this.policyJson }),
     });
 
     if (props.accessLogs) {
@@ -255,7 +276,10 @@ export class EncryptedBucket extends Construct {
     }
   }
 
-  /** The bucket policy as it will be synthesized (ours first, then the caller's). */
+  /**
+   * The bucket policy as it will be synthesized (ours first, then the caller's).
+   * @jsii ignore IAM spelling; other languages read `policyJson`.
+   */
   get policyDocument(): PolicyDocument {
     return encryptedBucketPolicy({
       bucketArn: this.bucketArn,
@@ -266,10 +290,23 @@ export class EncryptedBucket extends Construct {
     });
   }
 
-  /** Appends a statement to the bucket policy; ours stay. */
+  /** The bucket policy as synthesized: JSON text, in IAM's spelling. */
+  get policyJson(): string {
+    return JSON.stringify(this.policyDocument);
+  }
+
+  /**
+   * Appends a statement to the bucket policy; ours stay.
+   * @jsii ignore IAM spelling; other languages call `addToResourcePolicyJson`.
+   */
   addToResourcePolicy(statement: PolicyStatement): void {
     checkCallerSid(this.constructName, "addToResourcePolicy(statement).Sid", statement.Sid);
     this.additionalStatements.push(statement);
+  }
+
+  /** Appends a statement given as IAM JSON text (`{"Sid": ..., "Effect": ...}`) to the bucket policy; ours stay. */
+  addToResourcePolicyJson(statementJson: string): void {
+    this.addToResourcePolicy(parseStatement(this.constructName, "addToResourcePolicyJson(statementJson)", statementJson));
   }
 
   private addAccessLogs(options: AccessLogsOptions, sourceName: string | undefined, destroy: { preventDestroy: boolean; forceDestroy: boolean | IResolvable }): AccessLogBucket {

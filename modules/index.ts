@@ -6,6 +6,7 @@ export * from "./policies/kms-statements";
 export * from "./policies/key-policy";
 export * from "./policies/bucket-policy";
 export * from "./policies/parse-policy";
+export * from "./policies/policies";
 export * from "./access-log-bucket";
 export * from "./encrypted-bucket";
 export * from "./console-bucket";

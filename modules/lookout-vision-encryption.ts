@@ -5,8 +5,8 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { AwsEnvironmentProps } from "./aws-environment";
 import { AccessLogBucket } from "./access-log-bucket";
 import { ConsoleBucket } from "./console-bucket";
-import { AccessLogsOptions, EncryptedBucket, MinimumTlsVersion } from "./encrypted-bucket";
-import { LookoutVisionKey, LookoutVisionKeyProps } from "./lookout-vision-key";
+import { EncryptedBucket, MinimumTlsVersion, SharedAccessLogsOptions } from "./encrypted-bucket";
+import { LookoutVisionKey, LookoutVisionKeyOptions } from "./lookout-vision-key";
 import { OutputBucket } from "./output-bucket";
 import { keyUserStatements } from "./policies/kms-statements";
 import { userPolicy } from "./policies/user-policy";
@@ -63,7 +63,7 @@ export interface BucketSettings {
    * own prefix (`console/`, `output-<id>/`, after `targetPrefix`).
    * @default false
    */
-  readonly accessLogs?: boolean | Pick<AccessLogsOptions, "targetPrefix" | "expireAfterDays">;
+  readonly accessLogs?: boolean | SharedAccessLogsOptions;
   /**
    * Let `terraform destroy` delete buckets that still hold objects.
    * @default false
@@ -105,7 +105,7 @@ export interface LookoutVisionEncryptionProps extends AwsEnvironmentProps {
    * replica of a multi-region primary in this region. Key users go in `keyUserArns` below.
    * @default a new key with the LookoutVisionKey defaults
    */
-  readonly key?: Omit<LookoutVisionKeyProps, keyof AwsEnvironmentProps | "profile" | "keyUserArns">;
+  readonly key?: LookoutVisionKeyOptions;
   /**
    * Principals that use the service with the key. A created key names them in its key policy;
    * for a bring-your-own key the `key_policy_statements_for_key_owner` output holds what its
@@ -256,7 +256,7 @@ export class LookoutVisionEncryption extends Construct {
         provider: props.provider,
         namePrefix: options.namePrefix ?? `${this.profile.slug}-users-`,
         description: `Use ${this.profile.displayName} with its encrypted buckets and KMS key`,
-        policy: JSON.stringify(this.userPolicyDocument),
+        policy: this.userPolicyJson,
         tags: props.tags,
       });
       for (const role of options.attachToRoleNames ?? []) {
@@ -271,7 +271,10 @@ export class LookoutVisionEncryption extends Construct {
     return [...(this.consoleBucket ? [this.consoleBucket] : []), ...Object.values(this.outputBuckets)];
   }
 
-  /** The IAM policy for users: service actions, these buckets' objects, the key only via S3 and the service. */
+  /**
+   * The IAM policy for users: service actions, these buckets' objects, the key only via S3 and the service.
+   * @jsii ignore IAM spelling; other languages read `userPolicyJson`.
+   */
   get userPolicyDocument(): PolicyDocument {
     return userPolicy({
       serviceActions: this.profile.userActions,
@@ -285,6 +288,7 @@ export class LookoutVisionEncryption extends Construct {
   /**
    * For a bring-your-own key: the statements its owner adds to the key policy so that this
    * account's key users can use it (principals: the key users, or this account).
+   * @jsii ignore IAM spelling; other languages read `keyPolicyStatementsForKeyOwnerJson`.
    */
   get keyPolicyStatementsForKeyOwner(): PolicyDocument {
     const env = this.key.environment;
@@ -298,6 +302,16 @@ export class LookoutVisionEncryption extends Construct {
       }),
     );
   }
+  /** `userPolicyDocument` as JSON text, in IAM's spelling: the policy as synthesized. */
+  get userPolicyJson(): string {
+    return JSON.stringify(this.userPolicyDocument);
+  }
+
+  /** `keyPolicyStatementsForKeyOwner` as JSON text, in IAM's spelling: the output as synthesized. */
+  get keyPolicyStatementsForKeyOwnerJson(): string {
+    return JSON.stringify(this.keyPolicyStatementsForKeyOwner);
+  }
+
 
   private addOutputs(prefix: string): void {
     const output = (name: string, value: unknown, description: string) => {
@@ -307,7 +321,7 @@ export class LookoutVisionEncryption extends Construct {
     output("key_arn", this.key.keyArn, `ARN of the KMS key for ${this.profile.displayName} data`);
     if (this.key.aliasName) output("key_alias", this.key.aliasName, "Alias of the KMS key");
     if (this.key.imported) {
-      output("key_policy_statements_for_key_owner", JSON.stringify(this.keyPolicyStatementsForKeyOwner), "Key policy statements the owner of the existing key must add for this account's users");
+      output("key_policy_statements_for_key_owner", this.keyPolicyStatementsForKeyOwnerJson, "Key policy statements the owner of the existing key must add for this account's users");
     }
     if (this.consoleBucket) {
       output("console_bucket_name", this.consoleBucket.bucketName, "Name of the console bucket");

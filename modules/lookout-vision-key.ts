@@ -34,12 +34,8 @@ export interface IEncryptionKey {
   readonly aliasName?: string;
 }
 
-export interface LookoutVisionKeyProps extends AwsEnvironmentProps {
-  /**
-   * The service that creates grants on the key and reads data with it.
-   * @default LOOKOUT_FOR_VISION
-   */
-  readonly profile?: ServiceProfile;
+/** The key settings LookoutVisionEncryption passes through: all but the environment, service and key users, which it sets for every resource. */
+export interface LookoutVisionKeyOptions {
   /**
    * Bring your own key: its ARN. No key, alias or key policy is created; the key's owner
    * must allow this account's users in the key policy. Must be in the same region as the
@@ -85,13 +81,6 @@ export interface LookoutVisionKeyProps extends AwsEnvironmentProps {
    */
   readonly administratorArns?: string[];
   /**
-   * Principals that use the key through the service and S3: CreateGrant via the service for
-   * AWS resources, DescribeKey, and data keys only via S3 or the service. Principals of other
-   * accounts are allowed (their account is added to `kms:CallerAccount`).
-   * @default []
-   */
-  readonly keyUserArns?: string[];
-  /**
    * Keep the statement that lets the account's IAM policies grant access to the key. Turning
    * it off needs `administratorArns`, or nobody could ever change the key policy again.
    * @default true
@@ -107,6 +96,21 @@ export interface LookoutVisionKeyProps extends AwsEnvironmentProps {
    * @default {}
    */
   readonly tags?: Record<string, string>;
+}
+
+export interface LookoutVisionKeyProps extends AwsEnvironmentProps, LookoutVisionKeyOptions {
+  /**
+   * The service that creates grants on the key and reads data with it.
+   * @default LOOKOUT_FOR_VISION
+   */
+  readonly profile?: ServiceProfile;
+  /**
+   * Principals that use the key through the service and S3: CreateGrant via the service for
+   * AWS resources, DescribeKey, and data keys only via S3 or the service. Principals of other
+   * accounts are allowed (their account is added to `kms:CallerAccount`).
+   * @default []
+   */
+  readonly keyUserArns?: string[];
 }
 
 /** Props that configure a created key, and so conflict with `existingKeyArn`. */

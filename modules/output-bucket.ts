@@ -21,9 +21,21 @@ export interface OutputBucketOwnProps {
 
 export interface OutputBucketProps extends EncryptedBucketProps, OutputBucketOwnProps {}
 
-/** The `S3Location` of a CreateModel / CreateProjectVersion `OutputConfig`. */
+/**
+ * Where in S3 training results go.
+ * @jsii ignore AWS's spelling; other languages read `bucketName` and `prefix`.
+ */
+export interface OutputS3Location {
+  readonly Bucket: string;
+  readonly Prefix: string;
+}
+
+/**
+ * The `OutputConfig` of CreateModel / CreateProjectVersion.
+ * @jsii ignore AWS's spelling; other languages read `bucketName` and `prefix`.
+ */
 export interface OutputConfig {
-  readonly S3Location: { readonly Bucket: string; readonly Prefix: string };
+  readonly S3Location: OutputS3Location;
 }
 
 /**
@@ -42,7 +54,10 @@ export class OutputBucket extends EncryptedBucket {
     this.profile = props.profile ?? LOOKOUT_FOR_VISION;
   }
 
-  /** What to pass as `OutputConfig` to the training API. */
+  /**
+   * What to pass as `OutputConfig` to the training API.
+   * @jsii ignore AWS's spelling; other languages read `bucketName` and `prefix`.
+   */
   get outputConfig(): OutputConfig {
     return { S3Location: { Bucket: this.bucketName, Prefix: this.prefix } };
   }

@@ -18,7 +18,7 @@ export interface ServiceProfile {
   /** The API call whose OutputConfig names the output bucket. */
   readonly trainingApi: string;
   /** IAM actions a user of the service needs (granted on `*` by the user policy). */
-  readonly userActions: readonly string[];
+  readonly userActions: string[];
 }
 
 /** Amazon Lookout for Vision (end of support announced for 2025-10-31). */
@@ -60,3 +60,13 @@ export const REKOGNITION_CUSTOM_LABELS: ServiceProfile = {
     "rekognition:UpdateDatasetEntries",
   ],
 };
+
+/** The service profiles for every language (jsii cannot carry plain constants). */
+export class ServiceProfiles {
+  /** Amazon Lookout for Vision: the default. */
+  static readonly LOOKOUT_FOR_VISION: ServiceProfile = LOOKOUT_FOR_VISION;
+  /** Amazon Rekognition Custom Labels. */
+  static readonly REKOGNITION_CUSTOM_LABELS: ServiceProfile = REKOGNITION_CUSTOM_LABELS;
+
+  private constructor() {}
+}

@@ -77,8 +77,11 @@ export function transportStatements(props: TransportPolicyProps): PolicyStatemen
 
 export interface EncryptedBucketPolicyProps extends TransportPolicyProps {
   readonly keyArn: string;
-  /** The caller's statements, appended after ours; their Sids must not collide with ours. */
-  readonly additionalStatements?: readonly PolicyStatement[];
+  /**
+   * The caller's statements, appended after ours; their Sids must not collide with ours.
+   * @jsii ignore IAM spelling (TypeScript-only).
+   */
+  readonly additionalStatements?: PolicyStatement[];
 }
 
 /** TLS only, and SSE-KMS with our key for every upload that names an encryption. */

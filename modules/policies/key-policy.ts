@@ -4,14 +4,14 @@ import { PolicyDocument, PolicyStatement, policyDocument } from "./policy-docume
 export interface KeyPolicyProps {
   /** `arn:<partition>:iam::<account>:root`, or undefined to leave IAM policies out of the key. */
   readonly accountRootArn?: string;
-  readonly administratorArns: readonly string[];
-  readonly keyUserArns: readonly string[];
+  readonly administratorArns: string[];
+  readonly keyUserArns: string[];
   /** `<serviceHost>.<region>.<dnsSuffix>` of the ML service that creates grants. */
   readonly serviceEndpoint: string;
   /** Every endpoint key users may use the key through (S3 and the ML service). */
-  readonly dataServiceEndpoints: readonly string[];
+  readonly dataServiceEndpoints: string[];
   /** Accounts whose principals may use the key through those services. */
-  readonly callerAccounts: readonly string[];
+  readonly callerAccounts: string[];
 }
 
 export function keyPolicy(props: KeyPolicyProps): PolicyDocument {

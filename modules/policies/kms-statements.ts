@@ -65,7 +65,7 @@ export function keyAdministrationStatement(adminArns: readonly string[]): Policy
 
 export interface KeyUseStatementProps {
   /** Key policy: the principals. Omit for an identity policy. */
-  readonly principalArns?: readonly string[];
+  readonly principalArns?: string[];
   /** `*` in a key policy, the key ARN in an identity policy. */
   readonly resource: string;
 }
@@ -123,9 +123,9 @@ export interface KeyUserStatementsProps extends KeyUseStatementProps {
   /** `kms:ViaService` of the ML service, which creates grants. */
   readonly serviceEndpoint: string;
   /** S3 and the ML service: the only ways data keys may be used. */
-  readonly dataServiceEndpoints: readonly string[];
+  readonly dataServiceEndpoints: string[];
   /** Key policy only: accounts whose principals may use the key. */
-  readonly callerAccounts?: readonly string[];
+  readonly callerAccounts?: string[];
 }
 
 /**

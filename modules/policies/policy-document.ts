@@ -1,19 +1,34 @@
 import { Fn, Token } from "cdktf";
 
-/** IAM policy document shapes: plain data, so tests can build and inspect them without synthesizing. */
+/**
+ * IAM policy document shapes: plain data, so tests can build and inspect them without synthesizing.
+ * They keep AWS's own spelling (`Sid`, `Effect`), which jsii cannot carry as members, so they are
+ * TypeScript-only; other languages read and add policies as JSON text (the `...Json` members).
+ */
 
 export type ConditionBlock = Record<string, Record<string, string | string[]>>;
 
+/**
+ * Who a resource policy statement applies to, besides everyone ("*").
+ * @jsii ignore
+ */
+export interface PolicyPrincipal {
+  readonly AWS?: string[];
+  readonly Service?: string[];
+}
+
+/** @jsii ignore */
 export interface PolicyStatement {
   /** Stable, alphanumeric (IAM identity policies allow nothing else): tests and reviewers key on it. */
   readonly Sid: string;
   readonly Effect: "Allow" | "Deny";
-  readonly Principal?: "*" | { readonly AWS?: string[]; readonly Service?: string[] };
+  readonly Principal?: "*" | PolicyPrincipal;
   readonly Action: string[];
   readonly Resource: string | string[];
   readonly Condition?: ConditionBlock;
 }
 
+/** @jsii ignore */
 export interface PolicyDocument {
   readonly Version: "2012-10-17";
   readonly Statement: PolicyStatement[];

@@ -11,11 +11,11 @@ export interface UserPolicyProps {
   /** `kms:ViaService` of the ML service, which creates grants. */
   readonly serviceEndpoint: string;
   /** S3 and the ML service: the only ways data keys may be used. */
-  readonly dataServiceEndpoints: readonly string[];
+  readonly dataServiceEndpoints: string[];
   /** The ML service's own actions (from the service profile). */
-  readonly serviceActions: readonly string[];
+  readonly serviceActions: string[];
   /** Every bucket the users work with (console bucket and output buckets). */
-  readonly bucketArns: readonly string[];
+  readonly bucketArns: string[];
 }
 
 /** Identity policy for the people and roles that use the ML service with these buckets and this key. */

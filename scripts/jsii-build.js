@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+// Compiles the constructs with jsii into dist/jsii/, a package of its own, so jsii's generated
+// tsconfig.json and its JavaScript never touch the repo's tsconfig.json or dist/modules/. The
+// staged package holds modules/ minus the parts that stay TypeScript-only (TYPESCRIPT_ONLY);
+// its assembly (dist/jsii/.jsii) is what jsii-pacmak turns into Python, Java and Go.
+//
+//   node scripts/jsii-build.js    stage, compile, print the assembly path
+"use strict";
+
+const { spawnSync } = require("node:child_process");
+const fs = require("node:fs");
+const path = require("node:path");
+const semver = require("semver");
+
+const ROOT = path.resolve(__dirname, "..");
+const STAGE = path.join(ROOT, "dist", "jsii");
+
+/**
+ * Folders of modules/ left out of the assembly. posture: an analysis of synthesized JSON
+ * built on plain functions and string-literal unions, used by our own CLIs and tests; other
+ * languages read the same findings from `npm run report`. terraform-module and plan-review:
+ * build tools, not library API.
+ */
+const TYPESCRIPT_ONLY = ["posture", "terraform-module", "plan-review"];
+
+/** jsii-pacmak targets: names other languages install and import. */
+const TARGETS = {
+  python: { distName: "cdktf-lookout-vision-encryption", module: "cdktf_lookout_vision_encryption" },
+  java: {
+    package: "io.github.cdktf.lookoutvision.encryption",
+    maven: { groupId: "io.github.cdktf-lookout-vision-encryption", artifactId: "cdktf-lookout-vision-encryption" },
+  },
+  go: { moduleName: "github.com/cdktf-lookout-vision-encryption/go", packageName: "lookoutvisionencryption" },
+};
+
+function stagedPackageJson(pkg) {
+  return {
+    name: pkg.name,
+    version: pkg.version,
+    description: pkg.description,
+    keywords: pkg.keywords,
+    license: pkg.license,
+    // jsii requires both; the package has no public home yet.
+    author: { name: "cdktf-lookout-vision-encryption authors", organization: true },
+    repository: { type: "git", url: "https://github.com/cdktf-lookout-vision-encryption/cdktf-lookout-vision-encryption.git" },
+    main: "lib/index.js",
+    types: "lib/index.d.ts",
+    files: ["lib/**/*.js", "lib/**/*.d.ts", ".jsii", "README.md"],
+    peerDependencies: pkg.peerDependencies,
+    // jsii compiles against the lowest version each peer range allows.
+    devDependencies: Object.fromEntries(Object.entries(pkg.peerDependencies).map(([name, range]) => [name, semver.minVersion(range).version])),
+    engines: pkg.engines,
+    jsii: { outdir: "../packages", targets: TARGETS, tsc: { outDir: "lib", rootDir: "modules" } },
+  };
+}
+
+/** Copies modules/ into the stage, minus TYPESCRIPT_ONLY and their re-exports in index.ts. */
+function stageSources() {
+  const from = path.join(ROOT, "modules");
+  const to = path.join(STAGE, "modules");
+  fs.cpSync(from, to, {
+    recursive: true,
+    filter: (file) => {
+      const relative = path.relative(from, file);
+      return !TYPESCRIPT_ONLY.some((dir) => relative === dir || relative.startsWith(dir + path.sep));
+    },
+  });
+  const index = path.join(to, "index.ts");
+  const exports = fs.readFileSync(index, "utf8").split("\n");
+  const kept = exports.filter((line) => !TYPESCRIPT_ONLY.some((dir) => line.trim() === `export * from "./${dir}";`));
+  fs.writeFileSync(index, kept.join("\n"));
+}
+
+function main() {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
+  fs.rmSync(STAGE, { recursive: true, force: true });
+  fs.mkdirSync(STAGE, { recursive: true });
+  stageSources();
+  fs.copyFileSync(path.join(ROOT, "README.md"), path.join(STAGE, "README.md"));
+  // Tools that look for the dependencies' assemblies in the package's own folder (jsii-docgen) find the repo's.
+  fs.symlinkSync(path.join("..", "..", "node_modules"), path.join(STAGE, "node_modules"), "dir");
+  fs.writeFileSync(path.join(STAGE, "package.json"), JSON.stringify(stagedPackageJson(pkg), null, 2) + "\n");
+  const jsii = path.join(ROOT, "node_modules", ".bin", "jsii");
+  const result = spawnSync(jsii, ["--silence-warnings=reserved-word"], { cwd: STAGE, stdio: "inherit" });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+  console.log(path.join(STAGE, ".jsii"));
+}
+
+main();
