@@ -107,7 +107,11 @@ export function runCheckov(checkov: Checkov, directory: string, framework: "terr
   // the engine (validated and planned offline); checkov reads the module itself.
   const skipExamples = framework === "terraform" ? ["--skip-path", "examples/"] : [];
   const args = ["-m", "checkov.main", "--directory", directory, "--framework", framework, ...skipExamples, "--output", "json", "--compact", "--soft-fail", "--skip-download"];
-  const result = run(join(checkov.venv, "bin", "python"), args, { ...process.env, ...CHECKOV_ENV });
+  // checkov's HCL parser (lark) caches its grammar in the temporary folder: keep it beside the
+  // venv, where it is reused and leaves nothing in /tmp.
+  const tmp = join(checkov.venv, "tmp");
+  mkdirSync(tmp, { recursive: true });
+  const result = run(join(checkov.venv, "bin", "python"), args, { ...process.env, ...CHECKOV_ENV, TMPDIR: tmp });
   // --soft-fail: failed checks exit 0, so any other exit is checkov itself failing.
   if (result.status !== 0) fail(`checkov on ${directory}`, result);
   try {
