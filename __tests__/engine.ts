@@ -2,7 +2,7 @@ import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { enginePaths, EnginePaths, isBuilt } from "../scripts/engine";
+import { engineEnv, enginePaths, EnginePaths, isBuilt, offlineProviders } from "../scripts/engine";
 
 /**
  * The Terraform engine (OpenTofu + the AWS provider built by scripts/engine.js) for tests.
@@ -13,11 +13,6 @@ export function engine(): EnginePaths {
   const paths = enginePaths();
   if (!isBuilt(paths)) throw new Error(`the Terraform engine is not built (expected ${paths.tofu}): run \`npm run engine\` or \`npm test\``);
   return paths;
-}
-
-/** Environment for every engine run: our CLI configuration, no telemetry, no prompts. */
-export function engineEnv(paths: EnginePaths = engine()): NodeJS.ProcessEnv {
-  return { ...process.env, TF_CLI_CONFIG_FILE: paths.tofurc, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0" };
 }
 
 export interface TofuResult {
@@ -110,16 +105,6 @@ export function describeDiagnostics(result: { diagnostics: ValidateResult["diagn
   return result.diagnostics.map((d) => `${d.severity}: ${d.summary}${d.detail ? ` (${d.detail})` : ""}`).join("\n");
 }
 
-/** Fake credentials and the skip_* settings: a plan of resources to create calls no AWS API. */
-const OFFLINE_PROVIDER = {
-  access_key: "engine-test",
-  secret_key: "engine-test",
-  skip_credentials_validation: true,
-  skip_requesting_account_id: true,
-  skip_metadata_api_check: true,
-  skip_region_validation: true,
-};
-
 /**
  * An override file (merged by the engine, never part of what we ship) that runs a synthesized
  * stack here:
@@ -130,8 +115,7 @@ const OFFLINE_PROVIDER = {
  *   amend a configuration that exists).
  */
 export function engineOverride(stackJson: object): Record<string, unknown> {
-  const configured = (stackJson as { provider?: { aws?: { alias?: string }[] } }).provider?.aws ?? [];
-  const providers = configured.map((p) => (p.alias ? { alias: p.alias, ...OFFLINE_PROVIDER } : OFFLINE_PROVIDER));
+  const providers = offlineProviders(stackJson);
   return {
     terraform: {
       required_providers: { aws: { source: "aws", version: engine().provider.version } },

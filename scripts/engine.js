@@ -92,6 +92,30 @@ function enginePaths() {
   };
 }
 
+/** Environment for every engine run: our CLI configuration, no telemetry, no prompts. */
+function engineEnv(paths) {
+  return { ...process.env, TF_CLI_CONFIG_FILE: paths.tofurc, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0" };
+}
+
+/** Fake credentials and the skip_* settings: a plan of resources to create calls no AWS API. */
+const OFFLINE_PROVIDER = {
+  access_key: "engine-offline",
+  secret_key: "engine-offline",
+  skip_credentials_validation: true,
+  skip_requesting_account_id: true,
+  skip_metadata_api_check: true,
+  skip_region_validation: true,
+};
+
+/**
+ * The offline settings for each AWS provider configuration a Terraform JSON configuration has,
+ * as the `provider.aws` list of an override file (an override may only amend what exists).
+ */
+function offlineProviders(config) {
+  const configured = (config.provider && config.provider.aws) || [];
+  return configured.map((p) => (p.alias ? { alias: p.alias, ...OFFLINE_PROVIDER } : OFFLINE_PROVIDER));
+}
+
 function isBuilt(paths) {
   return [paths.tofu, paths.providerBinary, paths.tofurc].every((file) => file === undefined || fs.existsSync(file));
 }
@@ -244,7 +268,7 @@ async function main() {
   process.stdout.write(`${paths.tofu}\n`);
 }
 
-module.exports = { enginePaths, isBuilt, replaceDirectives, providerBuildFor, tofurcText };
+module.exports = { enginePaths, engineEnv, offlineProviders, isBuilt, replaceDirectives, providerBuildFor, tofurcText };
 
 if (require.main === module) {
   main().catch((error) => {

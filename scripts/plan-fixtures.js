@@ -27,7 +27,7 @@ const crypto = require("node:crypto");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
-const { enginePaths, isBuilt } = require("./engine");
+const { enginePaths, engineEnv, isBuilt, offlineProviders } = require("./engine");
 
 const FIXTURES = path.join(__dirname, "..", "__tests__", "fixtures", "plans");
 const ACCOUNT = "111111111111";
@@ -317,12 +317,8 @@ function fixtureCases() {
 // ---------------------------------------------------------------------------------------------
 // The engine: a work folder with the configuration, the offline override and a state.
 
-function tofuEnv(paths) {
-  return { ...process.env, TF_CLI_CONFIG_FILE: paths.tofurc, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0" };
-}
-
 function run(paths, cwd, args, { allowFailure = false } = {}) {
-  const result = spawnSync(paths.tofu, args, { cwd, env: tofuEnv(paths), encoding: "utf8", maxBuffer: 512 * 1024 * 1024 });
+  const result = spawnSync(paths.tofu, args, { cwd, env: engineEnv(paths), encoding: "utf8", maxBuffer: 512 * 1024 * 1024 });
   if (result.error) throw result.error;
   if (result.status !== 0 && !allowFailure) throw new Error(`plan-fixtures: tofu ${args.join(" ")} failed (exit ${result.status}) in ${cwd}:\n${result.stderr}\n${result.stdout}`);
   return result;
@@ -330,8 +326,7 @@ function run(paths, cwd, args, { allowFailure = false } = {}) {
 
 /** Fake credentials and the skip_* settings on every provider configuration: no AWS API is called. */
 function offlineOverride(config) {
-  const offline = { access_key: "plan-fixtures", secret_key: "plan-fixtures", skip_credentials_validation: true, skip_requesting_account_id: true, skip_metadata_api_check: true };
-  return { provider: { aws: config.provider.aws.map((p) => (p.alias ? { alias: p.alias, ...offline } : offline)) } };
+  return { provider: { aws: offlineProviders(config) } };
 }
 
 function writeConfig(work, config) {
