@@ -11,7 +11,6 @@ export interface EnginePaths {
   readonly tofu: string;
   readonly tofurc: string;
   readonly mirror: string;
-  readonly pluginCache: string;
   /** Absent when ENGINE_PROVIDER=registry. */
   readonly providerBinary: string | undefined;
   readonly provider: ProviderBuild;

@@ -84,7 +84,6 @@ function enginePaths() {
     tofu: installedBinary || path.join(dir, "tofu"),
     tofurc: path.join(dir, "tofurc"),
     mirror,
-    pluginCache: path.join(dir, "plugin-cache"),
     providerBinary: fromRegistry ? undefined : path.join(mirror, PROVIDER_ADDRESS, provider.version, PLATFORM, `terraform-provider-aws_v${provider.version}`),
     provider,
     bindingsProviderVersion: target,
@@ -116,6 +115,16 @@ function offlineProviders(config) {
   return configured.map((p) => (p.alias ? { alias: p.alias, ...OFFLINE_PROVIDER } : OFFLINE_PROVIDER));
 }
 
+/**
+ * No plugin cache: concurrent `tofu init`s (the tests run several at once) are not safe on one,
+ * and from an unpacked filesystem mirror tofu links the provider anyway. Rewritten when it
+ * differs, so a change here reaches an engine built before it.
+ */
+function writeTofurc(paths) {
+  const text = tofurcText(paths);
+  if (!fs.existsSync(paths.tofurc) || fs.readFileSync(paths.tofurc, "utf8") !== text) fs.writeFileSync(paths.tofurc, text);
+}
+
 function isBuilt(paths) {
   return [paths.tofu, paths.providerBinary, paths.tofurc].every((file) => file === undefined || fs.existsSync(file));
 }
@@ -134,9 +143,6 @@ function tofurcText(paths) {
     : ["provider_installation {", "  direct {}", "}"];
   return [
     "# Written by scripts/engine.js: where tofu installs hashicorp/aws from (see provider_installation).",
-    "# The plugin cache makes each `tofu init` link the provider instead of copying it.",
-    `plugin_cache_dir = ${JSON.stringify(paths.pluginCache)}`,
-    "",
     ...installation,
     "",
   ].join("\n");
@@ -250,8 +256,7 @@ async function build(paths) {
       workRoot: paths.dir,
     });
   }
-  fs.mkdirSync(paths.pluginCache, { recursive: true });
-  fs.writeFileSync(paths.tofurc, tofurcText(paths));
+  writeTofurc(paths);
   process.stderr.write(`[engine] ready in ${elapsed(started)}: OpenTofu ${paths.opentofuVersion}, hashicorp/aws ${provider.version}\n`);
 }
 
@@ -264,6 +269,8 @@ async function main() {
     }
   } else if (!isBuilt(paths)) {
     await build(paths);
+  } else {
+    writeTofurc(paths);
   }
   process.stdout.write(`${paths.tofu}\n`);
 }
