@@ -22,6 +22,7 @@ export function enginePaths(): EnginePaths;
 export function isBuilt(paths: EnginePaths): boolean;
 export function engineEnv(paths: EnginePaths): NodeJS.ProcessEnv;
 export function offlineProviders(config: object): Record<string, unknown>[];
+export function providerSettingsFor(config: object, settings: Record<string, unknown>): Record<string, unknown>[];
 export function replaceDirectives(goModText: string): string[];
 export function providerBuildFor(target: string): ProviderBuild;
 export function tofurcText(paths: EnginePaths): string;

@@ -107,12 +107,17 @@ const OFFLINE_PROVIDER = {
 };
 
 /**
- * The offline settings for each AWS provider configuration a Terraform JSON configuration has,
- * as the `provider.aws` list of an override file (an override may only amend what exists).
+ * The given settings for each AWS provider configuration a Terraform JSON configuration has, as
+ * the `provider.aws` list of an override file (an override may only amend what exists).
  */
-function offlineProviders(config) {
+function providerSettingsFor(config, settings) {
   const configured = (config.provider && config.provider.aws) || [];
-  return configured.map((p) => (p.alias ? { alias: p.alias, ...OFFLINE_PROVIDER } : OFFLINE_PROVIDER));
+  return configured.map((p) => (p.alias ? { alias: p.alias, ...settings } : settings));
+}
+
+/** The offline settings for each AWS provider configuration: a plan of creates calls no AWS API. */
+function offlineProviders(config) {
+  return providerSettingsFor(config, OFFLINE_PROVIDER);
 }
 
 /**
@@ -275,7 +280,7 @@ async function main() {
   process.stdout.write(`${paths.tofu}\n`);
 }
 
-module.exports = { enginePaths, engineEnv, offlineProviders, isBuilt, replaceDirectives, providerBuildFor, tofurcText };
+module.exports = { enginePaths, engineEnv, offlineProviders, providerSettingsFor, isBuilt, replaceDirectives, providerBuildFor, tofurcText };
 
 if (require.main === module) {
   main().catch((error) => {

@@ -1,0 +1,119 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { IAMClient } from "@aws-sdk/client-iam";
+import { KMSClient } from "@aws-sdk/client-kms";
+import { S3Client } from "@aws-sdk/client-s3";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { HttpsProxyAgent } from "https-proxy-agent";
+import { Emulator, emulatorProviderSettings, startEmulator } from "../scripts/emulator";
+import { providerSettingsFor } from "../scripts/engine";
+import { engine, tofuAsync, tofuOkAsync, TofuResult } from "./engine";
+
+/**
+ * The deploy checks' side of the AWS emulator (scripts/emulator.ts): AWS SDK clients that go
+ * through it, and a synthesized stack or module applied to it with the real engine.
+ */
+
+export interface Clients {
+  s3(region?: string): S3Client;
+  kms(region?: string): KMSClient;
+  iam(): IAMClient;
+}
+
+/**
+ * A proxy agent whose TLS connections through the tunnel trust the emulator's CA (the agent
+ * passes each request's options, not its own, to the tunnel's TLS connection). Keep-alive, as
+ * moto's proxy ends the tunnel after its first request when CONNECT says `Proxy-Connection: close`.
+ */
+class EmulatorProxyAgent extends HttpsProxyAgent<string> {
+  constructor(
+    proxy: string,
+    private readonly ca: Buffer,
+  ) {
+    super(proxy, { keepAlive: true });
+  }
+
+  override connect(request: Parameters<HttpsProxyAgent<string>["connect"]>[0], options: Parameters<HttpsProxyAgent<string>["connect"]>[1]) {
+    return super.connect(request, options.secureEndpoint ? { ...options, ca: this.ca } : options);
+  }
+}
+
+/** AWS SDK clients that reach the emulator through its proxy, trusting its CA. */
+export function clients(emulator: Emulator): Clients {
+  const proxy = `http://127.0.0.1:${emulator.port}`;
+  const config = (region: string) => ({
+    region,
+    credentials: { accessKeyId: "emulator", secretAccessKey: "emulator" },
+    requestHandler: new NodeHttpHandler({ httpsAgent: new EmulatorProxyAgent(proxy, fs.readFileSync(emulator.caBundle)) }),
+    maxAttempts: 1,
+  });
+  return {
+    s3: (region = "us-east-1") => new S3Client({ ...config(region), followRegionRedirects: true }),
+    kms: (region = "us-east-1") => new KMSClient(config(region)),
+    iam: () => new IAMClient(config("us-east-1")),
+  };
+}
+
+/**
+ * The override that runs a configuration on the emulator: the engine's provider build (the
+ * bindings pin another version of the same major, docs/engine.md), state in the working folder,
+ * and the emulator's settings on every AWS provider configuration the stack has.
+ */
+export function emulatorEngineOverride(config: object, emulator: Emulator, options: { pinProvider: boolean }): Record<string, unknown> {
+  const providers = providerSettingsFor(config, emulatorProviderSettings(emulator));
+  return {
+    terraform: {
+      ...(options.pinProvider ? { required_providers: { aws: { source: "aws", version: engine().provider.version } } } : {}),
+      backend: { local: { path: "terraform.tfstate" } },
+    },
+    ...(providers.length > 0 ? { provider: { aws: providers } } : {}),
+  };
+}
+
+/** What `tofu plan -detailed-exitcode` found: 0 no change, 2 changes (1 is an error and throws). */
+export interface SecondPlan {
+  readonly changed: boolean;
+  /** The plan's human-readable text, for failure messages. */
+  readonly text: string;
+}
+
+export async function planChanges(dir: string, extraArgs: string[] = []): Promise<SecondPlan> {
+  const result = await tofuAsync(dir, ["plan", "-detailed-exitcode", "-input=false", "-no-color", ...extraArgs]);
+  if (result.status !== 0 && result.status !== 2) throw tofuError(dir, "plan -detailed-exitcode", result);
+  return { changed: result.status === 2, text: result.stdout };
+}
+
+function tofuError(dir: string, command: string, result: TofuResult): Error {
+  return new Error(`tofu ${command} failed in ${dir} (exit ${result.status}):\n${result.stderr}\n${result.stdout}`);
+}
+
+export async function apply(dir: string, extraArgs: string[] = []): Promise<void> {
+  await tofuOkAsync(dir, ["apply", "-auto-approve", "-input=false", "-no-color", ...extraArgs]);
+}
+
+/** `tofu output -json`, as name → value. */
+export async function outputs(dir: string): Promise<Record<string, unknown>> {
+  const raw = JSON.parse(await tofuOkAsync(dir, ["output", "-json"])) as Record<string, { value: unknown }>;
+  return Object.fromEntries(Object.entries(raw).map(([name, output]) => [name, output.value]));
+}
+
+/** Every resource address in the state. */
+export async function stateAddresses(dir: string): Promise<string[]> {
+  return (await tofuOkAsync(dir, ["state", "list"])).split("\n").filter((line) => line !== "").sort();
+}
+
+/** Writes the emulator override next to a configuration and runs `tofu init`. */
+export async function initOnEmulator(dir: string, config: object, emulator: Emulator, options: { pinProvider: boolean }): Promise<void> {
+  fs.writeFileSync(path.join(dir, "emulator_override.tf.json"), JSON.stringify(emulatorEngineOverride(config, emulator, options), null, 2));
+  await tofuOkAsync(dir, ["init", "-input=false", "-no-color"]);
+}
+
+/** Runs `body` with a fresh emulator acting in `account`; stops it however `body` ends. */
+export async function withEmulator<T>(account: string, body: (emulator: Emulator) => Promise<T>): Promise<T> {
+  const emulator = await startEmulator({ account });
+  try {
+    return await body(emulator);
+  } finally {
+    await emulator.stop();
+  }
+}

@@ -1,0 +1,257 @@
+"""The AWS emulator for our deploy checks: moto's proxy mode with the patches below.
+
+Run by scripts/emulator.ts with the venv that holds the pinned moto (scripts/emulator/requirements.txt):
+
+    python launcher.py --certs DIR [--port N]
+
+It binds 127.0.0.1 (port 0: a free one), prints `listening <port>` once it accepts requests, and
+serves until SIGINT, SIGTERM or the end of its standard input (so it never outlives the process that
+started it). The per-host TLS certificates moto makes go to DIR, not into the installed package, so
+several emulators can run side by side.
+
+Each patch corrects one gap of moto 5.2.5 that would show as a failed apply or as a change in the
+second plan of a stack our constructs make. Each names the moto source it corrects; the installed
+package is never edited. __tests__/emulator.deploy.test.ts proves each one through the AWS SDK.
+"""
+
+import argparse
+import json
+import logging
+import os
+import shutil
+import signal
+import sys
+import threading
+from http.server import ThreadingHTTPServer
+from typing import Any, Callable
+
+import moto
+import xmltodict
+from moto.kms import models as kms_models
+from moto.kms import responses as kms_responses
+from moto.moto_proxy import certificate_creator
+from moto.moto_proxy import logger as proxy_logger
+from moto.moto_proxy.proxy3 import ProxyRequestHandler
+from moto.core.responses import ActionResult
+from moto.s3 import exceptions as s3_exceptions
+from moto.s3 import models as s3_models
+from moto.s3 import responses as s3_responses
+from moto.s3.utils import LOGGING_SERVICE_PRINCIPAL
+from moto.core.utils import ensure_boolean
+
+MOTO_VERSION = "5.2.5"
+
+PATCHES: list[tuple[str, Callable[[], None]]] = []
+
+
+def patch(name: str) -> Callable[[Callable[[], None]], Callable[[], None]]:
+    def register(apply: Callable[[], None]) -> Callable[[], None]:
+        PATCHES.append((name, apply))
+        return apply
+
+    return register
+
+
+def as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+@patch("s3-logging-policy-principals")
+def tolerant_logging_permission_check() -> None:
+    """moto/s3/models.py FakeBucket._log_permissions_enabled_policy calls
+    `stmt.get("Principal", {}).get("Service")`: a statement whose Principal is "*" (our
+    DenyInsecureTransport) raises AttributeError (HTTP 502), and a one-element list of services
+    (`"Service": ["logging.s3.amazonaws.com"]`, valid IAM) never matches. This reads both forms,
+    with S3's own rules otherwise (Allow, s3:PutObject, the bucket's or prefix's resource)."""
+
+    def allows_logging(target_bucket: Any, target_prefix: str | None) -> bool:
+        if not target_bucket.policy:
+            return False
+        document = json.loads(target_bucket.policy.decode())
+        arn = f"arn:{target_bucket.partition}:s3:::{target_bucket.name}"
+        resources = {arn, f"{arn}/*", f"{arn}/{target_prefix or ''}*"}
+        for stmt in as_list(document.get("Statement")):
+            principal = stmt.get("Principal")
+            services = as_list(principal.get("Service")) if isinstance(principal, dict) else []
+            if LOGGING_SERVICE_PRINCIPAL not in services or stmt.get("Effect") != "Allow":
+                continue
+            if "s3:PutObject" in as_list(stmt.get("Action")) and resources & set(as_list(stmt.get("Resource"))):
+                return True
+        return False
+
+    s3_models.FakeBucket._log_permissions_enabled_policy = staticmethod(allows_logging)
+
+
+@patch("s3-blocked-encryption-types")
+def blocked_encryption_types_read_back() -> None:
+    """moto/s3/responses.py S3Response.get_bucket_encryption builds the rule from
+    ApplyServerSideEncryptionByDefault and BucketKeyEnabled only: the BlockedEncryptionTypes that
+    PutBucketEncryption stored (the provider's `blocked_encryption_types`) are dropped, so every
+    plan would set them again."""
+
+    def get_bucket_encryption(self: Any) -> Any:
+        self.data["Action"] = "GetBucketEncryption"
+        encryption = self.backend.get_bucket_encryption(self.bucket_name)
+        if not encryption:
+            raise s3_exceptions.ServerSideEncryptionConfigurationNotFoundError(bucket_name=self.bucket_name)
+        rule = encryption["Rule"]
+        result_rule: dict[str, Any] = {
+            "ApplyServerSideEncryptionByDefault": rule["ApplyServerSideEncryptionByDefault"],
+            "BucketKeyEnabled": ensure_boolean(rule.get("BucketKeyEnabled")),
+        }
+        blocked = as_list((rule.get("BlockedEncryptionTypes") or {}).get("EncryptionType"))
+        if blocked:
+            result_rule["BlockedEncryptionTypes"] = {"EncryptionType": blocked}
+        return self.serialized(ActionResult({"ServerSideEncryptionConfiguration": {"Rules": [result_rule]}}))
+
+    s3_responses.S3Response.get_bucket_encryption = get_bucket_encryption
+
+
+@patch("s3-create-bucket-tags")
+def create_bucket_tags() -> None:
+    """moto/s3/responses.py S3Response._bucket_response_put reads only LocationConstraint from the
+    CreateBucketConfiguration: its Tags (how the provider tags a new bucket) are dropped, and the
+    provider's read-back through S3 Control ListTagsForResource finds none."""
+    original = s3_responses.S3Response._bucket_response_put
+
+    def bucket_response_put(self: Any, request: Any, bucket_name: str, querystring: dict[str, Any]) -> Any:
+        response = original(self, request, bucket_name, querystring)
+        if querystring or not self.body:
+            return response
+        configuration = xmltodict.parse(self.body).get("CreateBucketConfiguration") or {}
+        tags = as_list((configuration.get("Tags") or {}).get("Tag"))
+        if tags:
+            bucket = self.backend.get_bucket(bucket_name)
+            self.backend.tagger.tag_resource(bucket.arn, [{"Key": t["Key"], "Value": t.get("Value") or ""} for t in tags])
+        return response
+
+    s3_responses.S3Response._bucket_response_put = bucket_response_put
+
+
+@patch("kms-rotation-period")
+def key_rotation_period() -> None:
+    """moto/kms/responses.py KmsResponse.enable_key_rotation ignores RotationPeriodInDays and
+    get_key_rotation_status answers KeyRotationEnabled only: the provider reads the period as 0
+    and plans `rotation_period_in_days 0 -> 365` every time. KMS's default period is 365 days."""
+
+    def enable_key_rotation(self: Any) -> str:
+        key_id = self._get_param("KeyId")
+        self._validate_cmk_id(key_id)
+        self.kms_backend.enable_key_rotation(key_id)
+        key = self.kms_backend.keys[self.kms_backend.get_key_id(key_id)]
+        key.rotation_period_in_days = self._get_param("RotationPeriodInDays") or 365
+        return json.dumps(None)
+
+    def get_key_rotation_status(self: Any) -> str:
+        key_id = self._get_param("KeyId")
+        self._validate_cmk_id(key_id)
+        key = self.kms_backend.keys[self.kms_backend.get_key_id(key_id)]
+        status: dict[str, Any] = {"KeyRotationEnabled": key.key_rotation_status, "KeyId": key.arn}
+        if key.key_rotation_status:
+            status["RotationPeriodInDays"] = getattr(key, "rotation_period_in_days", 365)
+        return json.dumps(status)
+
+    kms_responses.KmsResponse.enable_key_rotation = enable_key_rotation
+    kms_responses.KmsResponse.get_key_rotation_status = get_key_rotation_status
+
+
+@patch("kms-replica-key")
+def replica_key_configuration() -> None:
+    """moto/kms/models.py KmsBackend.replicate_key makes the replica with copy(), so primary and
+    replica share one multi_region_configuration dict, and then copies it back onto the backend:
+    the replica reports itself as PRIMARY until describe_key flips the shared dict, after which the
+    primary reports REPLICA too, and the provider's wait for the replica never ends. ReplicateKey's
+    Policy, Description and Tags are ignored as well. This gives the replica its own configuration
+    (REPLICA, the primary's ARN) and the arguments it was created with, and lists it on the primary."""
+
+    def replicate_key(self: Any, key_id: str, replica_region: str) -> Any:
+        primary = self.keys[self.get_key_id(key_id)]
+        replica = kms_models.copy(primary)
+        replica.region = replica_region
+        replica.arn = primary.arn.replace(f":{primary.region}:", f":{replica_region}:", 1)
+        replica.grants = {}
+        if primary.multi_region:
+            replicas = primary.multi_region_configuration["ReplicaKeys"]
+            if not any(r["Region"] == replica_region for r in replicas):
+                replicas.append({"Arn": replica.arn, "Region": replica_region})
+            replica.multi_region_configuration = {
+                "MultiRegionKeyType": "REPLICA",
+                "PrimaryKey": dict(primary.multi_region_configuration["PrimaryKey"]),
+                "ReplicaKeys": [],
+            }
+        kms_models.kms_backends[self.account_id][replica_region].keys[replica.id] = replica
+        return replica
+
+    def replicate_key_response(self: Any) -> str:
+        key_id = self._get_param("KeyId")
+        self._validate_key_id(key_id)
+        replica_region = self._get_param("ReplicaRegion")
+        replica = self.kms_backend.replicate_key(key_id, replica_region)
+        replica.policy = self._get_param("Policy") or replica.generate_default_policy()
+        replica.description = self._get_param("Description") or ""
+        tags = self._get_param("Tags") or []
+        replica_backend = kms_models.kms_backends[self.current_account][replica_region]
+        if tags:
+            replica_backend.tagger.tag_resource(replica.id, tags)
+        return json.dumps({"ReplicaKeyMetadata": replica.to_dict()["KeyMetadata"], "ReplicaPolicy": replica.policy})
+
+    kms_models.KmsBackend.replicate_key = replicate_key
+    kms_responses.KmsResponse.replicate_key = replicate_key_response
+
+
+def apply_patches() -> list[str]:
+    for _, apply in PATCHES:
+        apply()
+    return [name for name, _ in PATCHES]
+
+
+def use_certificate_folder(folder: str) -> None:
+    """moto writes a certificate per host into its package folder; each emulator gets its own."""
+    template = os.path.join(os.path.dirname(certificate_creator.__file__), "certs", "req.conf.tmpl")
+    os.makedirs(folder, exist_ok=True)
+    shutil.copy(template, os.path.join(folder, "req.conf.tmpl"))
+    certificate_creator.CertificateCreator.certdir = folder.rstrip("/") + "/"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="moto's proxy mode with our patches")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--certs", required=True, help="folder for the per-host certificates")
+    parser.add_argument("--account", default="123456789012", help="the AWS account ID every request acts in")
+    parser.add_argument("--no-patches", action="store_true", help="moto as installed (the tests show each gap)")
+    parser.add_argument("--verbose", action="store_true", help="log every request")
+    args = parser.parse_args()
+    # moto's proxy logs a line a request at INFO; errors are what a test run needs to see.
+    proxy_logger.setLevel(logging.INFO if args.verbose else logging.WARNING)
+
+    if moto.__version__ != MOTO_VERSION:
+        raise SystemExit(f"emulator: the patches are written for moto {MOTO_VERSION}, the venv has {moto.__version__}")
+    patched = [] if args.no_patches else apply_patches()
+    use_certificate_folder(args.certs)
+    ProxyRequestHandler.validate()
+    server = ThreadingHTTPServer(("127.0.0.1", args.port), ProxyRequestHandler)
+    port = server.socket.getsockname()[1]
+    os.environ["MOTO_PORT"] = str(port)
+    # One account a process: the stacks name theirs (ARNs, policies), and the emulator acts in it.
+    os.environ["MOTO_ACCOUNT_ID"] = args.account
+    os.environ["TEST_PROXY_MODE"] = "true"
+
+    def stop(*_: Any) -> None:
+        threading.Thread(target=server.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    # The end of standard input means the process that started us is gone.
+    threading.Thread(target=lambda: (sys.stdin.read(), stop()), daemon=True).start()
+
+    print(f"patched {' '.join(patched)}", flush=True)
+    print(f"ca {certificate_creator.CertificateCreator.cacert}", flush=True)
+    print(f"listening {port}", flush=True)
+    server.serve_forever()
+    server.server_close()
+
+
+if __name__ == "__main__":
+    main()
