@@ -1,6 +1,7 @@
 import { IResolvable, Lazy } from "cdktf";
 import { Construct } from "constructs";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { AwsEnvironmentProps, resolveAwsEnvironment } from "./aws-environment";
@@ -66,6 +67,8 @@ export class AccessLogBucket extends Construct {
   readonly bucket: S3Bucket;
   readonly bucketName: string;
   readonly bucketArn: string;
+  /** The bucket policy that lets S3 log delivery write: logging configurations must come after it. */
+  readonly policy: S3BucketPolicy;
   private readonly sourceBucketArns: string[] = [];
 
   constructor(scope: Construct, id: string, props: AccessLogBucketProps = {}) {
@@ -94,7 +97,7 @@ export class AccessLogBucket extends Construct {
       rule: lifecycleRules(1, props.expireAfterDays ?? 365),
     });
     const minimumTlsVersion = props.minimumTlsVersion ?? "1.2";
-    addBucketBaseline(this, this.bucket, {
+    this.policy = addBucketBaseline(this, this.bucket, {
       env,
       blockPublicAccess: true,
       policy: Lazy.stringValue({

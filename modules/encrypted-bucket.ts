@@ -330,6 +330,8 @@ export class EncryptedBucket extends Construct {
       bucket: this.bucket.id,
       targetBucket: destination.bucket.id,
       targetPrefix: options.targetPrefix ?? "",
+      // S3 checks, when logging is turned on, that the target's policy lets log delivery write.
+      dependsOn: [destination.policy],
     });
     return destination;
   }
