@@ -1,0 +1,195 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { CreateRoleCommand, GetPolicyCommand } from "@aws-sdk/client-iam";
+import { DescribeKeyCommand, ListAliasesCommand } from "@aws-sdk/client-kms";
+import { GetObjectCommand, HeadBucketCommand, HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { App } from "cdktf";
+import { buildApp, STACKS } from "../main";
+import { Emulator, startEmulator } from "../scripts/emulator";
+import { DeployedState, deployedState } from "./deployed-state";
+import { apply, clients, Clients, initOnEmulator, outputs, planChanges, SecondPlan, stateAddresses } from "./emulator";
+import { removeTempDirs, tempDir } from "./engine";
+import { SynthJson } from "./helpers";
+import { READ_BACKS } from "./read-back";
+
+// Every stack of the example app applied to the AWS emulator (each with an emulator of its own,
+// side by side): the apply succeeds, a second plan shows no change, every output names what the
+// emulator holds, every setting reads back through the AWS SDK as synthesized, and data put
+// with no encryption headers is stored encrypted with the stack's key.
+
+type StackName = keyof typeof STACKS;
+
+/** The account each example stack names (main.ts): the emulator acts in it. */
+const ACCOUNTS: Record<StackName, string> = {
+  "lookout-vision-single-account": "111111111111",
+  "lookout-vision-bring-your-own-key": "333333333333",
+  "lookout-vision-multi-region": "444444444444",
+};
+const REGION = "us-east-1";
+
+const outdir = tempDir("deploy-example-app");
+buildApp(new App({ outdir })).synth();
+const names = Object.keys(STACKS) as StackName[];
+
+interface Deployed {
+  readonly json: SynthJson;
+  readonly emulator: Emulator;
+  readonly aws: Clients;
+  readonly secondPlan: SecondPlan;
+  readonly state: DeployedState;
+  readonly addresses: string[];
+  readonly outputs: Record<string, unknown>;
+}
+
+const deployed: Partial<Record<StackName, Deployed>> = {};
+const emulators: Emulator[] = [];
+
+/** Roles the stack attaches policies to exist before it, as in a real account. */
+async function createAttachedRoles(json: SynthJson, aws: Clients): Promise<void> {
+  const roles = new Set(Object.values(json.resource?.aws_iam_role_policy_attachment ?? {}).map((a) => a.role as string));
+  const trust = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lookoutvision.amazonaws.com" }, Action: "sts:AssumeRole" }] });
+  for (const role of roles) await aws.iam().send(new CreateRoleCommand({ RoleName: role, AssumeRolePolicyDocument: trust }));
+}
+
+async function deploy(name: StackName): Promise<Deployed> {
+  const dir = path.join(outdir, "stacks", name);
+  const json = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8")) as SynthJson;
+  const emulator = await startEmulator({ account: ACCOUNTS[name] });
+  emulators.push(emulator);
+  const aws = clients(emulator);
+  await createAttachedRoles(json, aws);
+  await initOnEmulator(dir, json, emulator, { pinProvider: true });
+  await apply(dir);
+  return {
+    json,
+    emulator,
+    aws,
+    secondPlan: await planChanges(dir),
+    state: await deployedState(dir),
+    addresses: await stateAddresses(dir),
+    outputs: await outputs(dir),
+  };
+}
+
+beforeAll(async () => {
+  await Promise.all(names.map(async (name) => (deployed[name] = await deploy(name))));
+}, 600_000);
+
+afterAll(async () => {
+  await Promise.all(emulators.map((e) => e.stop()));
+  removeTempDirs();
+});
+
+// Reads through the proxy on a loaded 2-core machine: seconds, not milliseconds.
+jest.setTimeout(60_000);
+
+function stack(name: StackName): Deployed {
+  const found = deployed[name];
+  if (!found) throw new Error(`${name} was not deployed (see beforeAll's error)`);
+  return found;
+}
+
+async function bucketExists(aws: Clients, bucket: string): Promise<void> {
+  await aws.s3().send(new HeadBucketCommand({ Bucket: bucket }));
+}
+
+function valuesOf(value: unknown): string[] {
+  return typeof value === "string" ? [value] : Object.values(value as Record<string, string>);
+}
+
+/**
+ * Checks one output against the emulator by what its name says it holds; resolves with the
+ * output's name, rejects when the emulator has no such thing or no check knows the output.
+ */
+async function namesWhatTheEmulatorHolds(output: string, value: unknown, aws: Clients, account: string): Promise<string> {
+  const kind = /(key_arn|key_alias|bucket_names?|bucket_arns?|output_configs|user_policy_arn|key_policy_statements_for_key_owner)$/.exec(output)?.[1];
+  switch (kind) {
+    case "key_arn": {
+      const arn = value as string;
+      // A bring-your-own key lives in another account: the emulator holds only this account's.
+      if (arn.split(":")[4] !== account) break;
+      const described = await aws.kms(arn.split(":")[3]).send(new DescribeKeyCommand({ KeyId: arn }));
+      expect(described.KeyMetadata?.Arn).toBe(arn);
+      break;
+    }
+    case "key_alias":
+      expect(((await aws.kms().send(new ListAliasesCommand({}))).Aliases ?? []).map((a) => a.AliasName)).toContain(value);
+      break;
+    case "bucket_name":
+    case "bucket_names":
+      expect(valuesOf(value).length).toBeGreaterThan(0);
+      for (const bucket of valuesOf(value)) await bucketExists(aws, bucket);
+      break;
+    case "bucket_arn":
+    case "bucket_arns":
+      for (const arn of valuesOf(value)) await bucketExists(aws, arn.replace(/^arn:aws:s3:::/, ""));
+      break;
+    case "output_configs":
+      for (const config of valuesOf(value)) {
+        const parsed = JSON.parse(config) as { S3Location: { Bucket: string; Prefix?: string } };
+        await bucketExists(aws, parsed.S3Location.Bucket);
+      }
+      break;
+    case "user_policy_arn":
+      expect((await aws.iam().send(new GetPolicyCommand({ PolicyArn: value as string }))).Policy?.Arn).toBe(value);
+      break;
+    case "key_policy_statements_for_key_owner":
+      expect(JSON.parse(value as string)).toMatchObject({ Version: "2012-10-17", Statement: expect.any(Array) });
+      break;
+    default:
+      throw new Error(`no check knows the output ${output}`);
+  }
+  return output;
+}
+
+function synthesizedAddresses(json: SynthJson): string[] {
+  return Object.entries(json.resource ?? {})
+    .flatMap(([type, byName]) => Object.keys(byName).map((resource) => `${type}.${resource}`))
+    .sort();
+}
+
+describe.each(names)("example stack %s on the AWS emulator", (name) => {
+  it("applies every synthesized resource", () => {
+    const { json, addresses } = stack(name);
+    expect(addresses).toEqual(synthesizedAddresses(json));
+  });
+
+  it("shows no change on the second plan", () => {
+    const { secondPlan } = stack(name);
+    expect(secondPlan.changed ? secondPlan.text : "no change").toBe("no change");
+  });
+
+  it("has every synthesized output, and each names what the emulator holds", async () => {
+    const { json, outputs: values, aws } = stack(name);
+    expect(Object.keys(values).sort()).toEqual(Object.keys(json.output ?? {}).sort());
+    for (const [output, value] of Object.entries(values)) {
+      await expect(namesWhatTheEmulatorHolds(output, value, aws, ACCOUNTS[name])).resolves.toBe(output);
+    }
+  });
+
+  it.each(Object.keys(READ_BACKS) as (keyof typeof READ_BACKS)[])("reads back %s as synthesized", async (what) => {
+    const { json, state, aws } = stack(name);
+    const readBacks = await READ_BACKS[what](json, state, aws, REGION);
+    for (const { address, expected, actual } of readBacks) expect({ address, value: actual }).toEqual({ address, value: expected });
+  });
+
+  it("stores data put with no encryption headers encrypted with the stack's key, and reads it back byte for byte", async () => {
+    const { json, state, aws } = stack(name);
+    const encryption = state.configured(json, "aws_s3_bucket_server_side_encryption_configuration").filter(([, config]) => {
+      const rule = (config.rule as Record<string, unknown>[])[0];
+      return (rule.apply_server_side_encryption_by_default as Record<string, unknown>).sse_algorithm === "aws:kms";
+    });
+    expect(encryption.length).toBeGreaterThan(0);
+    const body = Buffer.from(`training image ${name}\n\u0000\u00ff`, "latin1");
+    for (const [, config] of encryption) {
+      const s3 = aws.s3(typeof config.region === "string" ? config.region : REGION);
+      const bucket = config.bucket as string;
+      const keyArn = ((config.rule as Record<string, unknown>[])[0].apply_server_side_encryption_by_default as Record<string, unknown>).kms_master_key_id;
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "images/sample.bin", Body: body }));
+      const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "images/sample.bin" }));
+      expect({ bucket, sse: head.ServerSideEncryption, key: head.SSEKMSKeyId, bucketKey: head.BucketKeyEnabled }).toEqual({ bucket, sse: "aws:kms", key: keyArn, bucketKey: true });
+      const read = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "images/sample.bin" }));
+      expect(Buffer.from(await read.Body!.transformToByteArray()).equals(body)).toBe(true);
+    }
+  });
+});
