@@ -1,5 +1,5 @@
 import { spawnSync } from "child_process";
-import { mkdtempSync, readFileSync, rmSync } from "fs";
+import { mkdtempSync, readFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { writeModule } from "../modules/terraform-module/build";
@@ -11,13 +11,8 @@ import { releaseArtifacts, releaseProblems, releaseTag, writeModuleArchive } fro
 // The pure parts of scripts/release.ts; `npm run release:dry-run` (in .ci/run) builds and checks the artifacts themselves.
 
 const manifest = (version: string, url = "git+https://github.com/owner/repo.git"): PackageJson => ({ name: "cdktf-lookout-vision-encryption", version, repository: { type: "git", url } });
-const dirs: string[] = [];
-const tempDir = (prefix: string) => {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  dirs.push(dir);
-  return dir;
-};
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+// Temporary folders go to the run's own folder, which jest's global teardown removes.
+const tempDir = (prefix: string) => mkdtempSync(join(tmpdir(), prefix));
 
 describe("release (scripts/release.ts)", () => {
   it("publishes a tag only when it is v<package.json version>", () => {
