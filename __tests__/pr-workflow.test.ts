@@ -280,6 +280,7 @@ describe(".github/workflows/pr.yml", () => {
     expect(last("plan")).toMatchObject({ if: "${{ !cancelled() }}", with: { name: "plans" } });
     expect(workflow.jobs.synth.steps.find(uses("actions/upload-artifact"))?.if).toBe("${{ !cancelled() }}");
     expect(workflow.jobs.review.if).toBe("${{ !cancelled() }}");
+    for (const download of workflow.jobs.review.steps.filter(uses("actions/download-artifact"))) expect(download["continue-on-error"]).toBe(true);
     expect(workflow.jobs.comment.if).toBe("${{ !cancelled() && needs.review.result != 'skipped' && github.event.pull_request.head.repo.full_name == github.repository }}");
   });
 });
