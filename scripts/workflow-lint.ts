@@ -1,4 +1,4 @@
-import { readdirSync } from "fs";
+import { readFileSync, readdirSync } from "fs";
 import { join } from "path";
 import { ACTIONLINT, ensureActionlint, ensureToolsVenv, pythonToolVersions } from "./dev-tools";
 import { ROOT } from "./pack-flavours";
@@ -31,18 +31,27 @@ export function zizmorArgs(files: readonly string[]): string[] {
   return ["--quiet", "--offline", "--persona=pedantic", "--strict-collection", "--no-progress", "--color=never", "--show-audit-urls=never", ...files];
 }
 
+/** Lines with a zizmor suppression that gives no reason after it (`# zizmor: ignore[audit] <why>`). */
+export function unexplainedIgnores(file: string, text: string): string[] {
+  return text
+    .split("\n")
+    .flatMap((line, i) => (line.includes("zizmor: ignore") && !/zizmor: ignore\[[a-z-]+(,\s*[a-z-]+)*\]\s+\S.{9,}/.test(line) ? [`${file}:${i + 1}: ${line.trim()}`] : []));
+}
+
 export interface Check {
   readonly tool: string;
   readonly result: Command;
 }
 
-/** Runs both tools on the files; returns their results (each fails with a non-zero status). */
+/** Checks that every zizmor suppression gives its reason, and runs both tools on the files; each result fails with a non-zero status. */
 export function checkWorkflows(files: readonly string[], options: { cacheRoot?: string; run?: Runner } = {}): Check[] {
   const context = "lint";
   const run = options.run ?? runCommand;
   const actionlint = ensureActionlint({ context, cacheRoot: options.cacheRoot, run });
   const venv = ensureToolsVenv({ context, cacheRoot: options.cacheRoot, run });
+  const unexplained = files.flatMap((file) => unexplainedIgnores(file, readFileSync(file, "utf8")));
   return [
+    { tool: "zizmor suppressions without a reason", result: { status: unexplained.length === 0 ? 0 : 1, stdout: unexplained.join("\n"), stderr: "" } },
     { tool: `actionlint ${ACTIONLINT.version.slice(1)}`, result: run(actionlint.path, actionlintArgs(join(venv.path, "bin", "shellcheck"), files)) },
     { tool: `zizmor ${pythonToolVersions().zizmor}`, result: run(join(venv.path, "bin", "zizmor"), zizmorArgs(files)) },
   ];
