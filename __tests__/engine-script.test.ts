@@ -1,5 +1,8 @@
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import { enginePaths, providerBuildFor, replaceDirectives, tofurcText } from "../scripts/engine";
+import * as os from "node:os";
+import * as path from "node:path";
+import { enginePaths, installedBinaryPath, providerBuildFor, replaceDirectives, tofurcText, versionLines } from "../scripts/engine";
 
 // The pure parts of scripts/engine.js; the build itself is exercised by every engine test.
 
@@ -50,5 +53,46 @@ describe("scripts/engine.js", () => {
     expect(text).toContain("filesystem_mirror {");
     expect(text).toMatch(/include = \["registry\.opentofu\.org\/hashicorp\/aws", "registry\.terraform\.io\/hashicorp\/aws"\]/);
     expect(text).not.toMatch(/direct/);
+  });
+
+  describe("with an installed engine and the registry's provider (the GitHub workflows)", () => {
+    const saved = { ENGINE_BINARY: process.env.ENGINE_BINARY, ENGINE_PROVIDER: process.env.ENGINE_PROVIDER };
+    afterEach(() => {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    });
+
+    it("finds a bare ENGINE_BINARY name on PATH, and takes a path as given", () => {
+      const bin = fs.mkdtempSync(path.join(os.tmpdir(), "engine-bin-"));
+      fs.writeFileSync(path.join(bin, "tofu"), "");
+      expect(installedBinaryPath("tofu", ["/nonexistent", bin].join(path.delimiter))).toBe(path.join(bin, "tofu"));
+      expect(installedBinaryPath("tofu", "/nonexistent")).toBe(path.resolve("tofu"));
+      expect(installedBinaryPath("./bin/tofu", bin)).toBe(path.resolve("bin/tofu"));
+    });
+
+    it("keeps the registry's provider, at the bindings' version, in a mirror of its own that tofu reads alone", () => {
+      process.env.ENGINE_BINARY = "/opt/tofu/tofu";
+      process.env.ENGINE_PROVIDER = "registry";
+      const paths = enginePaths();
+      expect(paths.tofu).toBe("/opt/tofu/tofu");
+      expect(paths.provider.version).toBe(paths.bindingsProviderVersion);
+      expect(paths.dir).toMatch(new RegExp(`cdktf-lookout-vision-encryption/engine/tofu-installed_aws-${paths.bindingsProviderVersion.replace(/\./g, "\\.")}-registry$`));
+      expect(paths.mirror).toBe(path.join(paths.dir, "mirror"));
+      expect(tofurcText(paths)).toContain(`path    = ${JSON.stringify(paths.mirror)}`);
+      expect(tofurcText(paths)).not.toMatch(/direct/);
+    });
+
+    it("prints the OpenTofu version, the provider version and the mirror for $GITHUB_OUTPUT (--versions)", () => {
+      const env = { ...process.env, ENGINE_BINARY: "tofu", ENGINE_PROVIDER: "registry" };
+      const run = spawnSync(process.execPath, [path.join(__dirname, "..", "scripts", "engine.js"), "--versions"], { env, encoding: "utf8" });
+      expect(run.status).toBe(0);
+      process.env.ENGINE_BINARY = "tofu";
+      process.env.ENGINE_PROVIDER = "registry";
+      const paths = enginePaths();
+      expect(run.stdout).toBe(`${versionLines(paths)}\n`);
+      expect(run.stdout).toBe(`opentofu=1.12.6\naws-provider=${paths.bindingsProviderVersion}\nmirror=${paths.mirror}\n`);
+    });
   });
 });

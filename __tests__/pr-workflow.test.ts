@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileS
 import { tmpdir } from "os";
 import { join } from "path";
 import { parse } from "yaml";
+import { expectInstalledEngine } from "./workflow-engine";
 
 interface Step {
   readonly name: string;
@@ -16,11 +17,22 @@ interface Step {
   readonly "continue-on-error"?: boolean;
 }
 
+interface Job {
+  readonly name: string;
+  readonly needs?: string | string[];
+  readonly if?: string;
+  readonly permissions: Record<string, string>;
+  readonly env?: Record<string, string>;
+  readonly outputs?: Record<string, string>;
+  readonly steps: Step[];
+}
+
 const FILE = join(__dirname, "..", ".github", "workflows", "pr.yml");
 const text = readFileSync(FILE, "utf8");
-const workflow = parse(text) as { on: Record<string, { types?: string[] }>; permissions: Record<string, string>; env: Record<string, string>; jobs: Record<string, { steps: Step[] }> };
+const workflow = parse(text) as { on: Record<string, { types?: string[] }>; permissions: Record<string, string>; env: Record<string, string>; jobs: Record<string, Job> };
 const steps = Object.values(workflow.jobs).flatMap((job) => job.steps);
-const PLAN_GUARD = "env.PLAN == 'true' && steps.synth.outcome == 'success'";
+const PLAN_CONDITION =
+  "${{ !cancelled() && needs.synth.outputs.synth == 'success' && vars.AWS_PLAN_ROLE_ARN != '' && vars.STATE_BUCKET != '' && github.event.pull_request.head.repo.full_name == github.repository }}";
 
 function stepIndex(matches: (step: Step) => boolean, what: string): number {
   const index = steps.findIndex(matches);
@@ -51,10 +63,58 @@ function tempDir(prefix: string): string {
 }
 
 describe(".github/workflows/pr.yml", () => {
-  it("runs on pull requests, again when a label is added or removed, with OIDC, read-only contents and PR comments", () => {
+  it("runs on pull requests, again when a label is added or removed, with each job's permissions its own: OIDC for the plan, PR comments for the comment", () => {
     expect(Object.keys(workflow.on)).toEqual(["pull_request"]);
     expect(workflow.on.pull_request.types).toEqual(["opened", "synchronize", "reopened", "labeled", "unlabeled"]);
-    expect(workflow.permissions).toEqual({ contents: "read", "id-token": "write", "pull-requests": "write" });
+    expect(workflow.permissions).toEqual({});
+    expect(Object.fromEntries(Object.entries(workflow.jobs).map(([id, job]) => [id, job.permissions]))).toEqual({
+      test: { contents: "read" },
+      synth: { contents: "read" },
+      plan: { "id-token": "write" },
+      review: { contents: "read" },
+      comment: { "pull-requests": "write" },
+    });
+  });
+
+  it("runs the pull request's code only where the token reads: jobs that may do more check out nothing and run no npm or node", () => {
+    const privileged = Object.entries(workflow.jobs).filter(([, job]) => Object.values(job.permissions).includes("write"));
+    expect(privileged.map(([id]) => id)).toEqual(["plan", "comment"]);
+    for (const [, job] of privileged) {
+      expect(job.steps.filter(uses("actions/checkout"))).toEqual([]);
+      expect(job.steps.filter((s) => /\b(npm|npx|node)\b/.test(s.run ?? ""))).toEqual([]);
+    }
+    // What they run: the synthesized stacks, planned with the AWS provider only, and the composed comment.
+    expect(workflow.jobs.plan.steps.flatMap((s) => (s.uses ? [s.uses.split("@")[0]] : []))).toEqual([
+      "actions/download-artifact",
+      "aws-actions/configure-aws-credentials",
+      "hashicorp/setup-terraform",
+      "actions/upload-artifact",
+    ]);
+    expect(workflow.jobs.comment.steps.map((s) => s.uses?.split("@")[0])).toEqual(["actions/download-artifact", "marocchino/sticky-pull-request-comment"]);
+  });
+
+  it("never leaves the token in a checkout", () => {
+    const checkouts = steps.filter(uses("actions/checkout"));
+    expect(checkouts.length).toBeGreaterThan(0);
+    for (const checkout of checkouts) expect(checkout.with?.["persist-credentials"]).toBe(false);
+  });
+
+  it("hands the stacks, the plans and the comment from job to job as artifacts", () => {
+    const uploads = (job: string) => workflow.jobs[job].steps.filter(uses("actions/upload-artifact")).map((s) => s.with?.name);
+    const downloads = (job: string) => workflow.jobs[job].steps.filter(uses("actions/download-artifact")).map((s) => s.with?.name);
+    expect(uploads("synth")).toEqual(["stacks"]);
+    expect(downloads("plan")).toEqual(["stacks"]);
+    expect(uploads("plan")).toEqual(["plans"]);
+    expect(downloads("review")).toEqual(["stacks", "plans"]);
+    expect(uploads("review")).toEqual(["pr-comment"]);
+    expect(downloads("comment")).toEqual(["pr-comment"]);
+    expect(workflow.jobs.plan.needs).toBe("synth");
+    expect(workflow.jobs.review.needs).toEqual(["synth", "plan"]);
+    expect(workflow.jobs.comment.needs).toBe("review");
+  });
+
+  it("tests on the installed engine: the OpenTofu version scripts/engine.js builds, the registry's provider, its mirror cached by provider version", () => {
+    expectInstalledEngine(workflow.jobs.test, { cached: true });
   });
 
   it("installs, tests, synthesizes, reports, synthesizes the base branch, plans, reviews and comments, in that order", () => {
@@ -80,13 +140,14 @@ describe(".github/workflows/pr.yml", () => {
     for (const line of lines) expect(line).toMatch(/uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
   });
 
-  it("plans only with a role, a shared state and a branch of this repository; every plan step says so", () => {
-    expect(workflow.env.PLAN).toBe("${{ vars.AWS_PLAN_ROLE_ARN != '' && vars.STATE_BUCKET != '' && github.event.pull_request.head.repo.full_name == github.repository }}");
-    const planSteps = steps.filter(
-      (s) => (uses("actions/checkout")(s) && s.with?.path === "base") || s.id === "base" || uses("aws-actions/configure-aws-credentials")(s) || uses("hashicorp/setup-terraform")(s) || s.id === "plan",
-    );
-    expect(planSteps.map((s) => s.if)).toEqual(Array(5).fill(`\${{ ${PLAN_GUARD} }}`));
-    expect(byId("review").if).toBe("${{ !cancelled() && steps.plan.outcome != 'skipped' }}");
+  it("plans only with a role, a shared state, stacks that synthesized and a branch of this repository; reviews only what was planned", () => {
+    expect(workflow.jobs.plan.if).toBe(PLAN_CONDITION);
+    expect(workflow.jobs.synth.outputs).toEqual({ synth: "${{ steps.synth.outcome }}", base: "${{ steps.base.outcome }}" });
+    for (const step of steps.filter((s) => (uses("actions/checkout")(s) && s.with?.path === "base") || s.id === "base")) {
+      expect(step.if).toBe("${{ steps.synth.outcome == 'success' }}");
+    }
+    expect(byId("review").if).toBe("${{ needs.plan.result != 'skipped' }}");
+    expect(byId("review").env?.BASE_SYNTH).toBe("${{ needs.synth.outputs.base }}");
   });
 
   it("synthesizes the stacks with the S3 state backend of the repository variables, and plans them with Terraform 1.11+ (use_lockfile)", () => {
@@ -100,14 +161,17 @@ describe(".github/workflows/pr.yml", () => {
     expect(steps.find((s) => uses("actions/checkout")(s) && s.with?.path === "base")?.with?.ref).toBe("${{ github.event.pull_request.base.sha }}");
   });
 
-  it("plans every stack without taking the state lock, writes each plan as JSON, and lists the stacks whose plan failed", () => {
+  it("plans every stack with the AWS provider only, without taking the state lock, writes each plan as JSON, and lists the stacks whose plan failed", () => {
     const dir = tempDir("pr-plan");
     const bin = tempDir("pr-plan-bin");
     for (const stack of ["alpha", "beta"]) mkdirSync(join(dir, "cdktf.out", "stacks", stack), { recursive: true });
     // terraform: beta's plan fails; show prints a plan JSON naming the stack folder.
     fakeCommand(bin, "terraform", 'case "$*" in *beta*plan*) echo "Error: access denied" >&2; exit 1 ;; *show*) echo "{\\"plan_of\\": \\"$1\\"}" ;; esac');
-    const run = runStep(byId("plan"), dir, {}, bin);
+    const cliConfig = join(dir, "aws-only.tfrc");
+    expect(byId("plan").env?.TF_CLI_CONFIG_FILE).toBe("${{ runner.temp }}/aws-provider-only.tfrc");
+    const run = runStep(byId("plan"), dir, { TF_CLI_CONFIG_FILE: cliConfig }, bin);
     expect(run.status).toBe(1);
+    expect(readFileSync(cliConfig, "utf8")).toBe('provider_installation {\n  direct {\n    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n');
     expect(readFileSync(join(dir, "plans", "alpha.json"), "utf8")).toBe('{"plan_of": "-chdir=cdktf.out/stacks/alpha"}\n');
     expect(existsSync(join(dir, "plans", "beta.json"))).toBe(false);
     expect(readFileSync(join(dir, "plan-failures.md"), "utf8")).toBe("Plan of `beta` failed:\n\n```\nError: access denied\n```\n\n");
@@ -203,12 +267,20 @@ describe(".github/workflows/pr.yml", () => {
     });
   });
 
-  it("keeps going to the comment when synth, report, plan or review fail, and fails the job at the end (a risk not accepted fails the review)", () => {
-    for (const id of ["synth", "report", "base", "plan", "review"]) {
+  it("keeps going to the comment when synth, report, plan or review fail, and fails their jobs at the end (a risk not accepted fails the review)", () => {
+    for (const id of ["synth", "report", "base", "review"]) {
       expect(steps.find((s) => s.id === id)?.["continue-on-error"]).toBe(true);
     }
-    const last = steps[steps.length - 1];
-    expect(last.if).toBe("${{ steps.synth.outcome == 'failure' || steps.report.outcome == 'failure' || steps.plan.outcome == 'failure' || steps.review.outcome == 'failure' }}");
-    expect(last.run).toMatch(/exit 1/);
+    const last = (job: string) => workflow.jobs[job].steps[workflow.jobs[job].steps.length - 1];
+    expect(last("synth").if).toBe("${{ steps.synth.outcome == 'failure' || steps.report.outcome == 'failure' }}");
+    expect(last("synth").env).toEqual({ SYNTH: "${{ steps.synth.outcome }}", REPORT: "${{ steps.report.outcome }}" });
+    expect(last("review").if).toBe("${{ steps.review.outcome == 'failure' }}");
+    for (const job of ["synth", "review"]) expect(last(job).run).toMatch(/exit 1/);
+    // A failed plan fails its job by itself, after its plans are kept.
+    expect(last("plan")).toMatchObject({ if: "${{ !cancelled() }}", with: { name: "plans" } });
+    expect(workflow.jobs.synth.steps.find(uses("actions/upload-artifact"))?.if).toBe("${{ !cancelled() }}");
+    expect(workflow.jobs.review.if).toBe("${{ !cancelled() }}");
+    for (const download of workflow.jobs.review.steps.filter(uses("actions/download-artifact"))) expect(download["continue-on-error"]).toBe(true);
+    expect(workflow.jobs.comment.if).toBe("${{ !cancelled() && needs.review.result != 'skipped' && github.event.pull_request.head.repo.full_name == github.repository }}");
   });
 });

@@ -4,7 +4,8 @@ import { join } from "path";
 import { scanReportMarkdown, terraformDigest } from "../modules/posture/scan-results";
 import { checkovSkipsFor } from "../modules/posture/checkov-skips";
 import { sampleScan } from "./posture-fixtures";
-import { Command, REQUIREMENTS_FILE, Runner, checkovVersion, defaultCacheRoot, ensureCheckov } from "../scripts/scan-checkov";
+import { REQUIREMENTS_FILE, checkovVersion, ensureCheckov } from "../scripts/scan-checkov";
+import { Command, Runner, defaultCacheRoot } from "../scripts/tool-cache";
 import { Target, classify, findTargets, resourceAddress, targetJson, targetResources } from "../scripts/scan-targets";
 import { runScan } from "../scripts/scan";
 

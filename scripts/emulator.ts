@@ -1,9 +1,9 @@
 import { ChildProcessByStdio, spawn } from "child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { Readable, Writable } from "stream";
-import { InstallOptions, InstalledTool, PythonTool, ensureVenv, repositoryRoot } from "./python-venv";
+import { Runner, defaultCacheRoot, ensureVenv, pinnedVersion, repositoryRoot } from "./tool-cache";
 
 /**
  * The local AWS emulator: moto's proxy mode (moto from PyPI, pinned by
@@ -17,7 +17,8 @@ import { InstallOptions, InstalledTool, PythonTool, ensureVenv, repositoryRoot }
  */
 
 const EMULATOR_FOLDER = join(repositoryRoot(), "scripts", "emulator");
-export const EMULATOR_TOOL: PythonTool = { packageName: "moto", requirementsFile: join(EMULATOR_FOLDER, "requirements.txt"), caller: "emulator" };
+/** moto and every package it pulls in, as `pip freeze` printed them. */
+export const REQUIREMENTS_FILE = join(EMULATOR_FOLDER, "requirements.txt");
 export const LAUNCHER = join(EMULATOR_FOLDER, "launcher.py");
 /** moto's own default account, used when none is given. */
 export const DEFAULT_ACCOUNT = "123456789012";
@@ -26,8 +27,17 @@ export const OVERRIDE_FILE = "emulator_override.tf.json";
 /** How long the launcher may take to accept requests (a cold import of moto takes about 2 s). */
 const START_TIMEOUT_MS = 60_000;
 
-export function ensureEmulator(options: InstallOptions = {}): InstalledTool {
-  return ensureVenv(EMULATOR_TOOL, options);
+export interface InstallOptions {
+  readonly cacheRoot?: string;
+  readonly python?: string;
+  readonly run?: Runner;
+}
+
+/** The venv `<cacheRoot>/moto-<version>` with the pinned moto: its path, installed on first use. */
+export function ensureEmulator(options: InstallOptions = {}): string {
+  const version = pinnedVersion(readFileSync(REQUIREMENTS_FILE, "utf8"), "moto", `emulator: ${REQUIREMENTS_FILE}`);
+  const dir = join(options.cacheRoot ?? defaultCacheRoot(), `moto-${version}`);
+  return ensureVenv({ dir, requirementsFile: REQUIREMENTS_FILE, label: { context: "emulator", tool: `moto ${version}` }, python: options.python, run: options.run }).path;
 }
 
 export interface EmulatorOptions extends InstallOptions {
@@ -83,7 +93,7 @@ const ACCOUNT_PATTERN = /^\d{12}$/;
 export function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const account = options.account ?? DEFAULT_ACCOUNT;
   if (!ACCOUNT_PATTERN.test(account)) throw new Error(`emulator: account must be 12 digits, got ${JSON.stringify(account)}`);
-  const { venv } = ensureEmulator(options);
+  const venv = ensureEmulator(options);
   const folder = mkdtempSync(join(tmpdir(), "lve-emulator-"));
   const child: ChildProcessByStdio<Writable, Readable, Readable> = spawn(
     join(venv, "bin", "python"),

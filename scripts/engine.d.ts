@@ -13,6 +13,8 @@ export interface EnginePaths {
   readonly mirror: string;
   /** Absent when ENGINE_PROVIDER=registry. */
   readonly providerBinary: string | undefined;
+  /** ENGINE_PROVIDER=registry: the provider is downloaded into the mirror, not built. */
+  readonly fromRegistry: boolean;
   readonly provider: ProviderBuild;
   readonly bindingsProviderVersion: string;
   readonly opentofuVersion: string;
@@ -26,3 +28,5 @@ export function providerSettingsFor(config: object, settings: Record<string, unk
 export function replaceDirectives(goModText: string): string[];
 export function providerBuildFor(target: string): ProviderBuild;
 export function tofurcText(paths: EnginePaths): string;
+export function installedBinaryPath(value: string, searchPath?: string): string;
+export function versionLines(paths: EnginePaths): string;

@@ -5,8 +5,11 @@
 // `tofu`; the same folder holds `tofurc`, the CLI configuration that installs the provider
 // from a local filesystem mirror, so `tofu init` needs no network.
 //
-//   node scripts/engine.js          build on first use, then print the tofu path
-//   node scripts/engine.js --check  print the tofu path if built, exit 1 otherwise
+//   node scripts/engine.js             build on first use, then print the tofu path
+//   node scripts/engine.js --check     print the tofu path if built, exit 1 otherwise
+//   node scripts/engine.js --versions  print `opentofu=`, `aws-provider=` and `mirror=` lines (the
+//                                      format of $GITHUB_OUTPUT: the workflows install that OpenTofu
+//                                      and cache that provider mirror)
 "use strict";
 
 const { spawn } = require("node:child_process");
@@ -64,17 +67,24 @@ function providerBuildFor(target) {
   return build;
 }
 
+/** ENGINE_BINARY as an absolute path: a bare name (`tofu`) is looked up on PATH. */
+function installedBinaryPath(value, searchPath = process.env.PATH || "") {
+  if (value.includes(path.sep)) return path.resolve(value);
+  const found = searchPath.split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, value)).find((file) => fs.existsSync(file));
+  return found || path.resolve(value);
+}
+
 /**
  * Where everything lives; keyed by both versions so an upgrade never reuses a stale build.
- * ENGINE_BINARY=<path> uses an installed `tofu` or `terraform` instead of building OpenTofu;
- * ENGINE_PROVIDER=registry takes the provider the bindings target from the registry (network
- * needed) instead of building one.
+ * ENGINE_BINARY=<path or name on PATH> uses an installed `tofu` or `terraform` instead of building
+ * OpenTofu; ENGINE_PROVIDER=registry downloads the provider the bindings target from the registry
+ * into the mirror once (network needed then) instead of building one.
  */
 function enginePaths() {
   const target = bindingsProviderVersion();
   const fromRegistry = process.env.ENGINE_PROVIDER === "registry";
   const provider = fromRegistry ? { version: target, module: "registry", pseudoVersion: "" } : providerBuildFor(target);
-  const installedBinary = process.env.ENGINE_BINARY ? path.resolve(process.env.ENGINE_BINARY) : undefined;
+  const installedBinary = process.env.ENGINE_BINARY ? installedBinaryPath(process.env.ENGINE_BINARY) : undefined;
   const cacheRoot = process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache");
   const key = `tofu-${installedBinary ? "installed" : OPENTOFU.version.slice(1)}_aws-${provider.version}${fromRegistry ? "-registry" : ""}`;
   const dir = path.join(cacheRoot, "cdktf-lookout-vision-encryption", "engine", key);
@@ -85,6 +95,7 @@ function enginePaths() {
     tofurc: path.join(dir, "tofurc"),
     mirror,
     providerBinary: fromRegistry ? undefined : path.join(mirror, PROVIDER_ADDRESS, provider.version, PLATFORM, `terraform-provider-aws_v${provider.version}`),
+    fromRegistry,
     provider,
     bindingsProviderVersion: target,
     opentofuVersion: OPENTOFU.version.slice(1),
@@ -130,25 +141,29 @@ function writeTofurc(paths) {
   if (!fs.existsSync(paths.tofurc) || fs.readFileSync(paths.tofurc, "utf8") !== text) fs.writeFileSync(paths.tofurc, text);
 }
 
+/** The hosts under which the mirror may hold hashicorp/aws: OpenTofu's registry, and Terraform's for a `terraform` ENGINE_BINARY. */
+const PROVIDER_ADDRESSES = [PROVIDER_ADDRESS, "registry.terraform.io/hashicorp/aws"];
+
+/** Whether the mirror holds the provider: the built binary, or a registry download of the version for this platform. */
+function hasProvider(paths) {
+  if (paths.providerBinary) return fs.existsSync(paths.providerBinary);
+  return PROVIDER_ADDRESSES.some((address) => fs.existsSync(path.join(paths.mirror, address, paths.provider.version, PLATFORM)));
+}
+
 function isBuilt(paths) {
-  return [paths.tofu, paths.providerBinary, paths.tofurc].every((file) => file === undefined || fs.existsSync(file));
+  return fs.existsSync(paths.tofu) && fs.existsSync(paths.tofurc) && hasProvider(paths);
 }
 
 /** CLI configuration: the provider only from the local mirror, so nothing reaches a registry. */
 function tofurcText(paths) {
-  const installation = paths.providerBinary
-    ? [
-        "provider_installation {",
-        "  filesystem_mirror {",
-        `    path    = ${JSON.stringify(paths.mirror)}`,
-        `    include = [${JSON.stringify(PROVIDER_ADDRESS)}, "registry.terraform.io/hashicorp/aws"]`,
-        "  }",
-        "}",
-      ]
-    : ["provider_installation {", "  direct {}", "}"];
   return [
     "# Written by scripts/engine.js: where tofu installs hashicorp/aws from (see provider_installation).",
-    ...installation,
+    "provider_installation {",
+    "  filesystem_mirror {",
+    `    path    = ${JSON.stringify(paths.mirror)}`,
+    `    include = ${JSON.stringify(PROVIDER_ADDRESSES).replace(",", ", ")}`,
+    "  }",
+    "}",
     "",
   ].join("\n");
 }
@@ -229,6 +244,34 @@ async function buildGoBinary({ name, module, version, main, ldflags, output, wor
   fs.rmSync(work, { recursive: true, force: true });
 }
 
+/**
+ * ENGINE_PROVIDER=registry: one `init` from the registry with the mirror as its plugin cache,
+ * which leaves the provider there in the unpacked layout a filesystem mirror reads. Filled under
+ * a temporary name and renamed, so a failed download never counts.
+ */
+async function downloadProvider(paths) {
+  const work = path.join(paths.dir, "registry-download");
+  const partialMirror = `${paths.mirror}.partial`;
+  for (const dir of [work, partialMirror]) fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(work, { recursive: true });
+  fs.mkdirSync(partialMirror, { recursive: true });
+  const config = { terraform: { required_providers: { aws: { source: "hashicorp/aws", version: paths.provider.version } } } };
+  fs.writeFileSync(path.join(work, "main.tf.json"), `${JSON.stringify(config, null, 2)}\n`);
+  fs.writeFileSync(path.join(work, "tofurc"), "provider_installation {\n  direct {}\n}\n");
+  const env = { ...engineEnv(paths), TF_CLI_CONFIG_FILE: path.join(work, "tofurc"), TF_PLUGIN_CACHE_DIR: partialMirror };
+  try {
+    await runStep(`aws-provider: download hashicorp/aws ${paths.provider.version}`, paths.tofu, ["init", "-backend=false", "-no-color"], {
+      cwd: work,
+      env,
+      module: "the registry (ENGINE_PROVIDER=registry needs it reachable)",
+    });
+    fs.rmSync(paths.mirror, { recursive: true, force: true });
+    fs.renameSync(partialMirror, paths.mirror);
+  } finally {
+    for (const dir of [work, partialMirror]) fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function build(paths) {
   const started = Date.now();
   const { provider } = paths;
@@ -239,7 +282,7 @@ async function build(paths) {
   }
   fs.mkdirSync(paths.dir, { recursive: true });
   if (!fs.existsSync(paths.tofu)) {
-    if (process.env.ENGINE_BINARY) throw new Error(`engine: ENGINE_BINARY=${process.env.ENGINE_BINARY} does not exist`);
+    if (process.env.ENGINE_BINARY) throw new Error(`engine: ENGINE_BINARY=${process.env.ENGINE_BINARY} does not exist (neither a file nor a command on PATH)`);
     await buildGoBinary({
       name: "opentofu",
       module: OPENTOFU.module,
@@ -250,6 +293,7 @@ async function build(paths) {
       workRoot: paths.dir,
     });
   }
+  if (paths.fromRegistry && !hasProvider(paths)) await downloadProvider(paths);
   if (paths.providerBinary && !fs.existsSync(paths.providerBinary)) {
     await buildGoBinary({
       name: "aws-provider",
@@ -265,8 +309,17 @@ async function build(paths) {
   process.stderr.write(`[engine] ready in ${elapsed(started)}: OpenTofu ${paths.opentofuVersion}, hashicorp/aws ${provider.version}\n`);
 }
 
+/** `name=value` lines for $GITHUB_OUTPUT: the OpenTofu to install, the provider version and the mirror to cache. */
+function versionLines(paths) {
+  return [`opentofu=${paths.opentofuVersion}`, `aws-provider=${paths.provider.version}`, `mirror=${paths.mirror}`].join("\n");
+}
+
 async function main() {
   const paths = enginePaths();
+  if (process.argv.includes("--versions")) {
+    process.stdout.write(`${versionLines(paths)}\n`);
+    return;
+  }
   if (process.argv.includes("--check")) {
     if (!isBuilt(paths)) {
       process.stderr.write(`[engine] not built yet: run npm run engine (expected ${paths.tofu})\n`);
@@ -280,7 +333,7 @@ async function main() {
   process.stdout.write(`${paths.tofu}\n`);
 }
 
-module.exports = { enginePaths, engineEnv, offlineProviders, providerSettingsFor, isBuilt, replaceDirectives, providerBuildFor, tofurcText };
+module.exports = { enginePaths, engineEnv, offlineProviders, providerSettingsFor, isBuilt, replaceDirectives, providerBuildFor, tofurcText, installedBinaryPath, versionLines };
 
 if (require.main === module) {
   main().catch((error) => {

@@ -40,9 +40,10 @@ function stagedPackageJson(pkg) {
     description: pkg.description,
     keywords: pkg.keywords,
     license: pkg.license,
-    // jsii requires both; the package has no public home yet.
+    // jsii requires both.
     author: { name: "cdktf-lookout-vision-encryption authors", organization: true },
-    repository: { type: "git", url: "https://github.com/cdktf-lookout-vision-encryption/cdktf-lookout-vision-encryption.git" },
+    // npm's form has a `git+` prefix; the wheel's home page is the plain address.
+    repository: { ...pkg.repository, url: pkg.repository.url.replace(/^git\+/, "") },
     main: "lib/index.js",
     types: "lib/index.d.ts",
     files: ["lib/**/*.js", "lib/**/*.d.ts", ".jsii", "README.md"],

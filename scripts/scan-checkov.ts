@@ -1,25 +1,38 @@
-import { mkdirSync } from "fs";
+import { mkdirSync, readFileSync } from "fs";
 import { join } from "path";
-import { InstallOptions, commandFailed, InstalledTool, PythonTool, Runner, ensureVenv, pinnedVersion, repositoryRoot, runCommand } from "./python-venv";
+import { Runner, defaultCacheRoot, ensureVenv, pinnedVersion, repositoryRoot, runCommand, tail } from "./tool-cache";
 
-export { defaultCacheRoot, runCommand } from "./python-venv";
-export type { Command, Runner } from "./python-venv";
+/**
+ * checkov from PyPI, installed once into a virtual environment in a cache folder outside the
+ * repository (a clean clone reuses it), pinned by scripts/scan-requirements.txt: checkov and
+ * every package it pulls in, as `pip freeze` printed them. To move to another checkov:
+ * install it into a fresh venv, `pip freeze > scripts/scan-requirements.txt`.
+ */
 
-/** checkov from PyPI, pinned with every package it pulls in by scripts/scan-requirements.txt (see python-venv.ts). */
 export const REQUIREMENTS_FILE = join(repositoryRoot(), "scripts", "scan-requirements.txt");
-
-const CHECKOV: PythonTool = { packageName: "checkov", requirementsFile: REQUIREMENTS_FILE, caller: "scan" };
 
 /** The pinned checkov version: the `checkov==` line of the requirements. */
 export function checkovVersion(requirements: string): string {
-  return pinnedVersion(CHECKOV, requirements);
+  return pinnedVersion(requirements, "checkov", `scan: ${REQUIREMENTS_FILE}`);
 }
 
-export type Checkov = InstalledTool;
+export interface Checkov {
+  readonly version: string;
+  readonly venv: string;
+  /** Whether this call installed it (false: the cached venv was used). */
+  readonly installed: boolean;
+}
 
-/** The venv `<cacheRoot>/checkov-<version>`, installed when missing or when the requirements changed. */
-export function ensureCheckov(options: InstallOptions & { requirementsFile?: string } = {}): Checkov {
-  return ensureVenv({ ...CHECKOV, requirementsFile: options.requirementsFile ?? REQUIREMENTS_FILE }, options);
+/**
+ * The venv `<cacheRoot>/checkov-<version>`, installed when missing or when the requirements
+ * changed (run as `<venv>/bin/python -m checkov.main`).
+ */
+export function ensureCheckov(options: { cacheRoot?: string; python?: string; run?: Runner; requirementsFile?: string } = {}): Checkov {
+  const requirementsFile = options.requirementsFile ?? REQUIREMENTS_FILE;
+  const version = checkovVersion(readFileSync(requirementsFile, "utf8"));
+  const dir = join(options.cacheRoot ?? defaultCacheRoot(), `checkov-${version}`);
+  const venv = ensureVenv({ dir, requirementsFile, label: { context: "scan", tool: `checkov ${version}` }, python: options.python, run: options.run });
+  return { version, venv: venv.path, installed: venv.installed };
 }
 
 /** Keeps checkov offline and quiet: no Prisma Cloud guideline download, no PyPI update check. */
@@ -39,7 +52,7 @@ export function runCheckov(checkov: Checkov, directory: string, framework: "terr
   mkdirSync(tmp, { recursive: true });
   const result = run(join(checkov.venv, "bin", "python"), args, { ...process.env, ...CHECKOV_ENV, TMPDIR: tmp });
   // --soft-fail: failed checks exit 0, so any other exit is checkov itself failing.
-  if (result.status !== 0) commandFailed("scan", `checkov on ${directory}`, result);
+  if (result.status !== 0) throw new Error(`scan: checkov on ${directory} failed (exit ${result.status}): ${tail(result)}`);
   try {
     return JSON.parse(result.stdout) as unknown;
   } catch {
