@@ -1,5 +1,5 @@
-import { CreateKeyCommand, DescribeKeyCommand, EnableKeyRotationCommand, GetKeyPolicyCommand, GetKeyRotationStatusCommand, ListResourceTagsCommand, ReplicateKeyCommand } from "@aws-sdk/client-kms";
-import { CreateBucketCommand, GetBucketEncryptionCommand, GetBucketTaggingCommand, PutBucketEncryptionCommand, PutBucketLoggingCommand, PutBucketPolicyCommand } from "@aws-sdk/client-s3";
+import { CreateAliasCommand, CreateKeyCommand, DescribeKeyCommand, EnableKeyRotationCommand, GetKeyPolicyCommand, GetKeyRotationStatusCommand, ListResourceTagsCommand, ReplicateKeyCommand } from "@aws-sdk/client-kms";
+import { CreateBucketCommand, GetBucketEncryptionCommand, GetBucketTaggingCommand, PutBucketEncryptionCommand, PutBucketLoggingCommand, PutBucketPolicyCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { Emulator, startEmulator } from "../scripts/emulator";
 import { clients, Clients } from "./emulator";
 
@@ -93,12 +93,50 @@ async function replica(aws: Clients) {
     primaryAfter: (await primaryKms.send(new DescribeKeyCommand({ KeyId: primary.KeyId }))).KeyMetadata!,
     replicaPolicy: (await replicaKms.send(new GetKeyPolicyCommand({ KeyId: primary.KeyId, PolicyName: "default" }))).Policy,
     replicaTags: (await replicaKms.send(new ListResourceTagsCommand({ KeyId: primary.KeyId }))).Tags,
+    aliasOfTheSameName: await Promise.all([
+      primaryKms.send(new CreateAliasCommand({ AliasName: "alias/same-name", TargetKeyId: primary.KeyId })),
+      replicaKms.send(new CreateAliasCommand({ AliasName: "alias/same-name", TargetKeyId: replicaKey.Arn })),
+    ]).then(
+      () => "created in both regions",
+      (error: Error) => error.name,
+    ),
   };
+}
+
+async function multiRegionFlag(aws: Clients): Promise<unknown> {
+  const key = await aws.kms().send(new CreateKeyCommand({}));
+  return (await aws.kms().send(new DescribeKeyCommand({ KeyId: key.KeyMetadata!.KeyId }))).KeyMetadata?.MultiRegion;
+}
+
+/** A bucket whose policy has a conditional Deny (it does not apply here) and an unconditional one for `denied/`. */
+async function putsUnderConditionalDeny(aws: Clients, bucket: string): Promise<string[]> {
+  const s3 = aws.s3();
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  const arn = `arn:aws:s3:::${bucket}`;
+  const statements = [
+    { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [arn, `${arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } },
+    { Sid: "DenyDeniedPrefix", Effect: "Deny", Principal: "*", Action: "s3:PutObject", Resource: `${arn}/denied/*` },
+  ];
+  await s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }) }));
+  const put = (key: string) =>
+    s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: "x" })).then(
+      () => `${key}: stored`,
+      (error: { $metadata?: { httpStatusCode?: number } }) => `${key}: ${error.$metadata?.httpStatusCode}`,
+    );
+  return [await put("allowed/a.txt"), await put("denied/a.txt")];
 }
 
 describe("emulator patches (scripts/emulator/launcher.py)", () => {
   it("applies every patch, by name", () => {
-    expect(patched.emulator.patches).toEqual(["s3-logging-policy-principals", "s3-blocked-encryption-types", "s3-create-bucket-tags", "kms-rotation-period", "kms-replica-key"]);
+    expect(patched.emulator.patches).toEqual([
+      "s3-logging-policy-principals",
+      "s3-blocked-encryption-types",
+      "s3-create-bucket-tags",
+      "kms-rotation-period",
+      "kms-replica-key",
+      "kms-multi-region-flag",
+      "iam-conditions",
+    ]);
     expect(unpatched.emulator.patches).toEqual([]);
   });
 
@@ -134,7 +172,19 @@ describe("emulator patches (scripts/emulator/launcher.py)", () => {
       PrimaryKey: { Arn: found.primaryArn, Region: "us-east-1" },
       ReplicaKeys: [{ Arn: found.replica.Arn, Region: "eu-west-1" }],
     });
+    expect(found.aliasOfTheSameName).toBe("created in both regions");
     const gap = await replica(unpatched.aws);
     expect(gap.primaryAfter.MultiRegionConfiguration?.MultiRegionKeyType).toBe("REPLICA");
+    expect(gap.aliasOfTheSameName).toBe("AlreadyExistsException");
+  });
+
+  it("kms-multi-region-flag: a key created without MultiRegion describes itself as MultiRegion false", async () => {
+    expect(await multiRegionFlag(patched.aws)).toBe(false);
+    expect(await multiRegionFlag(unpatched.aws)).toBeUndefined();
+  });
+
+  it("iam-conditions: a bucket policy's conditional Deny does not refuse a request that carries none of its keys; an unconditional one still does", async () => {
+    expect(await putsUnderConditionalDeny(patched.aws, "conditions-patched")).toEqual(["allowed/a.txt: stored", "denied/a.txt: 403"]);
+    expect(await putsUnderConditionalDeny(unpatched.aws, "conditions-unpatched")).toEqual(["allowed/a.txt: 403", "denied/a.txt: 403"]);
   });
 });

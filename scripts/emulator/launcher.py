@@ -27,6 +27,7 @@ from typing import Any, Callable
 
 import moto
 import xmltodict
+from moto.iam import access_control as iam_access_control
 from moto.kms import models as kms_models
 from moto.kms import responses as kms_responses
 from moto.moto_proxy import certificate_creator
@@ -162,16 +163,21 @@ def replica_key_configuration() -> None:
     """moto/kms/models.py KmsBackend.replicate_key makes the replica with copy(), so primary and
     replica share one multi_region_configuration dict, and then copies it back onto the backend:
     the replica reports itself as PRIMARY until describe_key flips the shared dict, after which the
-    primary reports REPLICA too, and the provider's wait for the replica never ends. ReplicateKey's
-    Policy, Description and Tags are ignored as well. This gives the replica its own configuration
-    (REPLICA, the primary's ARN) and the arguments it was created with, and lists it on the primary."""
+    primary reports REPLICA too, and the provider's wait for the replica never ends. The aliases
+    dict is shared too, so an alias of the primary's name in the replica's region "already exists".
+    ReplicateKey's Policy, Description and Tags are ignored as well. This gives the replica its own
+    configuration (REPLICA, the primary's ARN), grants, aliases and rotations, and the arguments it
+    was created with, and lists it on the primary."""
 
     def replicate_key(self: Any, key_id: str, replica_region: str) -> Any:
         primary = self.keys[self.get_key_id(key_id)]
         replica = kms_models.copy(primary)
         replica.region = replica_region
         replica.arn = primary.arn.replace(f":{primary.region}:", f":{replica_region}:", 1)
+        # Per-region state of its own: copy() shares the primary's dicts and lists.
         replica.grants = {}
+        replica.aliases = {}
+        replica.rotations = []
         if primary.multi_region:
             replicas = primary.multi_region_configuration["ReplicaKeys"]
             if not any(r["Region"] == replica_region for r in replicas):
@@ -201,6 +207,69 @@ def replica_key_configuration() -> None:
     kms_responses.KmsResponse.replicate_key = replicate_key_response
 
 
+@patch("kms-multi-region-flag")
+def multi_region_flag() -> None:
+    """moto/kms/responses.py KmsResponse.create_key passes `self._get_param("MultiRegion")` on as
+    is: a CreateKey without it (how the provider creates a single-region key) makes a key whose
+    DescribeKey has no MultiRegion, where KMS answers false."""
+    original = kms_models.Key.__init__
+
+    def init(self: Any, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        self.multi_region = bool(self.multi_region)
+
+    kms_models.Key.__init__ = init
+
+
+@patch("iam-conditions")
+def conditions_as_iam_evaluates_them() -> None:
+    """moto/iam/access_control.py IAMPolicyStatement: _check_conditions (through
+    moto/iam/policy_conditions.py TrustCondition.verify_condition) counts every condition it cannot
+    evaluate, and every key the request does not carry, as met; is_action_permitted then answers
+    DENIED for a statement whose condition is not met, whatever its Effect. moto checks a bucket's
+    policy before object requests, with no condition values at all, so each of our conditional
+    Deny statements (DenyInsecureTransport, DenyOutdatedTls, DenyNonKmsEncryptionHeader, ...)
+    refused every PutObject with 403. As IAM evaluates them: a key the request does not carry
+    meets only `Null: true` and the `...IfExists` operators; a statement whose condition is not
+    met does not apply (NEUTRAL). Conditions on keys the request carries keep moto's evaluation."""
+    statement = iam_access_control.IAMPolicyStatement
+    result = iam_access_control.PermissionResult
+    moto_check = statement._check_conditions
+
+    def absent_key_meets(operator: str, expected: Any) -> bool:
+        if operator == "Null":
+            return all(str(value).lower() == "true" for value in as_list(expected))
+        return operator.endswith("IfExists")
+
+    def check_conditions(self: Any, incoming_condition_values: dict[str, str] | None) -> bool:
+        carried = incoming_condition_values or {}
+        for operator, keys in (self._statement.get("Condition") or {}).items():
+            for key, expected in keys.items():
+                if key not in carried and not absent_key_meets(operator, expected):
+                    return False
+        return moto_check(self, incoming_condition_values)
+
+    def is_action_permitted(self: Any, action: str, resource: str = "*", principal: str | None = None, incoming_condition_values: dict[str, str] | None = None) -> Any:
+        if "NotAction" in self._statement:
+            concerned = not self._check_element_matches("NotAction", action)
+        else:
+            concerned = self._check_element_matches("Action", action)
+        if not concerned or self.is_unknown_principal(self._statement.get("Principal")):
+            return result.NEUTRAL
+        if principal and not self._check_principal(principal):
+            return result.DENIED
+        if not self._check_conditions(incoming_condition_values):
+            return result.NEUTRAL
+        if not self._statement.get("Resource"):
+            return result.PERMITTED
+        if not self._check_element_matches("Resource", resource):
+            return result.NEUTRAL
+        return result.PERMITTED if self._statement["Effect"] == "Allow" else result.DENIED
+
+    statement._check_conditions = check_conditions
+    statement.is_action_permitted = is_action_permitted
+
+
 def apply_patches() -> list[str]:
     for _, apply in PATCHES:
         apply()
@@ -223,8 +292,12 @@ def main() -> None:
     parser.add_argument("--no-patches", action="store_true", help="moto as installed (the tests show each gap)")
     parser.add_argument("--verbose", action="store_true", help="log every request")
     args = parser.parse_args()
-    # moto's proxy logs a line a request at INFO; errors are what a test run needs to see.
+    # moto's proxy logs a line a request at INFO, to standard output; errors are what a test run
+    # needs to see, on standard error with the requests' own lines, beside the launcher's lines.
     proxy_logger.setLevel(logging.INFO if args.verbose else logging.WARNING)
+    for handler in logging.root.handlers:
+        if isinstance(handler, logging.StreamHandler):
+            handler.setStream(sys.stderr)
 
     if moto.__version__ != MOTO_VERSION:
         raise SystemExit(f"emulator: the patches are written for moto {MOTO_VERSION}, the venv has {moto.__version__}")
