@@ -1,4 +1,4 @@
-import { CreateAliasCommand, CreateKeyCommand, DescribeKeyCommand, EnableKeyRotationCommand, GetKeyPolicyCommand, GetKeyRotationStatusCommand, ListResourceTagsCommand, ReplicateKeyCommand } from "@aws-sdk/client-kms";
+import { CreateAliasCommand, CreateKeyCommand, DescribeKeyCommand, EnableKeyRotationCommand, GetKeyPolicyCommand, GetKeyRotationStatusCommand, ListKeysCommand, ListResourceTagsCommand, ReplicateKeyCommand } from "@aws-sdk/client-kms";
 import { CreateBucketCommand, GetBucketEncryptionCommand, GetBucketTaggingCommand, PutBucketEncryptionCommand, PutBucketLoggingCommand, PutBucketPolicyCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { Emulator, startEmulator } from "../scripts/emulator";
 import { clients, Clients } from "./emulator";
@@ -186,5 +186,31 @@ describe("emulator patches (scripts/emulator/launcher.py)", () => {
   it("iam-conditions: a bucket policy's conditional Deny does not refuse a request that carries none of its keys; an unconditional one still does", async () => {
     expect(await putsUnderConditionalDeny(patched.aws, "conditions-patched")).toEqual(["allowed/a.txt: stored", "denied/a.txt: 403"]);
     expect(await putsUnderConditionalDeny(unpatched.aws, "conditions-unpatched")).toEqual(["allowed/a.txt: 403", "denied/a.txt: 403"]);
+  });
+});
+
+/** The IDs of two keys created after `callsFirst` other calls (each answered with a request ID). */
+async function keyIds(aws: Clients, callsFirst: number): Promise<string[]> {
+  const kms = aws.kms();
+  for (let i = 0; i < callsFirst; i++) await kms.send(new ListKeysCommand({}));
+  const ids: string[] = [];
+  for (let i = 0; i < 2; i++) ids.push((await kms.send(new CreateKeyCommand({}))).KeyMetadata!.KeyId!);
+  return ids;
+}
+
+describe("emulator seed (the launcher's --seed: scripts/plan-fixtures.ts makes the same key IDs on every run)", () => {
+  let seeded: Emulator[] = [];
+  beforeAll(async () => {
+    seeded = await Promise.all([startEmulator({ account: ACCOUNT, seed: 7 }), startEmulator({ account: ACCOUNT, seed: 7 })]);
+  }, 120_000);
+  afterAll(async () => {
+    await Promise.all(seeded.map((emulator) => emulator.stop()));
+  });
+
+  it("makes the same key IDs for the same creations, however many requests came first; unseeded, other ones", async () => {
+    const [first, again] = await Promise.all([keyIds(clients(seeded[0]), 0), keyIds(clients(seeded[1]), 5)]);
+    expect(again).toEqual(first);
+    expect(new Set(first).size).toBe(2);
+    expect(await keyIds(patched.aws, 0)).not.toEqual(first);
   });
 });

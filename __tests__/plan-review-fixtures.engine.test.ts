@@ -4,24 +4,25 @@ import { App } from "cdktf";
 import { buildApp } from "../main";
 import { readPlan } from "../modules/plan-review/plan-json";
 import { reviewPlans } from "../modules/plan-review/review";
-import { FIXTURES, generate } from "../scripts/plan-fixtures";
+import { FIXTURES, FixtureManifest, generate } from "../scripts/plan-fixtures";
 import { removeTempDirs, tempDir, tofuOk, writeEngineOverride } from "./engine";
 import { SynthJson } from "./helpers";
 
-// The plan fixtures are what scripts/plan-fixtures.js makes with the engine: two cases are made
-// again here (the whole set takes about 15 minutes) and must match the checked-in files byte for
-// byte. And the review reads a complete plan of the example app, as `tofu show -json` prints it.
+// The plan fixtures are what scripts/plan-fixtures.ts makes with the engine on the AWS emulator:
+// two cases are made again here (each applied to an emulator of its own, side by side) and must
+// match the checked-in files byte for byte, so the emulator's identifiers must be the same on
+// every run. And the review reads a complete plan of the example app, as `tofu show -json` prints it.
 
 afterAll(removeTempDirs);
 
-// Both start from the same configuration, so the state is settled once.
+// A plan that errors and one that does not, both with key IDs and ARNs the emulator made.
 const REMADE = ["key-policy-principal-added", "errored-protected-key-replace"];
 
-describe("plan fixtures made again by scripts/plan-fixtures.js", () => {
+describe("plan fixtures made again by scripts/plan-fixtures.ts", () => {
   const out = tempDir("plan-fixtures-again");
-  let manifest: ReturnType<typeof generate>;
-  beforeAll(() => {
-    manifest = generate(REMADE, out, () => undefined);
+  let manifest: FixtureManifest;
+  beforeAll(async () => {
+    manifest = await generate(REMADE, out, () => undefined);
   }, 600_000);
 
   it.each(REMADE)("%s: configurations and plan byte-identical to the checked-in ones", (name) => {

@@ -7,11 +7,13 @@ import { Risk, StackInput, reviewPlans } from "../modules/plan-review/review";
 import { RISK_RULES, RiskRuleId } from "../modules/plan-review/rules";
 import { TerraformJson } from "../modules/posture/terraform-json";
 import { FIXTURES, FixtureManifest, configText, digest, fixtureCases } from "../scripts/plan-fixtures";
+import { motoVersion } from "../scripts/emulator";
 import { enginePaths } from "../scripts/engine";
 
 // The plan review on real plans: each fixture is a plan the engine made of a change between two
-// configurations (scripts/plan-fixtures.js). Every risk has a case that triggers it and a near
-// miss that must not; each case's risks are listed in full below.
+// configurations, against the state an apply of the first left on the AWS emulator
+// (scripts/plan-fixtures.ts). Every risk has a case that triggers it and a near miss that must
+// not; each case's risks are listed in full below.
 
 const manifest = JSON.parse(readFileSync(join(FIXTURES, "manifest.json"), "utf8")) as FixtureManifest;
 const cases = fixtureCases();
@@ -33,7 +35,9 @@ function described(risk: Risk): string {
 }
 
 const KEY = "aws_kms_key.data";
-const KEY_ARN = "arn:aws:kms:us-east-1:111111111111:key/b5d1c03d-2e62-4561-8ffe-463423e74a32";
+/** The first key ID the seeded emulator makes: every case's first key has it. */
+const KEY_ID = "c963cfe0-afae-4a3b-b909-6a04e7d80068";
+const KEY_ARN = `arn:aws:kms:us-east-1:111111111111:key/${KEY_ID}`;
 const TRAINER = "AWS:arn:aws:iam::111111111111:role/LookoutVisionTrainer";
 const ANALYST = "AWS:arn:aws:iam::111111111111:role/Analyst";
 const PAB = "aws_s3_bucket_public_access_block.data";
@@ -44,7 +48,7 @@ const POLICY = "aws_s3_bucket_policy.data";
 /** Every risk of every case (the errored case is refused before review: plan-review-cli.test.ts). */
 const EXPECTED: Record<string, string[]> = {
   "no-change": [],
-  "key-delete": [`key-delete ${KEY} (resource): key b5d1c03d-2e62-4561-8ffe-463423e74a32 → deleted after a 30-day waiting period`],
+  "key-delete": [`key-delete ${KEY} (resource): key ${KEY_ID} → deleted after a 30-day waiting period`],
   "key-alias-delete": [],
   "key-replace": [`key-replace ${KEY} multi_region: false → true`],
   "key-description-update": [],
@@ -54,7 +58,7 @@ const EXPECTED: Record<string, string[]> = {
   "key-rotation-period-changed": [],
   "key-disabled": [`key-disabled ${KEY} is_enabled: true → false`],
   "key-enabled": [],
-  "replica-key-delete": ["key-delete aws_kms_replica_key.replica (resource): key mrk-8ac2f4613557d0e133a6c19ffdea8efc → deleted after a 30-day waiting period"],
+  "replica-key-delete": [`key-delete aws_kms_replica_key.replica (resource): key mrk-${KEY_ID} → deleted after a 30-day waiting period`],
   "replica-key-update": [],
   "key-policy-principal-added": [
     `key-policy-widened ${KEY} policy "AllowDataUseOnlyViaServices" Principal (principal added to an Allow): Principal ${TRAINER} → Principal ${ANALYST}, ${TRAINER} (added: ${ANALYST})`,
@@ -134,9 +138,10 @@ describe("plan fixtures", () => {
     }
   });
 
-  it("come from this project's engine (OpenTofu and the AWS provider of scripts/engine.js)", () => {
+  it("come from this project's engine (OpenTofu and the AWS provider of scripts/engine.js) and emulator (the pinned moto)", () => {
     const paths = enginePaths();
     expect(manifest.engine).toEqual({ opentofu: paths.opentofuVersion, aws: paths.provider.version });
+    expect(manifest.emulator.moto).toBe(motoVersion());
     for (const c of cases) expect((JSON.parse(readFileSync(join(FIXTURES, `${c.name}.json`), "utf8")) as { terraform_version: string }).terraform_version).toBe(paths.opentofuVersion);
   });
 

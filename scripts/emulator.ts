@@ -33,9 +33,14 @@ export interface InstallOptions {
   readonly run?: Runner;
 }
 
+/** The moto version REQUIREMENTS_FILE pins. */
+export function motoVersion(): string {
+  return pinnedVersion(readFileSync(REQUIREMENTS_FILE, "utf8"), "moto", `emulator: ${REQUIREMENTS_FILE}`);
+}
+
 /** The venv `<cacheRoot>/moto-<version>` with the pinned moto: its path, installed on first use. */
 export function ensureEmulator(options: InstallOptions = {}): string {
-  const version = pinnedVersion(readFileSync(REQUIREMENTS_FILE, "utf8"), "moto", `emulator: ${REQUIREMENTS_FILE}`);
+  const version = motoVersion();
   const dir = join(options.cacheRoot ?? defaultCacheRoot(), `moto-${version}`);
   return ensureVenv({ dir, requirementsFile: REQUIREMENTS_FILE, label: { context: "emulator", tool: `moto ${version}` }, python: options.python, run: options.run }).path;
 }
@@ -48,6 +53,12 @@ export interface EmulatorOptions extends InstallOptions {
    * @default true (false runs moto as installed: the patch tests show each gap with it)
    */
   readonly patches?: boolean;
+  /**
+   * Seed of the identifiers moto makes (key IDs, and the ARNs that hold them): the same calls
+   * then make the same identifiers on every run.
+   * @default none (random identifiers, as AWS makes them)
+   */
+  readonly seed?: number;
 }
 
 /** A running emulator. */
@@ -97,7 +108,7 @@ export function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> 
   const folder = mkdtempSync(join(tmpdir(), "lve-emulator-"));
   const child: ChildProcessByStdio<Writable, Readable, Readable> = spawn(
     join(venv, "bin", "python"),
-    [LAUNCHER, "--certs", join(folder, "certs"), "--account", account, ...(options.patches === false ? ["--no-patches"] : [])],
+    [LAUNCHER, "--certs", join(folder, "certs"), "--account", account, ...(options.patches === false ? ["--no-patches"] : []), ...(options.seed !== undefined ? ["--seed", String(options.seed)] : [])],
     { stdio: ["pipe", "pipe", "pipe"] },
   );
   const stderr: string[] = [];

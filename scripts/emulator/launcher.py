@@ -2,7 +2,7 @@
 
 Run by scripts/emulator.ts with the venv that holds the pinned moto (scripts/emulator/requirements.txt):
 
-    python launcher.py --certs DIR [--port N]
+    python launcher.py --certs DIR [--port N] [--account ID] [--seed N]
 
 It binds 127.0.0.1 (port 0: a free one), prints `listening <port>` once it accepts requests, and
 serves until SIGINT, SIGTERM or the end of its standard input (so it never outlives the process that
@@ -18,8 +18,10 @@ import argparse
 import json
 import logging
 import os
+import random
 import shutil
 import signal
+import string
 import sys
 import threading
 from http.server import ThreadingHTTPServer
@@ -27,9 +29,11 @@ from typing import Any, Callable
 
 import moto
 import xmltodict
+from moto.core import responses as core_responses
 from moto.iam import access_control as iam_access_control
 from moto.kms import models as kms_models
 from moto.kms import responses as kms_responses
+from moto.moto_api._internal import mock_random
 from moto.moto_proxy import certificate_creator
 from moto.moto_proxy import logger as proxy_logger
 from moto.moto_proxy.proxy3 import ProxyRequestHandler
@@ -39,6 +43,7 @@ from moto.s3 import models as s3_models
 from moto.s3 import responses as s3_responses
 from moto.s3.utils import LOGGING_SERVICE_PRINCIPAL
 from moto.core.utils import ensure_boolean
+from moto.utilities import aws_headers
 
 MOTO_VERSION = "5.2.5"
 
@@ -270,6 +275,28 @@ def conditions_as_iam_evaluates_them() -> None:
     statement.is_action_permitted = is_action_permitted
 
 
+def seed_identifiers(seed: int) -> None:
+    """The same identifiers on every run (key IDs, and the ARNs that hold them): moto draws them from
+    one generator, moto/moto_api/_internal/__init__.py mock_random, which its /moto-api/seed
+    endpoint seeds. Every response also draws its request ID from it
+    (moto/utilities/aws_headers.py gen_amzn_requestid_long, called by moto/core/responses.py), so
+    the identifiers would still depend on how many requests came first, which the provider's
+    concurrent calls and retries vary. Request IDs get a generator of their own: the seeded one
+    draws only for what the emulator creates, in the order it creates it (two keys created at the
+    same time may still swap IDs)."""
+    mock_random.seed(seed)
+    request_ids = random.Random()
+
+    def request_id(headers: dict[str, Any] | None = None) -> str:
+        value = "".join(request_ids.choices(string.ascii_letters + string.digits, k=52))
+        if isinstance(headers, dict):
+            headers["x-amzn-requestid"] = value
+        return value
+
+    aws_headers.gen_amzn_requestid_long = request_id
+    core_responses.gen_amzn_requestid_long = request_id
+
+
 def apply_patches() -> list[str]:
     for _, apply in PATCHES:
         apply()
@@ -289,6 +316,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--certs", required=True, help="folder for the per-host certificates")
     parser.add_argument("--account", default="123456789012", help="the AWS account ID every request acts in")
+    parser.add_argument("--seed", type=int, help="seed for the identifiers moto makes (the same on every run)")
     parser.add_argument("--no-patches", action="store_true", help="moto as installed (the tests show each gap)")
     parser.add_argument("--verbose", action="store_true", help="log every request")
     args = parser.parse_args()
@@ -302,6 +330,8 @@ def main() -> None:
     if moto.__version__ != MOTO_VERSION:
         raise SystemExit(f"emulator: the patches are written for moto {MOTO_VERSION}, the venv has {moto.__version__}")
     patched = [] if args.no_patches else apply_patches()
+    if args.seed is not None:
+        seed_identifiers(args.seed)
     use_certificate_folder(args.certs)
     ProxyRequestHandler.validate()
     server = ThreadingHTTPServer(("127.0.0.1", args.port), ProxyRequestHandler)

@@ -1,47 +1,93 @@
-#!/usr/bin/env node
-// Generates the plan fixtures of the plan review (__tests__/fixtures/plans): for each case a
-// configuration before and after a change, laid out as two cdktf output folders
-// (before/stacks/<case>/cdk.tf.json, after/stacks/<case>/cdk.tf.json), and <case>.json, the plan
-// of that change as `tofu show -json` prints it. The plans come from the engine
-// (scripts/engine.js), offline:
-//   1. the before-configuration is planned and its planned values become a state (values known
-//      only after apply get fake ones: key IDs, ARNs), again and again until a plan of the
-//      before-configuration against that state shows no change: the state is what applying it
-//      would have left;
-//   2. the after-configuration is planned against that state with -refresh=false, with an
-//      override file that gives the provider fake credentials and the skip_* settings;
-//   3. `tofu show -json` of that plan, indented, keeping only what the review reads
-//      (format_version, terraform_version, resource_changes, resource_drift, output_changes,
-//      errored): the rest repeats the kept parts or the checked-in configurations, or is a
-//      timestamp. The same filter on the same plan gives the same text, byte for byte.
-// manifest.json records the engine and the SHA-256 of every file written, so a test can tell
-// that the plans are those of the configurations checked in.
-//
-//   node scripts/plan-fixtures.js             every case, into __tests__/fixtures/plans
-//   node scripts/plan-fixtures.js <case>...   only these cases (the manifest keeps the others)
-//   node scripts/plan-fixtures.js --out DIR   into another folder
-"use strict";
+import { spawn } from "child_process";
+import { createHash } from "crypto";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { dirname, join, resolve } from "path";
+import { Emulator, emulatorProviderSettings, motoVersion, OVERRIDE_FILE, startEmulator } from "./emulator";
+import { repositoryRoot } from "./tool-cache";
 
-const { spawnSync } = require("node:child_process");
-const crypto = require("node:crypto");
-const fs = require("node:fs");
-const os = require("node:os");
-const path = require("node:path");
-const { enginePaths, engineEnv, isBuilt, offlineProviders } = require("./engine");
+/**
+ * Generates the plan fixtures of the plan review (__tests__/fixtures/plans): for each case a
+ * configuration before and after a change, laid out as two cdktf output folders
+ * (before/stacks/<case>/cdk.tf.json, after/stacks/<case>/cdk.tf.json), and <case>.json, the plan
+ * of that change as `tofu show -json` prints it. Each case runs with the engine
+ * (scripts/engine.js) on an AWS emulator of its own (scripts/emulator.ts), several side by side:
+ *   1. the before-configuration is applied to the emulator, and a second plan of it must show no
+ *      change: the state is what that apply left, as AWS (the emulator) reads it back;
+ *   2. the after-configuration is planned against that state, refreshed through the emulator;
+ *   3. `tofu show -json` of that plan, indented, keeping only what the review reads
+ *      (format_version, terraform_version, resource_changes, resource_drift, output_changes,
+ *      errored): the rest repeats the kept parts or the checked-in configurations, or is a
+ *      timestamp.
+ * The emulator is seeded (EMULATOR_SEED), so it makes the same key IDs, and so the same ARNs, on
+ * every run: the same cases give the same files, byte for byte.
+ * manifest.json records the engine, the emulator and the SHA-256 of every file written, so a test
+ * can tell that the plans are those of the configurations checked in.
+ *
+ *   npm run plan-fixtures                      every case, into __tests__/fixtures/plans
+ *   npm run plan-fixtures -- <case>...         only these cases (the manifest keeps the others)
+ *   npm run plan-fixtures -- --out DIR         into another folder
+ */
 
-const FIXTURES = path.join(__dirname, "..", "__tests__", "fixtures", "plans");
+// scripts/engine.js stays plain JavaScript (npm test runs it before anything is compiled): it is
+// loaded from the source folder, where it also is when this file runs compiled, from dist/.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { enginePaths, engineEnv, isBuilt, providerSettingsFor } = require(join(repositoryRoot(), "scripts", "engine.js")) as typeof import("./engine");
+
+export const FIXTURES = join(repositoryRoot(), "__tests__", "fixtures", "plans");
 const ACCOUNT = "111111111111";
 const REGION = "us-east-1";
 const BUCKET = "plan-review-fixture-data";
 const TRAINER = `arn:aws:iam::${ACCOUNT}:role/LookoutVisionTrainer`;
 const ANALYST = `arn:aws:iam::${ACCOUNT}:role/Analyst`;
 const BUCKET_ARN = "${aws_s3_bucket.data.arn}";
+/** Any fixed number: the fixtures' key IDs follow from it. */
+const EMULATOR_SEED = 20;
+/**
+ * Cases run side by side, each with its own emulator: much of an apply is the provider waiting
+ * (it reads a new key back until it settles: about 9 s of a 15 s apply of the full stack).
+ */
+const CONCURRENT_CASES = 4;
+
+/** A configuration as cdktf writes one (Terraform JSON), open to the edits of the cases. */
+export interface StackConfig {
+  terraform: Record<string, unknown>;
+  provider: { aws: Block[] };
+  resource?: Resources;
+  removed?: Block[];
+}
+type Block = Record<string, unknown>;
+type Resources = Record<string, Record<string, Block>>;
+
+export interface FixtureCase {
+  readonly name: string;
+  readonly summary: string;
+  readonly before: StackConfig;
+  readonly after: StackConfig;
+  /** The plan of the change fails (and is written with `errored: true`). */
+  readonly errored?: boolean;
+}
+
+export interface FixtureManifest {
+  readonly engine: { readonly opentofu: string; readonly aws: string };
+  readonly emulator: { readonly moto: string; readonly seed: number };
+  readonly cases: Record<string, { readonly summary: string; readonly before: string; readonly after: string; readonly plan: string }>;
+}
 
 // ---------------------------------------------------------------------------------------------
 // The configurations: one key and one bucket set up as the constructs set them up (same
 // statements and Sids, fewer of them), and each case's change to it.
 
-const KEY_STATEMENTS = [
+interface Statement {
+  readonly Sid: string;
+  readonly Effect: "Allow" | "Deny";
+  readonly Principal: unknown;
+  readonly Action: string | string[];
+  readonly Resource: string | string[];
+  readonly Condition?: Record<string, Record<string, unknown>>;
+}
+
+const KEY_STATEMENTS: Statement[] = [
   { Sid: "EnableIamPoliciesOfAccount", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:*", Resource: "*" },
   { Sid: "AllowDescribeKey", Effect: "Allow", Principal: { AWS: [TRAINER] }, Action: "kms:DescribeKey", Resource: "*" },
   {
@@ -54,7 +100,7 @@ const KEY_STATEMENTS = [
   },
 ];
 
-const BUCKET_STATEMENTS = [
+const BUCKET_STATEMENTS: Statement[] = [
   {
     Sid: "DenyInsecureTransport",
     Effect: "Deny",
@@ -81,14 +127,14 @@ const BUCKET_STATEMENTS = [
   },
 ];
 
-function policy(statements) {
+function policy(statements: Statement[]): string {
   return JSON.stringify({ Version: "2012-10-17", Statement: statements });
 }
 
 const BUCKET_REF = "${aws_s3_bucket.data.id}";
 const PROTECTED = { prevent_destroy: true };
 
-function keyResources() {
+function keyResources(): Resources {
   return {
     aws_kms_key: {
       data: {
@@ -104,7 +150,7 @@ function keyResources() {
   };
 }
 
-function bucketResources() {
+function bucketResources(): Resources {
   return {
     aws_s3_bucket: { data: { bucket: BUCKET, force_destroy: false, lifecycle: PROTECTED } },
     aws_s3_bucket_versioning: { data: { bucket: BUCKET_REF, versioning_configuration: { status: "Enabled" } } },
@@ -122,8 +168,8 @@ function bucketResources() {
 }
 
 /** A stack as cdktf writes one: provider requirements, the AWS provider(s), resources. */
-function stack(resources, providers = [{ region: REGION }], extra = {}) {
-  const config = { terraform: { required_providers: { aws: { source: "hashicorp/aws" } } }, provider: { aws: providers }, ...extra };
+function stack(resources: Resources, providers: Block[] = [{ region: REGION }]): StackConfig {
+  const config = { terraform: { required_providers: { aws: { source: "hashicorp/aws" } } }, provider: { aws: providers } };
   // An empty "resource" object is an error in Terraform's JSON syntax.
   return Object.keys(resources).length > 0 ? { ...config, resource: resources } : config;
 }
@@ -132,20 +178,22 @@ const fullStack = () => stack({ ...keyResources(), ...bucketResources() });
 const keyStack = () => stack(keyResources());
 
 /** A copy of `config` changed by `edit`, which mutates it. */
-function changed(config, edit) {
-  const copy = JSON.parse(JSON.stringify(config));
-  edit(copy.resource, copy);
+function changed(config: StackConfig, edit: (resources: Resources, config: StackConfig) => void): StackConfig {
+  const copy = JSON.parse(JSON.stringify(config)) as StackConfig;
+  edit(copy.resource ?? {}, copy);
   return copy;
 }
 
-const unprotectKey = (r) => delete r.aws_kms_key.data.lifecycle;
-const unprotectBucket = (r) => delete r.aws_s3_bucket.data.lifecycle;
-const keyPolicy = (r, statements) => (r.aws_kms_key.data.policy = policy(statements));
-const bucketPolicy = (r, statements) => (r.aws_s3_bucket_policy.data.policy = policy(statements));
-const sse = (r) => r.aws_s3_bucket_server_side_encryption_configuration.data.rule[0];
+const unprotectKey = (r: Resources) => delete r.aws_kms_key.data.lifecycle;
+const unprotectBucket = (r: Resources) => delete r.aws_s3_bucket.data.lifecycle;
+const keyPolicy = (r: Resources, statements: Statement[]) => (r.aws_kms_key.data.policy = policy(statements));
+const bucketPolicy = (r: Resources, statements: Statement[]) => (r.aws_s3_bucket_policy.data.policy = policy(statements));
+const sse = (r: Resources) => (r.aws_s3_bucket_server_side_encryption_configuration.data.rule as Block[])[0];
+const sseDefault = (r: Resources) => sse(r).apply_server_side_encryption_by_default as Block;
+const versioning = (r: Resources) => r.aws_s3_bucket_versioning.data.versioning_configuration as Block;
 const BUCKET_TYPES = ["aws_s3_bucket", "aws_s3_bucket_versioning", "aws_s3_bucket_public_access_block", "aws_s3_bucket_server_side_encryption_configuration", "aws_s3_bucket_policy"];
 
-function replicaStack(edit = () => {}) {
+function replicaStack(edit: (resources: Resources) => void = () => undefined): StackConfig {
   const config = stack(
     {
       aws_kms_key: { primary: { description: "Plan review fixture: multi-region primary", multi_region: true, enable_key_rotation: true, deletion_window_in_days: 30 } },
@@ -163,12 +211,12 @@ function replicaStack(edit = () => {}) {
  * triggers it; the near misses (`near-miss` in the summary) change something close that must
  * not be reported.
  */
-function fixtureCases() {
+export function fixtureCases(): FixtureCase[] {
   const unprotectedKey = changed(keyStack(), unprotectKey);
   const unprotectedFull = changed(fullStack(), (r) => (unprotectKey(r), unprotectBucket(r)));
-  const protectedKeyUpdate = (edit) => ({ before: keyStack(), after: changed(keyStack(), edit) });
-  const full = (edit, before = fullStack()) => ({ before, after: changed(before, edit) });
-  const cases = [
+  const protectedKeyUpdate = (edit: (resources: Resources) => void) => ({ before: keyStack(), after: changed(keyStack(), edit) });
+  const full = (edit: (resources: Resources) => void, before = fullStack()) => ({ before, after: changed(before, edit) });
+  const cases: FixtureCase[] = [
     { name: "no-change", summary: "the same configuration before and after", before: fullStack(), after: fullStack() },
     { name: "key-delete", summary: "the key and its alias are removed", before: unprotectedKey, after: stack({}) },
     { name: "key-alias-delete", summary: "near miss: only the alias is removed, the key stays", ...protectedKeyUpdate((r) => delete r.aws_kms_alias) },
@@ -228,12 +276,12 @@ function fixtureCases() {
     { name: "bucket-tags-update", summary: "near miss: new tags update the bucket in place", ...full((r) => (r.aws_s3_bucket.data.tags = { team: "vision" })) },
     { name: "bucket-force-destroy-on", summary: "force_destroy false -> true", ...full((r) => (r.aws_s3_bucket.data.force_destroy = true)) },
     { name: "bucket-force-destroy-off", summary: "near miss: force_destroy true -> false", before: changed(fullStack(), (r) => (r.aws_s3_bucket.data.force_destroy = true)), after: fullStack() },
-    { name: "bucket-versioning-suspended", summary: "versioning Enabled -> Suspended", ...full((r) => (r.aws_s3_bucket_versioning.data.versioning_configuration.status = "Suspended")) },
+    { name: "bucket-versioning-suspended", summary: "versioning Enabled -> Suspended", ...full((r) => (versioning(r).status = "Suspended")) },
     { name: "bucket-versioning-removed", summary: "the versioning resource is removed, which suspends versioning", ...full((r) => delete r.aws_s3_bucket_versioning) },
     {
       name: "bucket-versioning-enabled",
       summary: "near miss: versioning Suspended -> Enabled",
-      before: changed(fullStack(), (r) => (r.aws_s3_bucket_versioning.data.versioning_configuration.status = "Suspended")),
+      before: changed(fullStack(), (r) => (versioning(r).status = "Suspended")),
       after: fullStack(),
     },
     {
@@ -261,14 +309,14 @@ function fixtureCases() {
       summary: "default encryption moves to another key",
       ...full((r) => {
         r.aws_kms_key.other = { description: "Plan review fixture: another key", enable_key_rotation: true };
-        sse(r).apply_server_side_encryption_by_default.kms_master_key_id = "${aws_kms_key.other.arn}";
+        sseDefault(r).kms_master_key_id = "${aws_kms_key.other.arn}";
       }),
     },
     {
       name: "bucket-encryption-key-id",
       summary: "near miss: the same key named by its key ID instead of its ARN, bucket key off",
       ...full((r) => {
-        sse(r).apply_server_side_encryption_by_default.kms_master_key_id = "${aws_kms_key.data.key_id}";
+        sseDefault(r).kms_master_key_id = "${aws_kms_key.data.key_id}";
         sse(r).bucket_key_enabled = false;
       }),
     },
@@ -315,133 +363,36 @@ function fixtureCases() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The engine: a work folder with the configuration, the offline override and a state.
+// The engine on the emulator: a work folder with the configuration and the emulator override.
 
-function run(paths, cwd, args, { allowFailure = false } = {}) {
-  const result = spawnSync(paths.tofu, args, { cwd, env: engineEnv(paths), encoding: "utf8", maxBuffer: 512 * 1024 * 1024 });
-  if (result.error) throw result.error;
-  if (result.status !== 0 && !allowFailure) throw new Error(`plan-fixtures: tofu ${args.join(" ")} failed (exit ${result.status}) in ${cwd}:\n${result.stderr}\n${result.stdout}`);
-  return result;
+type EnginePaths = ReturnType<typeof enginePaths>;
+
+interface TofuRun {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
 }
 
-/** Fake credentials and the skip_* settings on every provider configuration: no AWS API is called. */
-function offlineOverride(config) {
-  return { provider: { aws: offlineProviders(config) } };
-}
-
-function writeConfig(work, config) {
-  fs.writeFileSync(path.join(work, "main.tf.json"), `${JSON.stringify(config, null, 2)}\n`);
-  fs.writeFileSync(path.join(work, "offline_override.tf.json"), `${JSON.stringify(offlineOverride(config), null, 2)}\n`);
-}
-
-function planJson(paths, work, { allowFailure = false } = {}) {
-  const planned = run(paths, work, ["plan", "-refresh=false", "-input=false", "-lock=false", "-no-color", "-out=plan.bin"], { allowFailure });
-  if (!fs.existsSync(path.join(work, "plan.bin"))) throw new Error(`plan-fixtures: no plan written in ${work}:\n${planned.stderr}`);
-  const json = JSON.parse(run(paths, work, ["show", "-json", "-no-color", "plan.bin"]).stdout);
-  fs.rmSync(path.join(work, "plan.bin"));
-  return { json, status: planned.status, stderr: planned.stderr };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Planned values -> state: fill what only apply would know, with fakes that look like AWS's.
-
-function digest(text) {
-  return crypto.createHash("sha256").update(text).digest("hex");
-}
-
-function keyId(address, multiRegion) {
-  const h = digest(address);
-  return multiRegion ? `mrk-${h.slice(0, 32)}` : `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
-
-/**
- * A value for a top-level string attribute only apply would know: IDs and ARNs shaped like
- * AWS's (other resources and the review read them); null for the rest, as for an unset value.
- */
-function fakeString(change, attribute, values) {
-  const region = values.region || REGION;
-  const isKey = change.type === "aws_kms_key" || change.type === "aws_kms_replica_key";
-  const id = isKey ? keyId(change.address, values.multi_region === true || change.type === "aws_kms_replica_key") : undefined;
-  const fakes = {
-    aws_kms_key: { id, key_id: id, arn: `arn:aws:kms:${region}:${ACCOUNT}:key/${id}` },
-    aws_kms_replica_key: { id, key_id: id, arn: `arn:aws:kms:${region}:${ACCOUNT}:key/${id}` },
-    aws_kms_alias: { id: values.name, arn: `arn:aws:kms:${region}:${ACCOUNT}:${values.name}`, target_key_arn: `arn:aws:kms:${region}:${ACCOUNT}:key/${values.target_key_id}` },
-    aws_s3_bucket: {
-      id: values.bucket,
-      arn: `arn:aws:s3:::${values.bucket}`,
-      bucket_domain_name: `${values.bucket}.s3.amazonaws.com`,
-      bucket_regional_domain_name: `${values.bucket}.s3.${region}.amazonaws.com`,
-    },
-  }[change.type];
-  if (fakes && fakes[attribute] !== undefined) return fakes[attribute];
-  // The split S3 resources (versioning, policy, ...) are identified by their bucket's name.
-  if (attribute === "id" && typeof values.bucket === "string") return values.bucket;
-  return null;
-}
-
-/** An unknown value of a type the schema gives (cty JSON type): empty collections, zero, false. */
-function emptyOf(type) {
-  if (type === "number") return 0;
-  if (type === "bool") return false;
-  if (Array.isArray(type) && (type[0] === "list" || type[0] === "set")) return [];
-  if (Array.isArray(type) && type[0] === "map") return {};
-  return null;
-}
-
-/** `values` with every unknown (marked in `unknown`, after `after_unknown`) filled, per the schema `block`. */
-function fillBlock(values, unknown, block, fakeTop) {
-  const out = { ...(values || {}) };
-  for (const [name, attribute] of Object.entries(block.attributes || {})) {
-    if (unknown && unknown[name] === true) out[name] = attribute.type === "string" && fakeTop ? fakeTop(name, out) : emptyOf(attribute.type);
-    else if (!(name in out)) out[name] = null;
-  }
-  for (const [name, nested] of Object.entries(block.block_types || {})) {
-    const mark = unknown ? unknown[name] : undefined;
-    if (mark === true) out[name] = nested.nesting_mode === "single" || nested.nesting_mode === "group" ? null : [];
-    else if (Array.isArray(out[name])) out[name] = out[name].map((item, i) => fillBlock(item, Array.isArray(mark) ? mark[i] : undefined, nested.block));
-    else if (!(name in out)) out[name] = nested.nesting_mode === "single" || nested.nesting_mode === "group" ? null : [];
-  }
-  return out;
-}
-
-function providerOf(change, config) {
-  const alias = ((config.resource[change.type] || {})[change.name] || {}).provider;
-  return `provider["${change.provider_name}"]${alias ? `.${alias.split(".")[1]}` : ""}`;
-}
-
-/** The state that applying the plan would leave, as a state file (version 4). */
-function stateFrom(plan, schemas, config, serial) {
-  const resources = plan.resource_changes
-    // Everything the plan keeps: creates, updates, replacements (their new object), no-ops.
-    .filter((c) => c.mode === "managed" && !(c.change.actions.length === 1 && ["delete", "forget"].includes(c.change.actions[0])))
-    .map((c) => {
-      const schema = schemas.provider_schemas[c.provider_name].resource_schemas[c.type];
-      const attributes = fillBlock(c.change.after, c.change.after_unknown, schema.block, (name, values) => fakeString(c, name, values));
-      return { mode: "managed", type: c.type, name: c.name, provider: providerOf(c, config), instances: [{ schema_version: schema.version || 0, attributes, sensitive_attributes: [] }] };
+function tofu(paths: EnginePaths, cwd: string, args: string[], { allowFailure = false } = {}): Promise<TofuRun> {
+  return new Promise((done, fail) => {
+    const child = spawn(paths.tofu, args, { cwd, env: engineEnv(paths), stdio: ["ignore", "pipe", "pipe"] });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+    child.on("error", fail);
+    child.on("close", (status) => {
+      const run = { status, stdout: Buffer.concat(stdout).toString(), stderr: Buffer.concat(stderr).toString() };
+      if (status !== 0 && !allowFailure) fail(new Error(`plan-fixtures: tofu ${args.join(" ")} failed (exit ${status}) in ${cwd}:\n${run.stderr}\n${run.stdout}`));
+      else done(run);
     });
-  return { version: 4, terraform_version: plan.terraform_version, serial, lineage: "00000000-0000-4000-8000-000000000000", outputs: {}, resources, check_results: null };
+  });
 }
 
-const MAX_ROUNDS = 6;
-
-/**
- * Applies the configuration on paper: plans, writes the planned values as state, until a plan
- * shows no change. Returns the state's text; `settled` caches it by configuration (many cases
- * start from the same one).
- */
-function settle(paths, work, config, schemas, settled) {
-  const stateFile = path.join(work, "terraform.tfstate");
-  const key = configText(config);
-  writeConfig(work, config);
-  if (settled.has(key)) return fs.writeFileSync(stateFile, settled.get(key));
-  fs.rmSync(stateFile, { force: true });
-  for (let round = 1; round <= MAX_ROUNDS; round++) {
-    const { json } = planJson(paths, work);
-    const pending = json.resource_changes.filter((c) => c.mode === "managed" && !c.change.actions.every((a) => a === "no-op"));
-    if (pending.length === 0) return settled.set(key, fs.existsSync(stateFile) ? fs.readFileSync(stateFile, "utf8") : "");
-    fs.writeFileSync(stateFile, `${JSON.stringify(stateFrom(json, schemas, config, round), null, 2)}\n`);
-  }
-  throw new Error(`plan-fixtures: the before-configuration still changes after ${MAX_ROUNDS} rounds in ${work}`);
+/** The configuration as main.tf.json, and the emulator's settings on each of its AWS provider configurations. */
+function writeConfig(work: string, config: StackConfig, emulator: Emulator): void {
+  writeFileSync(join(work, "main.tf.json"), configText(config));
+  writeFileSync(join(work, OVERRIDE_FILE), `${JSON.stringify({ provider: { aws: providerSettingsFor(config, emulatorProviderSettings(emulator)) } }, null, 2)}\n`);
 }
 
 /**
@@ -452,85 +403,134 @@ function settle(paths, work, config, schemas, settled) {
  */
 const KEPT = ["format_version", "terraform_version", "resource_changes", "resource_drift", "output_changes", "errored"];
 
-function fixtureText(json) {
+export function fixtureText(json: Record<string, unknown>): string {
   return `${JSON.stringify(Object.fromEntries(Object.entries(json).filter(([key]) => KEPT.includes(key))), null, 2)}\n`;
 }
 
-function configText(config) {
+export function configText(config: StackConfig): string {
   return `${JSON.stringify(config, null, 2)}\n`;
 }
 
-function prepareWork(paths) {
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), "plan-fixtures-"));
-  writeConfig(work, replicaStack());
-  run(paths, work, ["init", "-input=false", "-no-color"]);
-  const schemas = JSON.parse(run(paths, work, ["providers", "schema", "-json"]).stdout);
-  return { work, schemas };
+export function digest(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
 }
 
-/** Plans one case in `work` and returns the fixture text; an errored case must error, the others must not. */
-function planCase(paths, work, schemas, settled, fixtureCase) {
-  settle(paths, work, fixtureCase.before, schemas, settled);
-  writeConfig(work, fixtureCase.after);
-  const { json, status, stderr } = planJson(paths, work, { allowFailure: fixtureCase.errored === true });
-  if ((status !== 0) !== (fixtureCase.errored === true) || (json.errored === true) !== (fixtureCase.errored === true)) {
-    throw new Error(`plan-fixtures: case ${fixtureCase.name} should ${fixtureCase.errored ? "" : "not "}error; tofu exited ${status}:\n${stderr}`);
+/**
+ * Applies the case's before-configuration to `emulator` and plans its after-configuration against
+ * the state that left (refreshed through the emulator); returns the fixture text. An errored case
+ * must error, the others must not.
+ */
+async function planCase(paths: EnginePaths, work: string, emulator: Emulator, fixtureCase: FixtureCase): Promise<string> {
+  writeConfig(work, fixtureCase.before, emulator);
+  await tofu(paths, work, ["init", "-input=false", "-no-color"]);
+  await tofu(paths, work, ["apply", "-auto-approve", "-input=false", "-no-color"]);
+  // Anything the emulator reads back differently from what was applied would show in the case's plan as a change it did not make.
+  const again = await tofu(paths, work, ["plan", "-detailed-exitcode", "-input=false", "-no-color"], { allowFailure: true });
+  if (again.status !== 0) throw new Error(`plan-fixtures: case ${fixtureCase.name}: a second plan of the applied before-configuration (exit ${again.status}) is not empty:\n${again.stderr}\n${again.stdout}`);
+  writeConfig(work, fixtureCase.after, emulator);
+  const errored = fixtureCase.errored === true;
+  const planned = await tofu(paths, work, ["plan", "-input=false", "-no-color", "-out=plan.bin"], { allowFailure: errored });
+  if (!existsSync(join(work, "plan.bin"))) throw new Error(`plan-fixtures: case ${fixtureCase.name}: no plan written:\n${planned.stderr}`);
+  const json = JSON.parse((await tofu(paths, work, ["show", "-json", "-no-color", "plan.bin"])).stdout) as Record<string, unknown>;
+  if ((planned.status !== 0) !== errored || (json.errored === true) !== errored) {
+    throw new Error(`plan-fixtures: case ${fixtureCase.name} should ${errored ? "" : "not "}error; tofu exited ${planned.status}:\n${planned.stderr}`);
   }
   return fixtureText(json);
 }
 
-function writeFile(file, text) {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, text);
+/** `planCase` with an emulator and a work folder of its own, both removed however it ends. */
+async function planCaseOnEmulator(paths: EnginePaths, fixtureCase: FixtureCase): Promise<string> {
+  const work = mkdtempSync(join(tmpdir(), `plan-fixtures-${fixtureCase.name}-`));
+  try {
+    const emulator = await startEmulator({ account: ACCOUNT, seed: EMULATOR_SEED });
+    try {
+      return await planCase(paths, work, emulator, fixtureCase);
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\nemulator log:\n${emulator.log().trim().split("\n").slice(-20).join("\n")}`);
+    } finally {
+      await emulator.stop();
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * `each` over `items`, at most `limit` at a time; the results in the items' order. After a
+ * failure no item starts, the running ones end (so each cleans up), and the first error is thrown.
+ */
+async function inBatches<T, R>(items: readonly T[], limit: number, each: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (next < items.length && !failed) {
+      const index = next++;
+      results[index] = await each(items[index]).catch((error: unknown) => {
+        failed = true;
+        throw error;
+      });
+    }
+  };
+  const ended = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, worker));
+  const rejected = ended.find((end): end is PromiseRejectedResult => end.status === "rejected");
+  if (rejected) throw rejected.reason;
+  return results;
+}
+
+function writeFile(file: string, text: string): string {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, text);
   return digest(text);
 }
 
 /** Writes the named cases (all when none is named) into `outDir` and updates its manifest. */
-function generate(names = [], outDir = FIXTURES, log = (line) => process.stderr.write(`${line}\n`)) {
+export async function generate(names: string[] = [], outDir = FIXTURES, log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Promise<FixtureManifest> {
   const paths = enginePaths();
   if (!isBuilt(paths)) throw new Error(`plan-fixtures: the engine is not built (expected ${paths.tofu}): run npm run engine`);
   const all = fixtureCases();
   const unknown = names.filter((n) => !all.some((c) => c.name === n));
   if (unknown.length > 0) throw new Error(`plan-fixtures: no case named ${unknown.join(", ")} (cases: ${all.map((c) => c.name).join(", ")})`);
   const chosen = names.length > 0 ? all.filter((c) => names.includes(c.name)) : all;
-  const manifestFile = path.join(outDir, "manifest.json");
-  const previous = fs.existsSync(manifestFile) ? JSON.parse(fs.readFileSync(manifestFile, "utf8")).cases : {};
-  const cases = names.length > 0 ? { ...previous } : {};
-  const { work, schemas } = prepareWork(paths);
-  const settled = new Map();
-  try {
-    for (const fixtureCase of chosen) {
-      const started = Date.now();
-      const plan = planCase(paths, work, schemas, settled, fixtureCase);
-      cases[fixtureCase.name] = {
-        summary: fixtureCase.summary,
-        before: writeFile(path.join(outDir, "before", "stacks", fixtureCase.name, "cdk.tf.json"), configText(fixtureCase.before)),
-        after: writeFile(path.join(outDir, "after", "stacks", fixtureCase.name, "cdk.tf.json"), configText(fixtureCase.after)),
-        plan: writeFile(path.join(outDir, `${fixtureCase.name}.json`), plan),
-      };
-      log(`[plan-fixtures] ${fixtureCase.name}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    }
-  } finally {
-    fs.rmSync(work, { recursive: true, force: true });
-  }
+  const manifestFile = join(outDir, "manifest.json");
+  const previous = existsSync(manifestFile) ? (JSON.parse(readFileSync(manifestFile, "utf8")) as FixtureManifest).cases : {};
+  const cases: FixtureManifest["cases"] = names.length > 0 ? { ...previous } : {};
+  const plans = await inBatches(chosen, CONCURRENT_CASES, async (fixtureCase) => {
+    const started = Date.now();
+    const plan = await planCaseOnEmulator(paths, fixtureCase);
+    log(`[plan-fixtures] ${fixtureCase.name}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return plan;
+  });
+  chosen.forEach((fixtureCase, i) => {
+    cases[fixtureCase.name] = {
+      summary: fixtureCase.summary,
+      before: writeFile(join(outDir, "before", "stacks", fixtureCase.name, "cdk.tf.json"), configText(fixtureCase.before)),
+      after: writeFile(join(outDir, "after", "stacks", fixtureCase.name, "cdk.tf.json"), configText(fixtureCase.after)),
+      plan: writeFile(join(outDir, `${fixtureCase.name}.json`), plans[i]),
+    };
+  });
   const ordered = Object.fromEntries(all.filter((c) => c.name in cases).map((c) => [c.name, cases[c.name]]));
-  const manifest = { engine: { opentofu: paths.opentofuVersion, aws: paths.provider.version }, cases: ordered };
+  const manifest: FixtureManifest = {
+    engine: { opentofu: paths.opentofuVersion, aws: paths.provider.version },
+    emulator: { moto: motoVersion(), seed: EMULATOR_SEED },
+    cases: ordered,
+  };
   writeFile(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
 }
 
-module.exports = { fixtureCases, configText, fixtureText, digest, generate, FIXTURES };
+async function main(args: string[]): Promise<void> {
+  const outAt = args.indexOf("--out");
+  const outDir = outAt === -1 ? FIXTURES : resolve(args[outAt + 1]);
+  const names = outAt === -1 ? args : [...args.slice(0, outAt), ...args.slice(outAt + 2)];
+  const started = Date.now();
+  const manifest = await generate(names, outDir);
+  process.stderr.write(`[plan-fixtures] ${Object.keys(manifest.cases).length} case(s) in ${outDir} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
+}
 
 if (require.main === module) {
-  const args = process.argv.slice(2);
-  const outAt = args.indexOf("--out");
-  const outDir = outAt === -1 ? FIXTURES : path.resolve(args[outAt + 1]);
-  const names = outAt === -1 ? args : [...args.slice(0, outAt), ...args.slice(outAt + 2)];
-  try {
-    const manifest = generate(names, outDir);
-    process.stderr.write(`[plan-fixtures] ${Object.keys(manifest.cases).length} case(s) in ${outDir}\n`);
-  } catch (error) {
+  main(process.argv.slice(2)).catch((error: Error) => {
     process.stderr.write(`${error.message}\n`);
     process.exit(1);
-  }
+  });
 }
