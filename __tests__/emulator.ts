@@ -39,7 +39,11 @@ class EmulatorProxyAgent extends HttpsProxyAgent<string> {
   }
 }
 
-/** AWS SDK clients that reach the emulator through its proxy, trusting its CA. */
+/**
+ * AWS SDK clients that reach the emulator through its proxy, trusting its CA. One client of each
+ * kind per region, made on first use: its connections stay open, where a new client would set up
+ * a tunnel and a TLS session through the proxy for every request.
+ */
 export function clients(emulator: Emulator): Clients {
   const proxy = `http://127.0.0.1:${emulator.port}`;
   const config = (region: string) => ({
@@ -48,10 +52,15 @@ export function clients(emulator: Emulator): Clients {
     requestHandler: new NodeHttpHandler({ httpsAgent: new EmulatorProxyAgent(proxy, fs.readFileSync(emulator.caBundle)) }),
     maxAttempts: 1,
   });
+  const made = new Map<string, S3Client | KMSClient | IAMClient>();
+  const once = <T extends S3Client | KMSClient | IAMClient>(key: string, make: () => T): T => {
+    if (!made.has(key)) made.set(key, make());
+    return made.get(key) as T;
+  };
   return {
-    s3: (region = "us-east-1") => new S3Client({ ...config(region), followRegionRedirects: true }),
-    kms: (region = "us-east-1") => new KMSClient(config(region)),
-    iam: () => new IAMClient(config("us-east-1")),
+    s3: (region = "us-east-1") => once(`s3 ${region}`, () => new S3Client({ ...config(region), followRegionRedirects: true })),
+    kms: (region = "us-east-1") => once(`kms ${region}`, () => new KMSClient(config(region))),
+    iam: () => once("iam", () => new IAMClient(config("us-east-1"))),
   };
 }
 
