@@ -1,4 +1,4 @@
-import { spawnSync } from "child_process";
+import { spawn, spawnSync } from "child_process";
 import { mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "fs";
 import { dirname, join } from "path";
 import { transformSync } from "@swc/core";
@@ -36,9 +36,29 @@ export function checkout(dir: string): string {
   return dir;
 }
 
+/** The environment the app runs in: this one without the state variables, plus `env`. */
+function appEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !STATE_VARIABLES.includes(name)));
+  return { ...clean, ...env, CHECKPOINT_DISABLE: "1" };
+}
+
+function synthFailed(dir: string, status: number | null, stderr: string): Error {
+  return new Error(`synth in ${dir} failed (exit ${status}):\n${stderr}`);
+}
+
 /** Runs the app as `cdktf synth` does (node main.js in the project folder): it writes `cdktf.out/`. */
 export function runApp(dir: string, env: Record<string, string> = {}): void {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !STATE_VARIABLES.includes(name)));
-  const run = spawnSync(process.execPath, ["main.js"], { cwd: dir, env: { ...clean, ...env, CHECKPOINT_DISABLE: "1" }, encoding: "utf8" });
-  if (run.status !== 0) throw new Error(`synth in ${dir} failed (exit ${run.status}):\n${run.stderr}`);
+  const run = spawnSync(process.execPath, ["main.js"], { cwd: dir, env: appEnv(env), encoding: "utf8" });
+  if (run.status !== 0) throw synthFailed(dir, run.status, run.stderr);
+}
+
+/** `runApp` without blocking, for tests that run other work meanwhile. */
+export function runAppAsync(dir: string, env: Record<string, string> = {}): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["main.js"], { cwd: dir, env: appEnv(env), stdio: ["ignore", "ignore", "pipe"] });
+    const stderr: Buffer[] = [];
+    child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+    child.on("error", reject);
+    child.on("close", (status) => (status === 0 ? resolve() : reject(synthFailed(dir, status, Buffer.concat(stderr).toString()))));
+  });
 }
