@@ -132,3 +132,34 @@ describe("data-loss protection opt-outs", () => {
     expect(protections(synth(build).json)).toEqual(expected);
   });
 });
+
+describe("destroy order", () => {
+  /** `depends_on` of every aws_s3_bucket, by the bucket's logical ID. */
+  function bucketDependencies(json: SynthJson): Record<string, unknown> {
+    return Object.fromEntries(Object.entries(resourcesOf(json, "aws_s3_bucket")).map(([name, bucket]) => [name, bucket.depends_on]));
+  }
+  /** A bucket's construct (logical ID prefix), the type of its key and the key's logical ID prefix. */
+  type KeyOfBuckets = [bucketPrefix: string, keyType: string, keyPrefix: string];
+
+  /** What each bucket should depend on: its construct's key; log buckets (SSE-S3) on nothing. */
+  function expected(json: SynthJson, rows: KeyOfBuckets[]): Record<string, unknown> {
+    const key = ([, type, prefix]: KeyOfBuckets) => `${type}.${Object.keys(resourcesOf(json, type)).find((name) => name.startsWith(prefix))}`;
+    return Object.fromEntries(
+      Object.keys(resourcesOf(json, "aws_s3_bucket")).map((name) => [name, name.includes("AccessLogs") ? undefined : [key(rows.find(([prefix]) => name.startsWith(prefix))!)]]),
+    );
+  }
+
+  it.each<[string, (scope: Construct) => void, KeyOfBuckets[]]>([
+    ["the whole set-up: every data bucket on the key", everything(), [["Encryption_", "aws_kms_key", "Encryption_Key_"]]],
+    ["a multi-region set-up: each region's buckets on that region's key", multiRegion, [["Primary_", "aws_kms_key", "Primary_Key_"], ["Replica_", "aws_kms_replica_key", "Replica_Key_"]]],
+    ["an EncryptedBucket used directly: on its LookoutVisionKey", keyAndBucket(), [["Data_", "aws_kms_key", "Key_"]]],
+  ])("%s, so destroy deletes the key only once the buckets are gone (a bucket it cannot delete keeps its key)", (_name, build, rows) => {
+    const { json } = synth(build);
+    expect(Object.values(bucketDependencies(json)).filter((d) => d !== undefined).length).toBeGreaterThan(0);
+    expect(bucketDependencies(json)).toEqual(expected(json, rows));
+  });
+
+  it("adds no dependency for a key made elsewhere", () => {
+    expect(Object.values(bucketDependencies(synth(everything({ key: { existingKeyArn: BYO_KEY } })).json))).toEqual([undefined, undefined, undefined, undefined]);
+  });
+});

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { IAMClient } from "@aws-sdk/client-iam";
+import { CreateRoleCommand, IAMClient } from "@aws-sdk/client-iam";
 import { KMSClient } from "@aws-sdk/client-kms";
 import { S3Client } from "@aws-sdk/client-s3";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
@@ -8,6 +8,7 @@ import { HttpsProxyAgent } from "https-proxy-agent";
 import { Emulator, emulatorProviderSettings, startEmulator } from "../scripts/emulator";
 import { providerSettingsFor } from "../scripts/engine";
 import { engine, tofuAsync, tofuOkAsync, TofuResult } from "./engine";
+import { SynthJson } from "./helpers";
 
 /**
  * The deploy checks' side of the AWS emulator (scripts/emulator.ts): AWS SDK clients that go
@@ -38,7 +39,11 @@ class EmulatorProxyAgent extends HttpsProxyAgent<string> {
   }
 }
 
-/** AWS SDK clients that reach the emulator through its proxy, trusting its CA. */
+/**
+ * AWS SDK clients that reach the emulator through its proxy, trusting its CA. One client of each
+ * kind per region, made on first use: its connections stay open, where a new client would set up
+ * a tunnel and a TLS session through the proxy for every request.
+ */
 export function clients(emulator: Emulator): Clients {
   const proxy = `http://127.0.0.1:${emulator.port}`;
   const config = (region: string) => ({
@@ -47,11 +52,23 @@ export function clients(emulator: Emulator): Clients {
     requestHandler: new NodeHttpHandler({ httpsAgent: new EmulatorProxyAgent(proxy, fs.readFileSync(emulator.caBundle)) }),
     maxAttempts: 1,
   });
-  return {
-    s3: (region = "us-east-1") => new S3Client({ ...config(region), followRegionRedirects: true }),
-    kms: (region = "us-east-1") => new KMSClient(config(region)),
-    iam: () => new IAMClient(config("us-east-1")),
+  const made = new Map<string, S3Client | KMSClient | IAMClient>();
+  const once = <T extends S3Client | KMSClient | IAMClient>(key: string, make: () => T): T => {
+    if (!made.has(key)) made.set(key, make());
+    return made.get(key) as T;
   };
+  return {
+    s3: (region = "us-east-1") => once(`s3 ${region}`, () => new S3Client({ ...config(region), followRegionRedirects: true })),
+    kms: (region = "us-east-1") => once(`kms ${region}`, () => new KMSClient(config(region))),
+    iam: () => once("iam", () => new IAMClient(config("us-east-1"))),
+  };
+}
+
+/** Roles the stack attaches policies to exist before it, as in a real account. */
+export async function createAttachedRoles(json: SynthJson, aws: Clients): Promise<void> {
+  const roles = new Set(Object.values(json.resource?.aws_iam_role_policy_attachment ?? {}).map((a) => a.role as string));
+  const trust = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lookoutvision.amazonaws.com" }, Action: "sts:AssumeRole" }] });
+  for (const role of roles) await aws.iam().send(new CreateRoleCommand({ RoleName: role, AssumeRolePolicyDocument: trust }));
 }
 
 /**

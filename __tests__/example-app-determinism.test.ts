@@ -1,43 +1,17 @@
-import { spawnSync } from "child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from "fs";
+import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from "fs";
 import { homedir, tmpdir } from "os";
-import { dirname, join, relative } from "path";
-import { transformFileSync } from "@swc/core";
+import { join, relative } from "path";
 import { App } from "cdktf";
 import { stateBackendSettings } from "../main";
+import { checkout, ROOT, runApp } from "./example-app-checkout";
 
 // The example app is synthesized in two checkouts in different folders: every file cdktf writes
 // must be byte-identical, and none may name a folder of the machine (cdktf's default local
 // backend writes the absolute path of the project into every cdk.tf.json).
 
-const ROOT = join(__dirname, "..");
-const STATE_VARIABLES = ["STATE_BUCKET", "STATE_KEY_PREFIX", "STATE_REGION", "STATE_KMS_KEY_ID"];
-
-function sourcesUnder(dir: string): string[] {
-  return readdirSync(join(ROOT, dir)).flatMap((name) => {
-    const file = join(dir, name);
-    if (statSync(join(ROOT, file)).isDirectory()) return sourcesUnder(file);
-    return file.endsWith(".ts") && !file.endsWith(".d.ts") ? [file] : [];
-  });
-}
-
-/** The app's sources compiled to JavaScript in `dir`, with this repository's node_modules: another checkout. */
-function checkout(dir: string): string {
-  for (const file of ["main.ts", ...sourcesUnder("modules")]) {
-    const out = join(dir, file.replace(/\.ts$/, ".js"));
-    mkdirSync(dirname(out), { recursive: true });
-    const { code } = transformFileSync(join(ROOT, file), { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } });
-    writeFileSync(out, code);
-  }
-  symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"), "dir");
-  return dir;
-}
-
-/** Runs the app as `cdktf synth` does (node main.js in the project folder); returns every file written, by relative path. */
+/** Runs the app as `cdktf synth` does; returns every file written, by relative path. */
 function synthIn(dir: string, env: Record<string, string> = {}): Map<string, string> {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !STATE_VARIABLES.includes(name)));
-  const run = spawnSync(process.execPath, ["main.js"], { cwd: dir, env: { ...clean, ...env, CHECKPOINT_DISABLE: "1" }, encoding: "utf8" });
-  if (run.status !== 0) throw new Error(`synth in ${dir} failed (exit ${run.status}):\n${run.stderr}`);
+  runApp(dir, env);
   const files = new Map<string, string>();
   const walk = (folder: string) => {
     for (const name of readdirSync(folder).sort()) {

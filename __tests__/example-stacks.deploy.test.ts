@@ -1,13 +1,13 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { CreateRoleCommand, GetPolicyCommand } from "@aws-sdk/client-iam";
+import { GetPolicyCommand } from "@aws-sdk/client-iam";
 import { DescribeKeyCommand, ListAliasesCommand } from "@aws-sdk/client-kms";
 import { GetObjectCommand, HeadBucketCommand, HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { App } from "cdktf";
 import { buildApp, STACKS } from "../main";
 import { Emulator, startEmulator } from "../scripts/emulator";
 import { DeployedState, deployedState } from "./deployed-state";
-import { apply, clients, Clients, initOnEmulator, outputs, planChanges, SecondPlan, stateAddresses } from "./emulator";
+import { apply, clients, Clients, createAttachedRoles, initOnEmulator, outputs, planChanges, SecondPlan, stateAddresses } from "./emulator";
 import { removeTempDirs, tempDir } from "./engine";
 import { SynthJson } from "./helpers";
 import { READ_BACKS } from "./read-back";
@@ -43,13 +43,6 @@ interface Deployed {
 
 const deployed: Partial<Record<StackName, Deployed>> = {};
 const emulators: Emulator[] = [];
-
-/** Roles the stack attaches policies to exist before it, as in a real account. */
-async function createAttachedRoles(json: SynthJson, aws: Clients): Promise<void> {
-  const roles = new Set(Object.values(json.resource?.aws_iam_role_policy_attachment ?? {}).map((a) => a.role as string));
-  const trust = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lookoutvision.amazonaws.com" }, Action: "sts:AssumeRole" }] });
-  for (const role of roles) await aws.iam().send(new CreateRoleCommand({ RoleName: role, AssumeRolePolicyDocument: trust }));
-}
 
 async function deploy(name: StackName): Promise<Deployed> {
   const dir = path.join(outdir, "stacks", name);

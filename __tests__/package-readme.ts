@@ -35,3 +35,12 @@ export function table(name: string): string[][] {
   if (!match) throw new Error(`README.md: no <!-- ${name} --> table`);
   return match[1].trim().split("\n").map((row) => row.split("|").slice(1, -1).map((cell) => cell.trim()));
 }
+
+/** The text under the heading `## <title>`, up to the next `## ` heading. */
+export function section(title: string): string {
+  const start = README.indexOf(`\n## ${title}\n`);
+  if (start < 0) throw new Error(`README.md: no section "## ${title}"`);
+  const body = README.slice(start + title.length + 5);
+  const end = body.indexOf("\n## ");
+  return end < 0 ? body : body.slice(0, end + 1);
+}

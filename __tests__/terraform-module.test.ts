@@ -175,6 +175,15 @@ describe("terraform module resources", () => {
     for (const b of resourcesOf("aws_s3_bucket")) expect(b.force_destroy).toBe("${var.bucket_settings.force_destroy}");
   });
 
+  it("make every data bucket depend on the keys the module makes, so destroy deletes a key only after the buckets", () => {
+    const dependsOn = (name: string) => resources().aws_s3_bucket[name][0].depends_on;
+    expect({ console: dependsOn("console"), output: dependsOn("output"), access_logs: dependsOn("access_logs") }).toEqual({
+      console: ["${aws_kms_key.this}", "${aws_kms_replica_key.this}"],
+      output: ["${aws_kms_key.this}", "${aws_kms_replica_key.this}"],
+      access_logs: undefined,
+    });
+  });
+
   it("encrypt every data bucket with the module's key, and the log bucket with SSE-S3", () => {
     const algorithm = (name: string) => {
       const rule = (resources().aws_s3_bucket_server_side_encryption_configuration[name][0].rule as Block[])[0];

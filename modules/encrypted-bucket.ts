@@ -6,7 +6,7 @@ import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { AwsEnvironment, AwsEnvironmentProps, resolveAwsEnvironment } from "./aws-environment";
-import { IEncryptionKey } from "./lookout-vision-key";
+import { IEncryptionKey, LookoutVisionKey } from "./lookout-vision-key";
 import { AccessLogBucket, LOG_EXPIRATION_DAYS } from "./access-log-bucket";
 import { MINIMUM_TLS_VERSIONS, type MinimumTlsVersion, addBucketBaseline, lifecycleRules, versioningStatus } from "./bucket-baseline";
 import { encryptedBucketPolicy } from "./policies/bucket-policy";
@@ -239,6 +239,9 @@ export class EncryptedBucket extends Construct {
       bucketPrefix: props.bucketPrefix,
       forceDestroy,
       tags: props.tags,
+      // Destroy deletes a key made here only after its buckets: a bucket it cannot delete
+      // (objects in it, force_destroy off) keeps the key its objects need.
+      dependsOn: props.encryptionKey instanceof LookoutVisionKey && props.encryptionKey.resource ? [props.encryptionKey.resource] : undefined,
       lifecycle: { preventDestroy },
     });
     if (props.importExisting) this.bucket.importFrom(props.bucketName as string, env.provider);

@@ -102,6 +102,11 @@ export class ModuleSource extends TerraformStack {
       prefix: str("each.value.prefix"),
       accessLogs: logsUnder(`output-${str("each.key")}/`),
     });
+    // The buckets take the key as `local.key_arn`: they depend on the keys the module makes as
+    // EncryptedBucket does on a LookoutVisionKey, so destroy deletes a key only after them.
+    const keys = [this.key.resource, this.replicaKey.resource] as (KmsKey | KmsReplicaKey)[];
+    const addresses = keys.map((key) => `${key.terraformResourceType}.${key.friendlyUniqueId}`);
+    for (const bucket of [this.consoleBucket, this.outputBucket]) bucket.bucket.dependsOn = addresses;
 
     this.userPolicy = new IamPolicy(this, "UserPolicy", {
       namePrefix: Token.asString(Fn.coalesce([ref("var.user_policy.name_prefix"), `${PROFILE.slug}-users-`])),
