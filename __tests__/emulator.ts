@@ -134,3 +134,13 @@ export async function withEmulator<T>(account: string, body: (emulator: Emulator
     await emulator.stop();
   }
 }
+
+/**
+ * The addresses a destroy refused for `prevent_destroy`, once each, from its error text: tofu's,
+ * wrapped at the terminal width, or the cdktf CLI's, in colour and boxed, with the construct path
+ * after each address.
+ */
+export function refusedForPreventDestroy(output: string): string[] {
+  const text = output.replace(/\u001b\[[0-9;]*m/g, "").replace(/[│╷╵]/g, " ").replace(/\s+/g, " ");
+  return [...new Set([...text.matchAll(/Resource instance (\S+)(?: \([^)]*\))? has prevent_destroy set/g)].map((m) => m[1]))].sort();
+}
