@@ -114,9 +114,10 @@ export async function outputs(dir: string): Promise<Record<string, unknown>> {
   return Object.fromEntries(Object.entries(raw).map(([name, output]) => [name, output.value]));
 }
 
-/** Every resource address in the state. */
+/** Every managed resource's address in the state (data sources, `data.x.y` in any module, left out). */
 export async function stateAddresses(dir: string): Promise<string[]> {
-  return (await tofuOkAsync(dir, ["state", "list"])).split("\n").filter((line) => line !== "").sort();
+  const isDataSource = (address: string) => /(^|\.)data\.[a-z0-9_]+\.[^.]+$/.test(address);
+  return (await tofuOkAsync(dir, ["state", "list"])).split("\n").filter((line) => line !== "" && !isDataSource(line)).sort();
 }
 
 /** Writes the emulator override next to a configuration and runs `tofu init`. */
