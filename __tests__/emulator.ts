@@ -44,7 +44,7 @@ class EmulatorProxyAgent extends HttpsProxyAgent<string> {
  * kind per region, made on first use: its connections stay open, where a new client would set up
  * a tunnel and a TLS session through the proxy for every request.
  */
-export function clients(emulator: Emulator): Clients {
+export function clients(emulator: Pick<Emulator, "port" | "caBundle">): Clients {
   const proxy = `http://127.0.0.1:${emulator.port}`;
   const config = (region: string) => ({
     region,
