@@ -5,18 +5,22 @@ import { SynthJson } from "./helpers";
  * What an apply left: the state's resources by address, and the synthesized configuration with
  * its references (`${aws_s3_bucket.X.arn}`) replaced by the values the apply gave them, so what
  * the emulator holds can be compared with what we synthesized, not with what the provider read.
+ * A configuration written in HCL (the Terraform module's examples) has no synthesized JSON:
+ * `plannedConfiguration` gives its equivalent, each resource instance under its full address.
  */
 
 export interface StateResource {
   readonly address: string;
+  readonly mode: "managed" | "data";
   readonly type: string;
   readonly name: string;
   readonly values: Record<string, unknown>;
 }
 
 export interface DeployedState {
+  /** Every resource instance (data sources too), those of called modules included, by its full address. */
   readonly resources: Map<string, StateResource>;
-  /** The value of `type.name.attribute` in the state; throws when absent. */
+  /** The value of `<address>.attribute` (`type.name.attribute`) in the state; throws when absent. */
   attribute(reference: string): unknown;
   /** A configuration value with every `${type.name.attribute}` reference replaced by its state value. */
   resolve<T>(value: T): T;
@@ -29,12 +33,29 @@ const REFERENCE_TEXT = "\\$\\{([a-z0-9_]+\\.[A-Za-z0-9_-]+\\.[a-z0-9_]+)\\}";
 const WHOLE_REFERENCE = new RegExp(`^${REFERENCE_TEXT}$`);
 const REFERENCES = new RegExp(REFERENCE_TEXT, "g");
 
+/** A module as `tofu show -json` prints it (state or plan). */
+interface ShownModule {
+  readonly resources?: StateResource[];
+  readonly child_modules?: ShownModule[];
+}
+
+/** The resources of a module and of every module it calls. */
+function resourcesOf(module: ShownModule | undefined): StateResource[] {
+  return [...(module?.resources ?? []), ...(module?.child_modules ?? []).flatMap(resourcesOf)];
+}
+
+/** A resource's address: a synthesized resource's `type.name`; plannedConfiguration names each by its full address already. */
+function addressOf(type: string, name: string): string {
+  return name.includes(".") ? name : `${type}.${name}`;
+}
+
 export async function deployedState(dir: string): Promise<DeployedState> {
-  const shown = JSON.parse(await tofuOkAsync(dir, ["show", "-json"])) as { values?: { root_module?: { resources?: StateResource[] } } };
-  const resources = new Map((shown.values?.root_module?.resources ?? []).map((r) => [r.address, r]));
+  const shown = JSON.parse(await tofuOkAsync(dir, ["show", "-json"])) as { values?: { root_module?: ShownModule } };
+  const resources = new Map(resourcesOf(shown.values?.root_module).map((r) => [r.address, r]));
   const attribute = (reference: string): unknown => {
-    const [type, name, key] = reference.split(".");
-    const resource = resources.get(`${type}.${name}`);
+    const dot = reference.lastIndexOf(".");
+    const key = reference.slice(dot + 1);
+    const resource = resources.get(reference.slice(0, dot));
     if (!resource || !(key in resource.values)) throw new Error(`no ${reference} in the state (resources: ${[...resources.keys()].join(", ")})`);
     return resource.values[key];
   };
@@ -54,6 +75,29 @@ export async function deployedState(dir: string): Promise<DeployedState> {
     resources,
     attribute,
     resolve,
-    configured: (json, type) => Object.entries(json.resource?.[type] ?? {}).map(([name, config]) => [`${type}.${name}`, resolve(config)]),
+    configured: (json, type) => Object.entries(json.resource?.[type] ?? {}).map(([name, config]) => [addressOf(type, name), resolve(config)]),
   };
+}
+
+/** A value without what a configuration leaves out, which a plan shows as null or an empty list of blocks. */
+function withoutUnset(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutUnset);
+  if (value === null || typeof value !== "object") return value;
+  const set = Object.entries(value).filter(([, v]) => v !== null && !(Array.isArray(v) && v.length === 0));
+  return Object.fromEntries(set.map(([k, v]) => [k, withoutUnset(v)]));
+}
+
+/**
+ * A configuration as a saved plan (`tofu plan -out=<planFile>` in `dir`) evaluated it, in the shape
+ * of synthesized JSON: each managed resource instance under its full address
+ * (`module.m.aws_s3_bucket.output["models"]`), its arguments the planned values (the configuration
+ * with references resolved against the state), unset ones left out as synthesized JSON leaves them.
+ */
+export async function plannedConfiguration(dir: string, planFile: string): Promise<SynthJson> {
+  const shown = JSON.parse(await tofuOkAsync(dir, ["show", "-json", planFile])) as { planned_values?: { root_module?: ShownModule } };
+  const resource: Record<string, Record<string, Record<string, unknown>>> = {};
+  for (const r of resourcesOf(shown.planned_values?.root_module).filter((r) => r.mode === "managed")) {
+    (resource[r.type] ??= {})[r.address] = withoutUnset(r.values) as Record<string, unknown>;
+  }
+  return { resource };
 }

@@ -44,7 +44,7 @@ class EmulatorProxyAgent extends HttpsProxyAgent<string> {
  * kind per region, made on first use: its connections stay open, where a new client would set up
  * a tunnel and a TLS session through the proxy for every request.
  */
-export function clients(emulator: Emulator): Clients {
+export function clients(emulator: Pick<Emulator, "port" | "caBundle">): Clients {
   const proxy = `http://127.0.0.1:${emulator.port}`;
   const config = (region: string) => ({
     region,
@@ -114,9 +114,10 @@ export async function outputs(dir: string): Promise<Record<string, unknown>> {
   return Object.fromEntries(Object.entries(raw).map(([name, output]) => [name, output.value]));
 }
 
-/** Every resource address in the state. */
+/** Every managed resource's address in the state (data sources, `data.x.y` in any module, left out). */
 export async function stateAddresses(dir: string): Promise<string[]> {
-  return (await tofuOkAsync(dir, ["state", "list"])).split("\n").filter((line) => line !== "").sort();
+  const isDataSource = (address: string) => /(^|\.)data\.[a-z0-9_]+\.[^.]+$/.test(address);
+  return (await tofuOkAsync(dir, ["state", "list"])).split("\n").filter((line) => line !== "" && !isDataSource(line)).sort();
 }
 
 /** Writes the emulator override next to a configuration and runs `tofu init`. */
@@ -133,4 +134,14 @@ export async function withEmulator<T>(account: string, body: (emulator: Emulator
   } finally {
     await emulator.stop();
   }
+}
+
+/**
+ * The addresses a destroy refused for `prevent_destroy`, once each, from its error text: tofu's,
+ * wrapped at the terminal width, or the cdktf CLI's, in colour and boxed, with the construct path
+ * after each address.
+ */
+export function refusedForPreventDestroy(output: string): string[] {
+  const text = output.replace(/\u001b\[[0-9;]*m/g, "").replace(/[│╷╵]/g, " ").replace(/\s+/g, " ");
+  return [...new Set([...text.matchAll(/Resource instance (\S+)(?: \([^)]*\))? has prevent_destroy set/g)].map((m) => m[1]))].sort();
 }

@@ -32,8 +32,13 @@ export function tofu(cwd: string, args: string[]): TofuResult {
 /** Runs tofu in `cwd` without blocking, so checks of several folders run side by side. */
 export function tofuAsync(cwd: string, args: string[]): Promise<TofuResult> {
   const paths = engine();
+  return runAsync(paths.tofu, args, { cwd, env: engineEnv(paths) });
+}
+
+/** Runs a command without blocking (the emulators this process started keep being served); resolves with its exit status and output. */
+export function runAsync(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<TofuResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(paths.tofu, args, { cwd, env: engineEnv(paths) });
+    const child = spawn(command, args, options);
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));

@@ -1,8 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { GetPolicyCommand } from "@aws-sdk/client-iam";
-import { DescribeKeyCommand, ListAliasesCommand } from "@aws-sdk/client-kms";
-import { GetObjectCommand, HeadBucketCommand, HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { App } from "cdktf";
 import { buildApp, STACKS } from "../main";
 import { Emulator, startEmulator } from "../scripts/emulator";
@@ -10,7 +8,7 @@ import { DeployedState, deployedState } from "./deployed-state";
 import { apply, clients, Clients, createAttachedRoles, initOnEmulator, outputs, planChanges, SecondPlan, stateAddresses } from "./emulator";
 import { removeTempDirs, tempDir } from "./engine";
 import { SynthJson } from "./helpers";
-import { READ_BACKS } from "./read-back";
+import { namesWhatTheEmulatorHolds, READ_BACKS } from "./read-back";
 
 // Every stack of the example app applied to the AWS emulator (each with an emulator of its own,
 // side by side): the apply succeeds, a second plan shows no change, every output names what the
@@ -80,59 +78,6 @@ function stack(name: StackName): Deployed {
   const found = deployed[name];
   if (!found) throw new Error(`${name} was not deployed (see beforeAll's error)`);
   return found;
-}
-
-async function bucketExists(aws: Clients, bucket: string): Promise<void> {
-  await aws.s3().send(new HeadBucketCommand({ Bucket: bucket }));
-}
-
-function valuesOf(value: unknown): string[] {
-  return typeof value === "string" ? [value] : Object.values(value as Record<string, string>);
-}
-
-/**
- * Checks one output against the emulator by what its name says it holds; resolves with the
- * output's name, rejects when the emulator has no such thing or no check knows the output.
- */
-async function namesWhatTheEmulatorHolds(output: string, value: unknown, aws: Clients, account: string): Promise<string> {
-  const kind = /(key_arn|key_alias|bucket_names?|bucket_arns?|output_configs|user_policy_arn|key_policy_statements_for_key_owner)$/.exec(output)?.[1];
-  switch (kind) {
-    case "key_arn": {
-      const arn = value as string;
-      // A bring-your-own key lives in another account: the emulator holds only this account's.
-      if (arn.split(":")[4] !== account) break;
-      const described = await aws.kms(arn.split(":")[3]).send(new DescribeKeyCommand({ KeyId: arn }));
-      expect(described.KeyMetadata?.Arn).toBe(arn);
-      break;
-    }
-    case "key_alias":
-      expect(((await aws.kms().send(new ListAliasesCommand({}))).Aliases ?? []).map((a) => a.AliasName)).toContain(value);
-      break;
-    case "bucket_name":
-    case "bucket_names":
-      expect(valuesOf(value).length).toBeGreaterThan(0);
-      for (const bucket of valuesOf(value)) await bucketExists(aws, bucket);
-      break;
-    case "bucket_arn":
-    case "bucket_arns":
-      for (const arn of valuesOf(value)) await bucketExists(aws, arn.replace(/^arn:aws:s3:::/, ""));
-      break;
-    case "output_configs":
-      for (const config of valuesOf(value)) {
-        const parsed = JSON.parse(config) as { S3Location: { Bucket: string; Prefix?: string } };
-        await bucketExists(aws, parsed.S3Location.Bucket);
-      }
-      break;
-    case "user_policy_arn":
-      expect((await aws.iam().send(new GetPolicyCommand({ PolicyArn: value as string }))).Policy?.Arn).toBe(value);
-      break;
-    case "key_policy_statements_for_key_owner":
-      expect(JSON.parse(value as string)).toMatchObject({ Version: "2012-10-17", Statement: expect.any(Array) });
-      break;
-    default:
-      throw new Error(`no check knows the output ${output}`);
-  }
-  return output;
 }
 
 function synthesizedAddresses(json: SynthJson): string[] {

@@ -9,6 +9,7 @@ import {
   GetBucketTaggingCommand,
   GetBucketVersioningCommand,
   GetPublicAccessBlockCommand,
+  HeadBucketCommand,
 } from "@aws-sdk/client-s3";
 import { DeployedState } from "./deployed-state";
 import { Clients } from "./emulator";
@@ -203,6 +204,59 @@ export async function roleAttachments(json: SynthJson, state: DeployedState, aws
     const attached = await aws.iam().send(new ListAttachedRolePoliciesCommand({ RoleName: config.role as string }));
     return { expected: [config.policy_arn], actual: (attached.AttachedPolicies ?? []).map((p) => p.PolicyArn) };
   });
+}
+
+async function bucketExists(aws: Clients, bucket: string): Promise<void> {
+  await aws.s3().send(new HeadBucketCommand({ Bucket: bucket }));
+}
+
+function valuesOf(value: unknown): string[] {
+  return typeof value === "string" ? [value] : Object.values(value as Record<string, string>);
+}
+
+/**
+ * Checks one output against the emulator by what its name says it holds; resolves with the
+ * output's name, rejects when the emulator has no such thing or no check knows the output.
+ */
+export async function namesWhatTheEmulatorHolds(output: string, value: unknown, aws: Clients, account: string): Promise<string> {
+  const kind = /(key_arn|key_alias|bucket_names?|bucket_arns?|output_configs|user_policy_arn|key_policy_statements_for_key_owner)$/.exec(output)?.[1];
+  switch (kind) {
+    case "key_arn": {
+      const arn = value as string;
+      // A bring-your-own key lives in another account: the emulator holds only this account's.
+      if (arn.split(":")[4] !== account) break;
+      const described = await aws.kms(arn.split(":")[3]).send(new DescribeKeyCommand({ KeyId: arn }));
+      expect(described.KeyMetadata?.Arn).toBe(arn);
+      break;
+    }
+    case "key_alias":
+      expect(((await aws.kms().send(new ListAliasesCommand({}))).Aliases ?? []).map((a) => a.AliasName)).toContain(value);
+      break;
+    case "bucket_name":
+    case "bucket_names":
+      expect(valuesOf(value).length).toBeGreaterThan(0);
+      for (const bucket of valuesOf(value)) await bucketExists(aws, bucket);
+      break;
+    case "bucket_arn":
+    case "bucket_arns":
+      for (const arn of valuesOf(value)) await bucketExists(aws, arn.replace(/^arn:aws:s3:::/, ""));
+      break;
+    case "output_configs":
+      for (const config of valuesOf(value)) {
+        const parsed = JSON.parse(config) as { S3Location: { Bucket: string; Prefix?: string } };
+        await bucketExists(aws, parsed.S3Location.Bucket);
+      }
+      break;
+    case "user_policy_arn":
+      expect((await aws.iam().send(new GetPolicyCommand({ PolicyArn: value as string }))).Policy?.Arn).toBe(value);
+      break;
+    case "key_policy_statements_for_key_owner":
+      expect(JSON.parse(value as string)).toMatchObject({ Version: "2012-10-17", Statement: expect.any(Array) });
+      break;
+    default:
+      throw new Error(`no check knows the output ${output}`);
+  }
+  return output;
 }
 
 /** Every read-back, by what it reads. */

@@ -6,7 +6,8 @@ import { parse } from "@cdktf/hcl2json";
 import { checkovSkipsFor } from "../modules/posture/checkov-skips";
 import { ADDRESS_TABLE } from "../modules/terraform-module/address-table";
 import { writeModule } from "../modules/terraform-module/build";
-import { EXAMPLES } from "../modules/terraform-module/examples";
+import { EXAMPLES, PREVENT_DESTROY, exampleBlocks, teardownExample } from "../modules/terraform-module/examples";
+import { renderFile } from "../modules/terraform-module/hcl-block";
 import { buildModel, buildModuleFiles } from "../modules/terraform-module/module-files";
 import { MODULE_OUTPUTS } from "../modules/terraform-module/module-outputs";
 import { MODULE_NAMES } from "../modules/terraform-module/variables";
@@ -265,6 +266,22 @@ describe("terraform module examples", () => {
     const replica = (example.module as Record<string, Block[]>).replica[0];
     expect(replica.providers).toEqual({ aws: "${aws.replica}" });
     expect(replica.key).toEqual({ replica_of: { primary_key_arn: "${module.primary.key_arn}" } });
+  });
+
+  it.each(EXAMPLE_NAMES)("%s's README tears it down as the deploy check does: force_destroy added to every call, every prevent_destroy of the module turned off", async (name) => {
+    const readme = files[`examples/${name}/README.md`];
+    expect(readme).toContain("Add `bucket_settings = { force_destroy = true }` to every module call, then `tofu apply`");
+    expect(readme).toContain(`change every \`${PREVENT_DESTROY.on}\` to\n   \`${PREVENT_DESTROY.off}\``);
+    const example = EXAMPLES.find((e) => e.name === name)!;
+    const before = await parse("main.tf", files[`examples/${name}/main.tf`]);
+    const after = await parse("main.tf", renderFile(exampleBlocks(teardownExample(example))));
+    for (const [call, [args]] of Object.entries(after.module as Record<string, Block[]>)) {
+      const { bucket_settings: settings, ...others } = args;
+      expect({ call, settings, others }).toEqual({ call, settings: { force_destroy: true }, others: (before.module as Record<string, Block[]>)[call][0] });
+    }
+    const protectedBlocks = resourcesOf("aws_kms_key").length + resourcesOf("aws_kms_replica_key").length + resourcesOf("aws_s3_bucket").length;
+    expect(files["main.tf"].split(PREVENT_DESTROY.on).length - 1).toBe(protectedBlocks);
+    expect(files["main.tf"].match(/prevent_destroy/g)).toHaveLength(protectedBlocks);
   });
 });
 

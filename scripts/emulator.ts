@@ -14,6 +14,8 @@ import { Runner, defaultCacheRoot, ensureVenv, pinnedVersion, repositoryRoot } f
  *
  * prints `ready <path>` once it accepts requests: <path> is an override file that points the
  * AWS provider (and each alias given) at it. It stops on SIGINT or SIGTERM and removes its folder.
+ * The npm script `exec`s node: npm forwards a SIGTERM to its child only, and a shell in between
+ * would die of it and leave this process and moto running.
  */
 
 const EMULATOR_FOLDER = join(repositoryRoot(), "scripts", "emulator");

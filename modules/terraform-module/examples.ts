@@ -136,6 +136,27 @@ export const EXAMPLES: readonly Example[] = [
   },
 ];
 
+/**
+ * Tearing an example down on purpose, as its README tells it and the deploy check runs it: the key
+ * and every bucket carry `prevent_destroy = true`, which Terraform does not accept as a variable.
+ * 1. every module call gets TEARDOWN_ARGUMENTS, applied (force_destroy is read from the state when
+ *    the bucket is destroyed); 2. in the copy of the module the example calls, PREVENT_DESTROY.on
+ *    becomes PREVENT_DESTROY.off; 3. `tofu destroy`.
+ */
+export const TEARDOWN_ARGUMENTS = { bucket_settings: { force_destroy: true } } as const;
+export const PREVENT_DESTROY = { on: "prevent_destroy = true", off: "prevent_destroy = false" } as const;
+
+/** The example with TEARDOWN_ARGUMENTS in every module call (other bucket settings kept). */
+export function teardownExample(example: Example): Example {
+  return {
+    ...example,
+    calls: example.calls.map((call) => ({
+      ...call,
+      arguments: { ...call.arguments, bucket_settings: { ...((call.arguments.bucket_settings ?? {}) as object), ...TEARDOWN_ARGUMENTS.bucket_settings } },
+    })),
+  };
+}
+
 /** `module "<name>" { source = ..., providers = ..., <arguments> }`. */
 export function moduleCallBlock(call: ModuleCall, source: string): HclBlock {
   return block(

@@ -3,9 +3,9 @@ import * as os from "os";
 import * as path from "path";
 import { App, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
-import { EXAMPLES, Example, exampleBlocks } from "./examples";
+import { EXAMPLES, Example, PREVENT_DESTROY, TEARDOWN_ARGUMENTS, exampleBlocks } from "./examples";
 import { HclBlock, attribute, block, renderFile, separated } from "./hcl-block";
-import { expr } from "./hcl-expression";
+import { expr, renderExpression } from "./hcl-expression";
 import { ModuleMain, checkBlock, moduleMain } from "./module-main";
 import { MODULE_OUTPUTS } from "./module-outputs";
 import { ModuleSource } from "./module-source";
@@ -47,6 +47,21 @@ tofu plan
 \`\`\`
 
 Account IDs, role names and bucket names are placeholders: change them before \`apply\`.
+
+## Tearing down on purpose
+
+The key and every bucket carry \`${PREVENT_DESTROY.on}\`, so \`tofu destroy\` fails, by design.
+Removing them empties and deletes every bucket, all object versions included, and schedules the
+deletion of the key the example created (if any): once its waiting period ends, whatever it
+encrypted can never be decrypted again. To remove everything on purpose:
+
+1. Add \`bucket_settings = ${renderExpression(TEARDOWN_ARGUMENTS.bucket_settings)}\` to every module call, then \`tofu apply\`:
+   \`force_destroy\` is read from the state when a bucket is destroyed.
+2. In your copy of the module (\`../../main.tf\` from here), change every \`${PREVENT_DESTROY.on}\` to
+   \`${PREVENT_DESTROY.off}\`: Terraform does not accept a variable in \`lifecycle\`.
+3. \`tofu destroy\`.
+
+To keep a bucket or the key instead, \`tofu state rm\` its address before step 3.
 `;
 }
 

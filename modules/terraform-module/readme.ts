@@ -102,7 +102,8 @@ rebuild.
   encryption or key.
 - The key and every bucket carry \`lifecycle { prevent_destroy = true }\`; buckets have
   \`force_destroy = false\` unless \`bucket_settings.force_destroy\` says otherwise. Terraform does not
-  accept a variable in \`lifecycle\`: to destroy them, remove the resources from state or edit a copy.
+  accept a variable in \`lifecycle\`: to destroy them, remove the resources from state or edit a copy
+  (each example's README gives the steps).
 - No provider or backend configuration: the region and account are those of the caller's \`aws\`
   provider (or \`region\` and \`account_id\`).
 
