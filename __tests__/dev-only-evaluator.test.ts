@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from "fs";
 import { dirname, join } from "path";
-import { FLAVOURS, flavourManifest, readPackage as sourcePackage } from "../scripts/pack-flavours";
+import { FLAVOURS, flavourManifest, readPackage as sourcePackage } from "../tools/pack-flavours";
 
 /**
  * The IAM policy evaluator (@cloud-copilot/iam-simulate) is AGPL-3.0: the policy tests may use

@@ -79,7 +79,7 @@ describe("static members for other languages", () => {
 
 describe("the jsii assembly", () => {
   const assembly = (() => {
-    execFileSync(process.execPath, [join(ROOT, "scripts", "jsii-build.js")], { cwd: ROOT, stdio: "pipe", env: { ...process.env, JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: "1" } });
+    execFileSync(process.execPath, [join(ROOT, "tools", "jsii-build.js")], { cwd: ROOT, stdio: "pipe", env: { ...process.env, JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: "1" } });
     return JSON.parse(readFileSync(join(ROOT, "dist", "jsii", ".jsii"), "utf8")) as { types: Record<string, { properties?: { name: string }[]; methods?: { name: string }[] }> };
   })();
   const type = (name: string) => assembly.types[`cdktf-lookout-vision-encryption.${name}`];
@@ -100,7 +100,7 @@ describe("the jsii assembly", () => {
   it("python/API.md is what jsii-docgen generates from it (`npm run docs:api` regenerates)", () => {
     const dir = mkdtempSync(join(tmpdir(), "api-docs-"));
     try {
-      execFileSync(process.execPath, [join(ROOT, "scripts", "jsii-docs.js"), join(dir, "API.md")], { cwd: ROOT, stdio: "pipe" });
+      execFileSync(process.execPath, [join(ROOT, "tools", "jsii-docs.js"), join(dir, "API.md")], { cwd: ROOT, stdio: "pipe" });
       expect(readFileSync(join(ROOT, "python", "API.md"), "utf8")).toBe(readFileSync(join(dir, "API.md"), "utf8"));
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -7,9 +7,9 @@ import * as ts from "typescript";
 import * as cdktf from "cdktf";
 import * as awsProvider from "@cdktf/provider-aws/lib/provider";
 import * as lib from "../modules";
-import { packAll, Packed } from "../scripts/pack";
-import { run } from "../scripts/pack-process";
-import { CDKTF, Flavour, FLAVOURS, installedEngine, lockedPeers, withoutEngineStamp } from "../scripts/pack-flavours";
+import { packAll, Packed } from "../tools/pack";
+import { run } from "../tools/pack-process";
+import { CDKTF, Flavour, FLAVOURS, installedEngine, lockedPeers, withoutEngineStamp } from "../tools/pack-flavours";
 import { quickStart } from "./package-readme";
 
 /**
@@ -19,7 +19,7 @@ import { quickStart } from "./package-readme";
  * start synthesized from the source tree on the engine the suite runs on.
  */
 
-/** The engine the suite runs on: `globals` of jest.config.js, or of scripts/cdktn-test.ts. */
+/** The engine the suite runs on: `globals` of jest.config.js, or of tools/cdktn-test.ts. */
 declare const expectedEngine: string;
 
 const ROOT = join(__dirname, "..");
@@ -74,7 +74,7 @@ async function installApp(pkg: Packed): Promise<string> {
   writeFileSync(join(app, "package.json"), JSON.stringify({ name: "quick-start", private: true }));
   const args = ["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts", pkg.tarball, ...lockedPeers(ROOT, pkg.flavour)];
   await promisify(execFile)("npm", args, { cwd: app }).catch((error: { stderr?: string; message: string }) => {
-    throw new Error(`npm ${args.join(" ")} failed: the npm cache lacks a package (\`npm ci\` fills it, through \`prepare\`: scripts/pack-cache.ts):\n${error.stderr ?? error.message}`);
+    throw new Error(`npm ${args.join(" ")} failed: the npm cache lacks a package (\`npm ci\` fills it, through \`prepare\`: tools/pack-cache.ts):\n${error.stderr ?? error.message}`);
   });
   return app;
 }

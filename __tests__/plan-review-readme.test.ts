@@ -4,7 +4,7 @@ import { readPlan } from "../modules/plan-review/plan-json";
 import { reviewMarkdown } from "../modules/plan-review/report";
 import { reviewPlans } from "../modules/plan-review/review";
 import { TerraformJson } from "../modules/posture/terraform-json";
-import { FIXTURES } from "../scripts/plan-fixtures";
+import { FIXTURES } from "../tools/plan-fixtures";
 
 // README's sample plan review is the report of two real fixtures, generated here: run
 // `UPDATE_README=1 npx jest __tests__/plan-review-readme.test.ts` after changing the report.

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from "fs";
 import { join } from "path";
-import { propRows, renderReadme } from "../scripts/props-docs";
+import { propRows, renderReadme } from "../tools/props-docs";
 
 const README = join(__dirname, "../README.md");
 

@@ -7,9 +7,9 @@ import { CHECKOV_SKIPS, CheckovSkip, checkovSkipsFor } from "../modules/posture/
 import { RULES, RULE_IDS } from "../modules/posture/rules";
 import { ScanTarget } from "../modules/posture/scan-results";
 import { writeModule } from "../modules/terraform-module/build";
-import { Checkov, ensureCheckov } from "../scripts/scan-checkov";
-import { scanTarget } from "../scripts/scan";
-import { Target, findTargets, resourceAddress, targetJson, targetResources } from "../scripts/scan-targets";
+import { Checkov, ensureCheckov } from "../tools/scan-checkov";
+import { scanTarget } from "../tools/scan";
+import { Target, findTargets, resourceAddress, targetJson, targetResources } from "../tools/scan-targets";
 
 /**
  * checkov itself (installed into the cache on first use, which takes a minute) on the example

@@ -6,7 +6,7 @@ import { join, relative } from "path";
 import { App } from "cdktf";
 import { buildApp } from "../main";
 import { buildModuleFiles } from "../modules/terraform-module/module-files";
-import { ROOT } from "../scripts/pack-flavours";
+import { ROOT } from "../tools/pack-flavours";
 
 /**
  * sha256 of everything we emit, so a refactor that must not change output can prove it did not:

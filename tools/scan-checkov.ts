@@ -6,19 +6,19 @@ import { dirname, join } from "path";
 
 /**
  * checkov from PyPI, installed once into a virtual environment in a cache folder outside the
- * repository (a clean clone reuses it), pinned by scripts/scan-requirements.txt: checkov and
+ * repository (a clean clone reuses it), pinned by tools/scan-requirements.txt: checkov and
  * every package it pulls in, as `pip freeze` printed them. To move to another checkov:
- * install it into a fresh venv, `pip freeze > scripts/scan-requirements.txt`.
+ * install it into a fresh venv, `pip freeze > tools/scan-requirements.txt`.
  */
 
 function repositoryRoot(): string {
-  // scripts/ when run from source (jest), dist/scripts/ when compiled.
+  // tools/ when run from source (jest), dist/tools/ when compiled.
   let dir = __dirname;
   while (!existsSync(join(dir, "package.json"))) dir = dirname(dir);
   return dir;
 }
 
-export const REQUIREMENTS_FILE = join(repositoryRoot(), "scripts", "scan-requirements.txt");
+export const REQUIREMENTS_FILE = join(repositoryRoot(), "tools", "scan-requirements.txt");
 
 /** The pinned checkov version: the `checkov==` line of the requirements. */
 export function checkovVersion(requirements: string): string {

@@ -1,4 +1,4 @@
-// Types of scripts/plan-fixtures.js for the TypeScript tests.
+// Types of tools/plan-fixtures.js for the TypeScript tests.
 
 export interface FixtureCase {
   readonly name: string;

@@ -3,7 +3,7 @@
 // configuration before and after a change, laid out as two cdktf output folders
 // (before/stacks/<case>/cdk.tf.json, after/stacks/<case>/cdk.tf.json), and <case>.json, the plan
 // of that change as `tofu show -json` prints it. The plans come from the engine
-// (scripts/engine.js), offline:
+// (tools/engine.js), offline:
 //   1. the before-configuration is planned and its planned values become a state (values known
 //      only after apply get fake ones: key IDs, ARNs), again and again until a plan of the
 //      before-configuration against that state shows no change: the state is what applying it
@@ -17,9 +17,9 @@
 // manifest.json records the engine and the SHA-256 of every file written, so a test can tell
 // that the plans are those of the configurations checked in.
 //
-//   node scripts/plan-fixtures.js             every case, into __tests__/fixtures/plans
-//   node scripts/plan-fixtures.js <case>...   only these cases (the manifest keeps the others)
-//   node scripts/plan-fixtures.js --out DIR   into another folder
+//   node tools/plan-fixtures.js             every case, into __tests__/fixtures/plans
+//   node tools/plan-fixtures.js <case>...   only these cases (the manifest keeps the others)
+//   node tools/plan-fixtures.js --out DIR   into another folder
 "use strict";
 
 const { spawnSync } = require("node:child_process");

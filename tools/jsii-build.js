@@ -4,7 +4,7 @@
 // staged package holds modules/ minus the parts that stay TypeScript-only (TYPESCRIPT_ONLY);
 // its assembly (dist/jsii/.jsii) is what jsii-pacmak turns into Python, Java and Go.
 //
-//   node scripts/jsii-build.js    stage, compile, print the assembly path
+//   node tools/jsii-build.js    stage, compile, print the assembly path
 "use strict";
 
 const { spawnSync } = require("node:child_process");

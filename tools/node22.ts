@@ -7,11 +7,11 @@ import { run } from "./pack-process";
 
 /**
  * Node 22 and the CDK Terrain CLI, from npm: cdktn-cli 0.24 needs Node >= 22.19 and crashes on
- * the Node 20 this project runs on. scripts/node22/ pins both in a lockfile; they are installed
+ * the Node 20 this project runs on. tools/node22/ pins both in a lockfile; they are installed
  * with `npm ci` into a cache folder outside the repository, keyed by that lockfile, and reused.
  */
 
-const TOOLS = join(ROOT, "scripts", "node22");
+const TOOLS = join(ROOT, "tools", "node22");
 
 export interface Node22Tools {
   /** The folder holding the `node` 22 executable: put it first on PATH. */
@@ -53,6 +53,6 @@ export function node22Tools(): Node22Tools {
       rmSync(partial, { recursive: true, force: true });
     }
   }
-  if (!existsSync(join(platformNode, "node"))) throw new Error(`no Node 22 for ${process.platform}-${process.arch}: scripts/node22/package.json has no ${nodePackage()} (add it to optionalDependencies)`);
+  if (!existsSync(join(platformNode, "node"))) throw new Error(`no Node 22 for ${process.platform}-${process.arch}: tools/node22/package.json has no ${nodePackage()} (add it to optionalDependencies)`);
   return { nodeBinDir: platformNode, cdktn: join(home, "node_modules", ".bin", "cdktn"), path: [platformNode, process.env.PATH ?? ""].join(delimiter) };
 }

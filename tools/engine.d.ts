@@ -1,4 +1,4 @@
-// Types of scripts/engine.js for the TypeScript tests.
+// Types of tools/engine.js for the TypeScript tests.
 
 export interface ProviderBuild {
   readonly version: string;

@@ -5,8 +5,8 @@
 // `tofu`; the same folder holds `tofurc`, the CLI configuration that installs the provider
 // from a local filesystem mirror, so `tofu init` needs no network.
 //
-//   node scripts/engine.js          build on first use, then print the tofu path
-//   node scripts/engine.js --check  print the tofu path if built, exit 1 otherwise
+//   node tools/engine.js          build on first use, then print the tofu path
+//   node tools/engine.js --check  print the tofu path if built, exit 1 otherwise
 "use strict";
 
 const { spawn } = require("node:child_process");
@@ -59,7 +59,7 @@ function providerBuildFor(target) {
   const older = sameMajor.filter((b) => compareVersions(b.version, target) < 0).sort((a, b) => compareVersions(b.version, a.version));
   const build = [...newer, ...older][0];
   if (!build) {
-    throw new Error(`engine: no pinned AWS provider build of major ${major} for ${target} (pinned: ${AWS_PROVIDER_BUILDS.map((b) => b.version).join(", ")}); add one to AWS_PROVIDER_BUILDS in scripts/engine.js`);
+    throw new Error(`engine: no pinned AWS provider build of major ${major} for ${target} (pinned: ${AWS_PROVIDER_BUILDS.map((b) => b.version).join(", ")}); add one to AWS_PROVIDER_BUILDS in tools/engine.js`);
   }
   return build;
 }
@@ -142,7 +142,7 @@ function tofurcText(paths) {
       ]
     : ["provider_installation {", "  direct {}", "}"];
   return [
-    "# Written by scripts/engine.js: where tofu installs hashicorp/aws from (see provider_installation).",
+    "# Written by tools/engine.js: where tofu installs hashicorp/aws from (see provider_installation).",
     ...installation,
     "",
   ].join("\n");

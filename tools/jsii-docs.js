@@ -2,7 +2,7 @@
 // The Python API reference, python/API.md, generated from the jsii assembly by jsii-docgen
 // (a test fails when it drifts). Needs `npm run build:jsii` first.
 //
-//   node scripts/jsii-docs.js [OUTPUT]    default: python/API.md
+//   node tools/jsii-docs.js [OUTPUT]    default: python/API.md
 "use strict";
 
 const { spawnSync } = require("node:child_process");

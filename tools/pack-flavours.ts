@@ -39,7 +39,7 @@ export interface PackageJson {
   readonly [field: string]: unknown;
 }
 
-/** The nearest folder at or above `from` with a package.json: the repository root from scripts/ and from dist/scripts/. */
+/** The nearest folder at or above `from` with a package.json: the repository root from tools/ and from dist/tools/. */
 export function packageRoot(from: string): string {
   for (let dir = from; ; dir = dirname(dir)) {
     if (existsSync(join(dir, "package.json"))) return dir;

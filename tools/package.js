@@ -4,8 +4,8 @@
 // installs its Python build tools from PyPI into a virtual environment of its own; pip's
 // downloads are cached outside the repo, as are Maven's and Go's (their usual caches).
 //
-//   node scripts/package.js                  the default targets (python)
-//   node scripts/package.js python java go   these
+//   node tools/package.js                  the default targets (python)
+//   node tools/package.js python java go   these
 "use strict";
 
 const { spawnSync } = require("node:child_process");
