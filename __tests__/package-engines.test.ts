@@ -5,7 +5,7 @@ import { parse } from "@cdktf/hcl2json";
 import { App, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { satisfies, subset } from "semver";
-import { writeModule } from "../modules/terraform-module/build";
+import { writeModule } from "../tools/terraform-module/build";
 import { installCommand, table } from "./package-readme";
 import { CDKTF, CDKTN, Flavour, FLAVOURS, flavourManifest, installedEngine, PackageJson, readPackage, rewriteImports, withoutEngineStamp } from "../tools/pack-flavours";
 

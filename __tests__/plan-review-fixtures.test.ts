@@ -1,11 +1,11 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { runPlanReview } from "../modules/plan-review/cli";
-import { readPlan } from "../modules/plan-review/plan-json";
-import { Risk, StackInput, reviewPlans } from "../modules/plan-review/review";
-import { RISK_RULES, RiskRuleId } from "../modules/plan-review/rules";
-import { TerraformJson } from "../modules/posture/terraform-json";
+import { runPlanReview } from "../cli/plan-review/cli";
+import { readPlan } from "../cli/plan-review/plan-json";
+import { Risk, StackInput, reviewPlans } from "../cli/plan-review/review";
+import { RISK_RULES, RiskRuleId } from "../cli/plan-review/rules";
+import { TerraformJson } from "../modules/private/terraform-json";
 import { FIXTURES, FixtureManifest, configText, digest, fixtureCases } from "../tools/plan-fixtures";
 import { enginePaths } from "../tools/engine";
 

@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { scanReportMarkdown, terraformDigest } from "../modules/posture/scan-results";
-import { checkovSkipsFor } from "../modules/posture/checkov-skips";
+import { scanReportMarkdown, terraformDigest } from "../cli/posture-report/scan-results";
+import { checkovSkipsFor } from "../tools/checkov-skips";
 import { sampleScan } from "./posture-fixtures";
 import { Command, REQUIREMENTS_FILE, Runner, checkovVersion, defaultCacheRoot, ensureCheckov } from "../tools/scan-checkov";
 import { Target, classify, findTargets, resourceAddress, targetJson, targetResources } from "../tools/scan-targets";

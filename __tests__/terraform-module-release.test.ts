@@ -3,9 +3,9 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "fs"
 import { tmpdir } from "os";
 import { join } from "path";
 import { parse } from "yaml";
-import { writeModule } from "../modules/terraform-module/build";
-import { buildModuleFiles } from "../modules/terraform-module/module-files";
-import { MODULE_NAME } from "../modules/terraform-module/readme";
+import { writeModule } from "../tools/terraform-module/build";
+import { buildModuleFiles } from "../tools/terraform-module/module-files";
+import { MODULE_NAME } from "../tools/terraform-module/readme";
 
 interface Step {
   readonly name?: string;

@@ -3,12 +3,12 @@ import { Construct } from "constructs";
 import { parse } from "@cdktf/hcl2json";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
-import { ADDRESS_TABLE, AddressRow, instanceAddress, metaArgument, referenceFrom } from "../modules/terraform-module/address-table";
-import { attribute, block, comment, renderBlock, renderFile, separated } from "../modules/terraform-module/hcl-block";
-import { call, conditional, expr, hclString, renderExpression } from "../modules/terraform-module/hcl-expression";
-import { moduleResources } from "../modules/terraform-module/module-resources";
-import { listPlaceholder, policyExpression } from "../modules/terraform-module/policy-expression";
-import { allowedWords, inModuleNames, substituteOnce } from "../modules/terraform-module/validation-rules";
+import { ADDRESS_TABLE, AddressRow, instanceAddress, metaArgument, referenceFrom } from "../tools/terraform-module/address-table";
+import { attribute, block, comment, renderBlock, renderFile, separated } from "../tools/terraform-module/hcl-block";
+import { call, conditional, expr, hclString, renderExpression } from "../tools/terraform-module/hcl-expression";
+import { moduleResources } from "../tools/terraform-module/module-resources";
+import { listPlaceholder, policyExpression } from "../tools/terraform-module/policy-expression";
+import { allowedWords, inModuleNames, substituteOnce } from "../tools/terraform-module/validation-rules";
 import { policyDocument } from "../modules/policies/policy-document";
 import { checkIntegerInRange } from "../modules/validation";
 

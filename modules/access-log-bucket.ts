@@ -4,7 +4,7 @@ import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { AwsEnvironmentProps, resolveAwsEnvironment } from "./aws-environment";
-import { MINIMUM_TLS_VERSIONS, type MinimumTlsVersion, addBucketBaseline, lifecycleRules } from "./bucket-baseline";
+import { MINIMUM_TLS_VERSIONS, type MinimumTlsVersion, addBucketBaseline, lifecycleRules } from "./private/bucket-baseline";
 import { accessLogBucketPolicy } from "./policies/bucket-policy";
 import { unique } from "./policies/policy-document";
 import { checkBucketNaming, checkIntegerInRange, checkOneOf } from "./validation";

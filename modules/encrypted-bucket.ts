@@ -8,13 +8,13 @@ import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versionin
 import { AwsEnvironment, AwsEnvironmentProps, resolveAwsEnvironment } from "./aws-environment";
 import { IEncryptionKey } from "./lookout-vision-key";
 import { AccessLogBucket, LOG_EXPIRATION_DAYS } from "./access-log-bucket";
-import { MINIMUM_TLS_VERSIONS, type MinimumTlsVersion, addBucketBaseline, lifecycleRules, versioningStatus } from "./bucket-baseline";
+import { MINIMUM_TLS_VERSIONS, type MinimumTlsVersion, addBucketBaseline, lifecycleRules, versioningStatus } from "./private/bucket-baseline";
 import { encryptedBucketPolicy } from "./policies/bucket-policy";
 import { PolicyDocument, PolicyStatement } from "./policies/policy-document";
 import { checkBucketName, checkBucketNaming, checkIntegerInRange, checkKmsKeyArnLocation, checkOneOf, checkS3Prefix, checkTags, fail, isToken } from "./validation";
 
-export { MINIMUM_TLS_VERSIONS } from "./bucket-baseline";
-export type { MinimumTlsVersion } from "./bucket-baseline";
+export { MINIMUM_TLS_VERSIONS } from "./private/bucket-baseline";
+export type { MinimumTlsVersion } from "./private/bucket-baseline";
 
 /** Sids of the statements every EncryptedBucket policy starts with; callers' statements may not reuse them. */
 export const ENCRYPTED_BUCKET_POLICY_SIDS = ["DenyInsecureTransport", "DenyOutdatedTls", "DenyNonKmsEncryptionHeader", "DenyOtherKmsKey", "DenySseC"];

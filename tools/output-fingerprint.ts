@@ -5,8 +5,8 @@ import { tmpdir } from "os";
 import { join, relative } from "path";
 import { App } from "cdktf";
 import { buildApp } from "../main";
-import { buildModuleFiles } from "../modules/terraform-module/module-files";
-import { ROOT } from "../tools/pack-flavours";
+import { buildModuleFiles } from "./terraform-module/module-files";
+import { ROOT } from "./pack-flavours";
 
 /**
  * sha256 of everything we emit, so a refactor that must not change output can prove it did not:

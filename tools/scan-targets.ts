@@ -2,9 +2,9 @@ import { existsSync, readFileSync, readdirSync } from "fs";
 import { join, relative } from "path";
 import { parse as parseHcl } from "@cdktf/hcl2json";
 import { analyzeStack } from "../modules/posture/analyze";
-import { CheckovSkip, checkovSkipsFor } from "../modules/posture/checkov-skips";
-import { CheckovResult, ScanTarget, SkippedResult, terraformFilesIn } from "../modules/posture/scan-results";
-import { TerraformJson, address } from "../modules/posture/terraform-json";
+import { CheckovSkip, checkovSkipsFor } from "./checkov-skips";
+import { CheckovResult, ScanTarget, SkippedResult, terraformFilesIn } from "../cli/posture-report/scan-results";
+import { TerraformJson, address } from "../modules/private/terraform-json";
 
 /** A directory checkov scans as a whole: one synthesized stack, or the Terraform module (not its examples, see runCheckov). */
 export interface Target {

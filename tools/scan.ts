@@ -1,5 +1,5 @@
 import { writeFileSync } from "fs";
-import { ScanResults, ScanTarget, scanFailed, scanReportMarkdown, terraformDigest } from "../modules/posture/scan-results";
+import { ScanResults, ScanTarget, scanFailed, scanReportMarkdown, terraformDigest } from "../cli/posture-report/scan-results";
 import { Checkov, ensureCheckov, runCheckov } from "./scan-checkov";
 import { Target, classify, findTargets, targetJson, targetResources } from "./scan-targets";
 

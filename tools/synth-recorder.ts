@@ -2,7 +2,7 @@ import { appendFileSync, existsSync, readFileSync } from "fs";
 import { join, relative } from "path";
 import { App, TerraformStack, Testing } from "cdktf";
 import { filesUnder, sha256 } from "./output-fingerprint";
-import { ROOT } from "../tools/pack-flavours";
+import { ROOT } from "./pack-flavours";
 
 /**
  * A jest setup file for `output-fingerprint --tests`: every stack a test synthesizes, hashed and

@@ -5,4 +5,4 @@ export type { Finding } from "./findings";
 export { RULES } from "./rules";
 export type { Rule, RuleId, Severity } from "./rules";
 export type { Suppression } from "./suppressions";
-export { buildReport } from "./report";
+export { buildReport } from "../../cli/posture-report/report";

@@ -5,12 +5,12 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { KmsReplicaKey } from "@cdktf/provider-aws/lib/kms-replica-key";
-import { AccessLogBucket } from "../access-log-bucket";
-import { MinimumTlsVersion } from "../bucket-baseline";
-import { ConsoleBucket } from "../console-bucket";
-import { LookoutVisionKey } from "../lookout-vision-key";
-import { OutputBucket } from "../output-bucket";
-import { LOOKOUT_FOR_VISION, ServiceProfile } from "../service-profile";
+import { AccessLogBucket } from "../../modules/access-log-bucket";
+import { MinimumTlsVersion } from "../../modules/private/bucket-baseline";
+import { ConsoleBucket } from "../../modules/console-bucket";
+import { LookoutVisionKey } from "../../modules/lookout-vision-key";
+import { OutputBucket } from "../../modules/output-bucket";
+import { LOOKOUT_FOR_VISION, ServiceProfile } from "../../modules/service-profile";
 
 /** A Terraform expression where the constructs take a string, number, list or map. */
 export const str = (expression: string): string => Token.asString(ref(expression));

@@ -1,6 +1,6 @@
 import { BodyItem, HclBlock, attribute, block, comment, separated } from "./hcl-block";
 import { HclValue, expr } from "./hcl-expression";
-import { checkovSkipDirective, checkovSkipsFor } from "../posture/checkov-skips";
+import { checkovSkipDirective, checkovSkipsFor } from "../checkov-skips";
 import { ModuleResource, ResourceAdditions, moduleResources } from "./module-resources";
 import { ModuleSource, snakeCase } from "./module-source";
 import { S3_ENDPOINT, SERVICE_ENDPOINT, keyOwnerPolicyExpression, keyPolicyExpression, policyAdditions } from "./module-policies";
@@ -84,7 +84,7 @@ function dataBlocks(): HclBlock[] {
 /** The bucket that receives the data buckets' S3 server access logs. */
 const ACCESS_LOG_BUCKET = "aws_s3_bucket.access_logs";
 
-/** The checkov findings the design accepts on purpose (modules/posture/checkov-skips.ts), as directives. */
+/** The checkov findings the design accepts on purpose (tools/checkov-skips.ts), as directives. */
 export function scannerDirectives(type: string, address: string): string[] {
   return checkovSkipsFor({ resourceType: type, receivesAccessLogs: address === ACCESS_LOG_BUCKET }).map(checkovSkipDirective);
 }

@@ -1,4 +1,4 @@
-import { PolicyDocument, PolicyStatement } from "../policies/policy-document";
+import { PolicyDocument, PolicyStatement } from "../../modules/policies/policy-document";
 import { Expression, HclValue, call, callWithObject, conditional, expr, renderExpression } from "./hcl-expression";
 
 /**

@@ -1,5 +1,5 @@
 import { createHash } from "crypto";
-import { TerraformJson, compareStrings } from "../posture/terraform-json";
+import { TerraformJson, compareStrings } from "../../modules/private/terraform-json";
 import { bucketRisks } from "./bucket-risks";
 import { Found, planContext, subjectOf } from "./found";
 import { keyRisks, KEY_TYPES } from "./key-risks";

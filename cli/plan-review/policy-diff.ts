@@ -1,4 +1,4 @@
-import { LooseStatement, anyPatternMatches } from "../posture/policy-reading";
+import { LooseStatement, anyPatternMatches } from "../../modules/private/policy-reading";
 
 /**
  * Compares two versions of a resource policy (key policy, bucket policy) statement by statement

@@ -1,12 +1,12 @@
 import { Construct } from "constructs";
-import { ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS } from "../encrypted-bucket";
-import { LOG_EXPIRATION_DAYS } from "../access-log-bucket";
-import { MINIMUM_TLS_VERSIONS } from "../bucket-baseline";
-import { ConsoleBucket } from "../console-bucket";
-import { LookoutVisionEncryption, LookoutVisionEncryptionProps } from "../lookout-vision-encryption";
-import { DELETION_WINDOW_DAYS, DESCRIPTION_MAX_LENGTH, LookoutVisionKey, LookoutVisionKeyProps, ROTATION_PERIOD_DAYS } from "../lookout-vision-key";
-import { OUTPUT_BUCKET_ID_PATTERN } from "../lookout-vision-encryption";
-import { LOOKOUT_FOR_VISION, REKOGNITION_CUSTOM_LABELS } from "../service-profile";
+import { ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS } from "../../modules/encrypted-bucket";
+import { LOG_EXPIRATION_DAYS } from "../../modules/access-log-bucket";
+import { MINIMUM_TLS_VERSIONS } from "../../modules/private/bucket-baseline";
+import { ConsoleBucket } from "../../modules/console-bucket";
+import { LookoutVisionEncryption, LookoutVisionEncryptionProps } from "../../modules/lookout-vision-encryption";
+import { DELETION_WINDOW_DAYS, DESCRIPTION_MAX_LENGTH, LookoutVisionKey, LookoutVisionKeyProps, ROTATION_PERIOD_DAYS } from "../../modules/lookout-vision-key";
+import { OUTPUT_BUCKET_ID_PATTERN } from "../../modules/lookout-vision-encryption";
+import { LOOKOUT_FOR_VISION, REKOGNITION_CUSTOM_LABELS } from "../../modules/service-profile";
 import {
   ACCOUNT_PATTERN,
   ALIAS_MAX_LENGTH,
@@ -26,7 +26,7 @@ import {
   checkBucketNamePart,
   checkKmsKeyArn,
   checkOneOf,
-} from "../validation";
+} from "../../modules/validation";
 import { Expression, HclValue, callWithObject, expr, hclString, renderExpression } from "./hcl-expression";
 import {
   Rule,

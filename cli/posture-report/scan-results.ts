@@ -1,7 +1,7 @@
 import { createHash } from "crypto";
 import { existsSync, readFileSync, readdirSync } from "fs";
 import { join, relative } from "path";
-import { cell, code, table } from "./markdown";
+import { cell, code, table } from "../markdown";
 
 /**
  * What `npm run scan` found with checkov, as written to `scan-report.json`: the posture report

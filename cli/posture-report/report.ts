@@ -1,12 +1,12 @@
-import { StackPosture, analyzeStack } from "./analyze";
-import { BucketFacts, PUBLIC_ACCESS_FLAGS, encryptionName } from "./bucket-check";
-import { Finding } from "./findings";
-import { KeyFacts } from "./key-check";
-import { cell, code, table } from "./markdown";
+import { StackPosture, analyzeStack } from "../../modules/posture/analyze";
+import { BucketFacts, PUBLIC_ACCESS_FLAGS, encryptionName } from "../../modules/posture/bucket-check";
+import { Finding } from "../../modules/posture/findings";
+import { KeyFacts } from "../../modules/posture/key-check";
+import { cell, code, table } from "../markdown";
 import { postureDiagram } from "./mermaid";
 import { ruleMapTable } from "./rule-map";
 import { ScanResults, scanSection } from "./scan-results";
-import { TerraformJson, address, isExpression, isTrue } from "./terraform-json";
+import { TerraformJson, address, isExpression, isTrue } from "../../modules/private/terraform-json";
 
 function show(value: unknown): string {
   return typeof value === "string" ? value : JSON.stringify(value);

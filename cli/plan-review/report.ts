@@ -1,4 +1,4 @@
-import { cell, code, table } from "../posture/markdown";
+import { cell, code, table } from "../markdown";
 import { Review, Risk, StackReview } from "./review";
 import { RISK_RULES, RiskRuleId } from "./rules";
 

@@ -1,9 +1,9 @@
-import { serviceEndpoint } from "../aws-environment";
-import { accessLogBucketPolicy } from "../policies/bucket-policy";
-import { keyPolicy } from "../policies/key-policy";
-import { keyUserStatements } from "../policies/kms-statements";
-import { PolicyDocument, policyDocument } from "../policies/policy-document";
-import { userPolicy } from "../policies/user-policy";
+import { serviceEndpoint } from "../../modules/aws-environment";
+import { accessLogBucketPolicy } from "../../modules/policies/bucket-policy";
+import { keyPolicy } from "../../modules/policies/key-policy";
+import { keyUserStatements } from "../../modules/policies/kms-statements";
+import { PolicyDocument, policyDocument } from "../../modules/policies/policy-document";
+import { userPolicy } from "../../modules/policies/user-policy";
 import { Expression } from "./hcl-expression";
 import { ModuleSource, str } from "./module-source";
 import { listPlaceholder, policyExpression } from "./policy-expression";

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync } from "fs";
 import { join } from "path";
-import { analyzeStack } from "./analyze";
+import { analyzeStack } from "../../modules/posture/analyze";
 import { ReportScan, countFindings, buildReport } from "./report";
 import { ScanResults, changedSinceScan } from "./scan-results";
-import { TerraformJson } from "./terraform-json";
+import { TerraformJson } from "../../modules/private/terraform-json";
 
 /** Every `stacks/<name>/cdk.tf.json` under a cdktf output directory, by stack name. */
 function readSynthesizedStacks(outdir: string): Record<string, TerraformJson> {

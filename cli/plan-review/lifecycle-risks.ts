@@ -1,4 +1,4 @@
-import { TerraformJson, blocks, isTrue } from "../posture/terraform-json";
+import { TerraformJson, blocks, isTrue } from "../../modules/private/terraform-json";
 import { Found } from "./found";
 
 /**

@@ -1,4 +1,4 @@
-import { LooseStatement, readPolicy } from "../posture/policy-reading";
+import { LooseStatement, readPolicy } from "../../modules/private/policy-reading";
 import { Found, PlanContext, Subject } from "./found";
 import { changeKind, isMarked, valueAt } from "./plan-json";
 import { PolicyWidening, WideningKind, policyWidenings } from "./policy-diff";

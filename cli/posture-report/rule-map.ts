@@ -1,6 +1,6 @@
-import { CHECKOV_SKIPS } from "./checkov-skips";
-import { cell, code, table } from "./markdown";
-import { RULES, RULE_IDS } from "./rules";
+import { CHECKOV_SKIPS } from "../../tools/checkov-skips";
+import { cell, code, table } from "../markdown";
+import { RULES, RULE_IDS } from "../../modules/posture/rules";
 
 function ids(values: readonly string[]): string {
   return values.length === 0 ? cell("-") : values.map(code).join(", ");

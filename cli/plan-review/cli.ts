@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from "fs";
 import { basename, join } from "path";
-import { TerraformJson } from "../posture/terraform-json";
+import { TerraformJson } from "../../modules/private/terraform-json";
 import { PlanInputError, readPlan } from "./plan-json";
 import { reviewMarkdown } from "./report";
 import { StackInput, reviewPlans } from "./review";

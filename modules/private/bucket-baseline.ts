@@ -4,8 +4,8 @@ import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
-import { AwsEnvironment } from "./aws-environment";
-import { isToken } from "./validation";
+import { AwsEnvironment } from "../aws-environment";
+import { isToken } from "../validation";
 
 /** What every bucket of the package has, whatever its encryption: shared by data and log buckets. */
 

@@ -1,4 +1,4 @@
-import { PUBLIC_ACCESS_FLAGS } from "../posture/bucket-check";
+import { PUBLIC_ACCESS_FLAGS } from "../../modules/posture/bucket-check";
 import { Found, PlanContext, Subject, replacement, turnedOff } from "./found";
 import { isMarked, pathText, shownAfter, shownBefore, valueAt } from "./plan-json";
 

@@ -1,7 +1,7 @@
-import { StackPosture } from "./analyze";
-import { BucketFacts, encryptionName } from "./bucket-check";
-import { KeyFacts } from "./key-check";
-import { address, isExpression } from "./terraform-json";
+import { StackPosture } from "../../modules/posture/analyze";
+import { BucketFacts, encryptionName } from "../../modules/posture/bucket-check";
+import { KeyFacts } from "../../modules/posture/key-check";
+import { address, isExpression } from "../../modules/private/terraform-json";
 
 /**
  * Mermaid label text, for inside double quotes: quotes, '#', angle brackets and backticks become
