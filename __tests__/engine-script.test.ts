@@ -1,9 +1,9 @@
 import * as fs from "node:fs";
 import { enginePaths, providerBuildFor, replaceDirectives, tofurcText } from "../tools/engine";
 
-// The pure parts of tools/engine.js; the build itself is exercised by every engine test.
+// The pure parts of tools/engine.ts; the build itself is exercised by every engine test.
 
-describe("tools/engine.js", () => {
+describe("tools/engine.ts", () => {
   it("repeats single-line and block replace directives of a go.mod", () => {
     const goMod = [
       "module example.com/x",

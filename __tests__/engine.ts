@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { engineEnv, enginePaths, EnginePaths, isBuilt, offlineProviders } from "../tools/engine";
 
 /**
- * The Terraform engine (OpenTofu + the AWS provider built by tools/engine.js) for tests.
+ * The Terraform engine (OpenTofu + the AWS provider built by tools/engine.ts) for tests.
  * `npm test` builds it before jest starts; a test file that needs it fails with a clear message
  * when it is missing, never skips.
  */

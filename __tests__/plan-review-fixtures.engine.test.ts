@@ -8,7 +8,7 @@ import { FIXTURES, generate } from "../tools/plan-fixtures";
 import { removeTempDirs, tempDir, tofuOk, writeEngineOverride } from "./engine";
 import { SynthJson } from "./helpers";
 
-// The plan fixtures are what tools/plan-fixtures.js makes with the engine: two cases are made
+// The plan fixtures are what tools/plan-fixtures.ts makes with the engine: two cases are made
 // again here (the whole set takes about 15 minutes) and must match the checked-in files byte for
 // byte. And the review reads a complete plan of the example app, as `tofu show -json` prints it.
 
@@ -17,7 +17,7 @@ afterAll(removeTempDirs);
 // Both start from the same configuration, so the state is settled once.
 const REMADE = ["key-policy-principal-added", "errored-protected-key-replace"];
 
-describe("plan fixtures made again by tools/plan-fixtures.js", () => {
+describe("plan fixtures made again by tools/plan-fixtures.ts", () => {
   const out = tempDir("plan-fixtures-again");
   let manifest: ReturnType<typeof generate>;
   beforeAll(() => {

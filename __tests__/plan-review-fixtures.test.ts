@@ -10,7 +10,7 @@ import { FIXTURES, FixtureManifest, configText, digest, fixtureCases } from "../
 import { enginePaths } from "../tools/engine";
 
 // The plan review on real plans: each fixture is a plan the engine made of a change between two
-// configurations (tools/plan-fixtures.js). Every risk has a case that triggers it and a near
+// configurations (tools/plan-fixtures.ts). Every risk has a case that triggers it and a near
 // miss that must not; each case's risks are listed in full below.
 
 const manifest = JSON.parse(readFileSync(join(FIXTURES, "manifest.json"), "utf8")) as FixtureManifest;
@@ -134,7 +134,7 @@ describe("plan fixtures", () => {
     }
   });
 
-  it("come from this project's engine (OpenTofu and the AWS provider of tools/engine.js)", () => {
+  it("come from this project's engine (OpenTofu and the AWS provider of tools/engine.ts)", () => {
     const paths = enginePaths();
     expect(manifest.engine).toEqual({ opentofu: paths.opentofuVersion, aws: paths.provider.version });
     for (const c of cases) expect((JSON.parse(readFileSync(join(FIXTURES, `${c.name}.json`), "utf8")) as { terraform_version: string }).terraform_version).toBe(paths.opentofuVersion);

@@ -4,7 +4,8 @@ import { join } from "path";
 import { scanReportMarkdown, terraformDigest } from "../cli/posture-report/scan-results";
 import { checkovSkipsFor } from "../tools/checkov-skips";
 import { sampleScan } from "./posture-fixtures";
-import { Command, REQUIREMENTS_FILE, Runner, checkovVersion, defaultCacheRoot, ensureCheckov } from "../tools/scan-checkov";
+import { cacheRoot } from "../tools/cache";
+import { Command, REQUIREMENTS_FILE, Runner, checkovVersion, ensureCheckov } from "../tools/scan-checkov";
 import { Target, classify, findTargets, resourceAddress, targetJson, targetResources } from "../tools/scan-targets";
 import { runScan } from "../tools/scan";
 
@@ -34,8 +35,8 @@ describe("checkov install (tools/scan-checkov.ts)", () => {
   });
 
   it("caches the venv outside the repository, under XDG_CACHE_HOME or ~/.cache", () => {
-    expect(defaultCacheRoot({ XDG_CACHE_HOME: "/x" })).toBe("/x/cdktf-lookout-vision-encryption");
-    expect(defaultCacheRoot({})).toMatch(/\.cache\/cdktf-lookout-vision-encryption$/);
+    expect(cacheRoot({ XDG_CACHE_HOME: "/x" })).toBe("/x/cdktf-lookout-vision-encryption");
+    expect(cacheRoot({})).toMatch(/\.cache\/cdktf-lookout-vision-encryption$/);
   });
 
   it("installs into <cache>/checkov-<version> on first use and installs nothing the second time", () => {

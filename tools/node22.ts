@@ -1,7 +1,7 @@
 import { createHash } from "crypto";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from "fs";
-import { homedir } from "os";
 import { delimiter, dirname, join } from "path";
+import { cacheRoot } from "./cache";
 import { ROOT } from "./pack-flavours";
 import { run } from "./pack-process";
 
@@ -20,10 +20,6 @@ export interface Node22Tools {
   readonly cdktn: string;
   /** PATH with Node 22 first. */
   readonly path: string;
-}
-
-function cacheRoot(): string {
-  return join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "cdktf-lookout-vision-encryption");
 }
 
 /** The platform's Node package, as the `node` package's installer names it. */

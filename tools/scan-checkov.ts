@@ -1,8 +1,8 @@
 import { spawnSync } from "child_process";
 import { createHash } from "crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "fs";
-import { homedir } from "os";
 import { dirname, join } from "path";
+import { cacheRoot } from "./cache";
 
 /**
  * checkov from PyPI, installed once into a virtual environment in a cache folder outside the
@@ -25,11 +25,6 @@ export function checkovVersion(requirements: string): string {
   const match = /^checkov==(\S+)$/m.exec(requirements);
   if (!match) throw new Error(`scan: ${REQUIREMENTS_FILE} has no "checkov==<version>" line`);
   return match[1];
-}
-
-/** `${XDG_CACHE_HOME:-~/.cache}/cdktf-lookout-vision-encryption`, shared with the project's other caches. */
-export function defaultCacheRoot(env: NodeJS.ProcessEnv = process.env): string {
-  return join(env.XDG_CACHE_HOME || join(homedir(), ".cache"), "cdktf-lookout-vision-encryption");
 }
 
 export interface Command {
@@ -70,7 +65,7 @@ export function ensureCheckov(options: { cacheRoot?: string; python?: string; ru
   const requirements = readFileSync(requirementsFile, "utf8");
   const version = checkovVersion(requirements);
   const digest = createHash("sha256").update(requirements).digest("hex");
-  const venv = join(options.cacheRoot ?? defaultCacheRoot(), `checkov-${version}`);
+  const venv = join(options.cacheRoot ?? cacheRoot(), `checkov-${version}`);
   const isCurrent = (dir: string) => existsSync(join(dir, MARKER)) && readFileSync(join(dir, MARKER), "utf8") === digest;
   if (isCurrent(venv)) return { version, venv, installed: false };
 

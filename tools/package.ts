@@ -4,16 +4,16 @@
 // installs its Python build tools from PyPI into a virtual environment of its own; pip's
 // downloads are cached outside the repo, as are Maven's and Go's (their usual caches).
 //
-//   node tools/package.js                  the default targets (python)
-//   node tools/package.js python java go   these
-"use strict";
+//   node dist/tools/package.js                  the default targets (python)
+//   node dist/tools/package.js python java go   these
 
-const { spawnSync } = require("node:child_process");
-const fs = require("node:fs");
-const os = require("node:os");
-const path = require("node:path");
+import * as fs from "fs";
+import * as path from "path";
+import { cacheRoot } from "./cache";
+import { buildAssembly } from "./jsii-build";
+import { ROOT } from "./pack-flavours";
+import { run } from "./pack-process";
 
-const ROOT = path.resolve(__dirname, "..");
 const STAGE = path.join(ROOT, "dist", "jsii");
 const OUT = path.join(ROOT, "dist", "packages");
 const TARGETS = ["python", "java", "go"];
@@ -24,18 +24,7 @@ const TARGETS = ["python", "java", "go"];
  */
 const DEFAULT_TARGETS = ["python"];
 
-/** Downloads that outlive a build: ${XDG_CACHE_HOME:-~/.cache}/cdktf-lookout-vision-encryption/. */
-const CACHE = path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache"), "cdktf-lookout-vision-encryption");
-
-function run(command, args, options) {
-  const result = spawnSync(command, args, { stdio: "inherit", ...options });
-  if (result.status !== 0) {
-    console.error(`${command} ${args.join(" ")} failed (exit ${result.status ?? result.signal})`);
-    process.exit(result.status ?? 1);
-  }
-}
-
-function sizes(dir) {
+function sizes(dir: string): { file: string; bytes: number }[] {
   return fs.readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
     .map((entry) => path.join(entry.parentPath, entry.name))
@@ -43,17 +32,24 @@ function sizes(dir) {
     .map((file) => ({ file: path.relative(ROOT, file), bytes: fs.statSync(file).size }));
 }
 
-function main() {
+function main(): void {
   const targets = process.argv.slice(2);
   const unknown = targets.filter((t) => !TARGETS.includes(t));
   if (unknown.length > 0) throw new Error(`unknown target(s) ${unknown.join(", ")}: expected some of ${TARGETS.join(", ")}`);
   const chosen = targets.length > 0 ? targets : DEFAULT_TARGETS;
 
-  run(process.execPath, [path.join(__dirname, "jsii-build.js")], { cwd: ROOT });
-  const env = { ...process.env, PIP_CACHE_DIR: path.join(CACHE, "pip"), PIP_DISABLE_PIP_VERSION_CHECK: "1" };
+  buildAssembly();
+  const env = { ...process.env, PIP_CACHE_DIR: path.join(cacheRoot(), "pip"), PIP_DISABLE_PIP_VERSION_CHECK: "1" };
   for (const target of chosen) fs.rmSync(path.join(OUT, target), { recursive: true, force: true });
   run(path.join(ROOT, "node_modules", ".bin", "jsii-pacmak"), ["--targets", chosen.join(","), "--outdir", OUT, "--no-fingerprint"], { cwd: STAGE, env });
   for (const { file, bytes } of chosen.flatMap((target) => sizes(path.join(OUT, target)))) console.log(`${file}\t${bytes}`);
 }
 
-main();
+if (require.main === module) {
+  try {
+    main();
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(1);
+  }
+}

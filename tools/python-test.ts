@@ -3,30 +3,24 @@
 // virtual environment with python/requirements.txt (pip's downloads cached outside the repo),
 // then runs pytest. Needs `npm run build` (the TypeScript side the suite compares with) and
 // `npm run package` (the wheel).
-"use strict";
 
-const { spawnSync } = require("node:child_process");
-const fs = require("node:fs");
-const os = require("node:os");
-const path = require("node:path");
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { cacheRoot } from "./cache";
+import { ROOT } from "./pack-flavours";
+import { run } from "./pack-process";
 
-const ROOT = path.resolve(__dirname, "..");
 const WHEELS = path.join(ROOT, "dist", "packages", "python");
-const CACHE = path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache"), "cdktf-lookout-vision-encryption");
 
-function run(command, args, options = {}) {
-  const result = spawnSync(command, args, { stdio: "inherit", ...options });
-  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed (exit ${result.status ?? result.signal})`);
-}
-
-function main() {
+function main(): void {
   const wheels = fs.existsSync(WHEELS) ? fs.readdirSync(WHEELS).filter((f) => f.endsWith(".whl")) : [];
   if (wheels.length !== 1) throw new Error(`expected one wheel in ${path.relative(ROOT, WHEELS)}, found ${wheels.length}: run \`npm run package\` first`);
   const venv = fs.mkdtempSync(path.join(os.tmpdir(), "lookout-vision-python-"));
   // The jsii kernel's temporary folders go under the venv's folder, removed with it.
   const env = {
     ...process.env,
-    PIP_CACHE_DIR: path.join(CACHE, "pip"),
+    PIP_CACHE_DIR: path.join(cacheRoot(), "pip"),
     PIP_DISABLE_PIP_VERSION_CHECK: "1",
     JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: "1",
     TMPDIR: venv,
@@ -41,9 +35,11 @@ function main() {
   }
 }
 
-try {
-  main();
-} catch (error) {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
+if (require.main === module) {
+  try {
+    main();
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  }
 }

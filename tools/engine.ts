@@ -5,14 +5,31 @@
 // `tofu`; the same folder holds `tofurc`, the CLI configuration that installs the provider
 // from a local filesystem mirror, so `tofu init` needs no network.
 //
-//   node tools/engine.js          build on first use, then print the tofu path
-//   node tools/engine.js --check  print the tofu path if built, exit 1 otherwise
-"use strict";
+//   node dist/tools/engine.js          build on first use, then print the tofu path
+//   node dist/tools/engine.js --check  print the tofu path if built, exit 1 otherwise
 
-const { spawn } = require("node:child_process");
-const fs = require("node:fs");
-const os = require("node:os");
-const path = require("node:path");
+import { spawn, SpawnOptions } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { cacheRoot } from "./cache";
+
+export interface ProviderBuild {
+  readonly version: string;
+  readonly module: string;
+  readonly pseudoVersion: string;
+}
+
+export interface EnginePaths {
+  readonly dir: string;
+  readonly tofu: string;
+  readonly tofurc: string;
+  readonly mirror: string;
+  /** Absent when ENGINE_PROVIDER=registry. */
+  readonly providerBinary: string | undefined;
+  readonly provider: ProviderBuild;
+  readonly bindingsProviderVersion: string;
+  readonly opentofuVersion: string;
+}
 
 /** OpenTofu: the latest stable 1.x release on the module proxy (2026-11). */
 const OPENTOFU = { module: "github.com/opentofu/opentofu", version: "v1.12.6", main: "github.com/opentofu/opentofu/cmd/tofu" };
@@ -24,7 +41,7 @@ const OPENTOFU = { module: "github.com/opentofu/opentofu", version: "v1.12.6", m
  * commit of v6.25.0 (what @cdktf/provider-aws 21.x targets) is refused (403), see
  * docs/engine.md.
  */
-const AWS_PROVIDER_BUILDS = [
+const AWS_PROVIDER_BUILDS: readonly ProviderBuild[] = [
   { version: "6.47.1", module: "github.com/hashicorp/terraform-provider-aws", pseudoVersion: "v1.60.1-0.20260602190131-5f2286d6d836" },
 ];
 
@@ -32,14 +49,16 @@ const PROVIDER_ADDRESS = "registry.opentofu.org/hashicorp/aws";
 const PLATFORM = `${process.platform === "win32" ? "windows" : process.platform}_${process.arch === "x64" ? "amd64" : process.arch}`;
 
 /** The provider version the TypeScript bindings were generated for (read, never typed twice). */
-function bindingsProviderVersion() {
-  const manifest = require("@cdktf/provider-aws/package.json");
-  const version = manifest.cdktf && manifest.cdktf.provider && manifest.cdktf.provider.version;
+function bindingsProviderVersion(): string {
+  // Resolved by name, so the cdktn suite (which maps the name to @cdktn/provider-aws) reads its bindings' version.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const manifest = require("@cdktf/provider-aws/package.json") as { cdktf?: { provider?: { version?: string } } };
+  const version = manifest.cdktf?.provider?.version;
   if (!version) throw new Error("engine: @cdktf/provider-aws/package.json has no cdktf.provider.version");
   return version;
 }
 
-function compareVersions(a, b) {
+function compareVersions(a: string, b: string): number {
   const pa = a.split(".").map(Number);
   const pb = b.split(".").map(Number);
   for (let i = 0; i < 3; i++) if (pa[i] !== pb[i]) return pa[i] - pb[i];
@@ -52,14 +71,14 @@ function compareVersions(a, b) {
  * configuration; an older one is taken for newer bindings, such as cdktn's, whose synthesized
  * JSON is the same but for the version line). The difference is reported, never hidden.
  */
-function providerBuildFor(target) {
+export function providerBuildFor(target: string): ProviderBuild {
   const major = target.split(".")[0];
   const sameMajor = AWS_PROVIDER_BUILDS.filter((b) => b.version.split(".")[0] === major);
   const newer = sameMajor.filter((b) => compareVersions(b.version, target) >= 0).sort((a, b) => compareVersions(a.version, b.version));
   const older = sameMajor.filter((b) => compareVersions(b.version, target) < 0).sort((a, b) => compareVersions(b.version, a.version));
   const build = [...newer, ...older][0];
   if (!build) {
-    throw new Error(`engine: no pinned AWS provider build of major ${major} for ${target} (pinned: ${AWS_PROVIDER_BUILDS.map((b) => b.version).join(", ")}); add one to AWS_PROVIDER_BUILDS in tools/engine.js`);
+    throw new Error(`engine: no pinned AWS provider build of major ${major} for ${target} (pinned: ${AWS_PROVIDER_BUILDS.map((b) => b.version).join(", ")}); add one to AWS_PROVIDER_BUILDS in tools/engine.ts`);
   }
   return build;
 }
@@ -70,14 +89,14 @@ function providerBuildFor(target) {
  * ENGINE_PROVIDER=registry takes the provider the bindings target from the registry (network
  * needed) instead of building one.
  */
-function enginePaths() {
+export function enginePaths(): EnginePaths {
   const target = bindingsProviderVersion();
   const fromRegistry = process.env.ENGINE_PROVIDER === "registry";
-  const provider = fromRegistry ? { version: target, module: "registry", pseudoVersion: "" } : providerBuildFor(target);
+  const provider: ProviderBuild = fromRegistry ? { version: target, module: "registry", pseudoVersion: "" } : providerBuildFor(target);
   const installedBinary = process.env.ENGINE_BINARY ? path.resolve(process.env.ENGINE_BINARY) : undefined;
-  const cacheRoot = process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache");
+
   const key = `tofu-${installedBinary ? "installed" : OPENTOFU.version.slice(1)}_aws-${provider.version}${fromRegistry ? "-registry" : ""}`;
-  const dir = path.join(cacheRoot, "cdktf-lookout-vision-encryption", "engine", key);
+  const dir = path.join(cacheRoot(), "engine", key);
   const mirror = path.join(dir, "mirror");
   return {
     dir,
@@ -92,7 +111,7 @@ function enginePaths() {
 }
 
 /** Environment for every engine run: our CLI configuration, no telemetry, no prompts. */
-function engineEnv(paths) {
+export function engineEnv(paths: EnginePaths): NodeJS.ProcessEnv {
   return { ...process.env, TF_CLI_CONFIG_FILE: paths.tofurc, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0" };
 }
 
@@ -110,8 +129,8 @@ const OFFLINE_PROVIDER = {
  * The offline settings for each AWS provider configuration a Terraform JSON configuration has,
  * as the `provider.aws` list of an override file (an override may only amend what exists).
  */
-function offlineProviders(config) {
-  const configured = (config.provider && config.provider.aws) || [];
+export function offlineProviders(config: { readonly provider?: { readonly aws?: readonly { readonly alias?: string }[] } }): Record<string, unknown>[] {
+  const configured = config.provider?.aws ?? [];
   return configured.map((p) => (p.alias ? { alias: p.alias, ...OFFLINE_PROVIDER } : OFFLINE_PROVIDER));
 }
 
@@ -120,17 +139,17 @@ function offlineProviders(config) {
  * and from an unpacked filesystem mirror tofu links the provider anyway. Rewritten when it
  * differs, so a change here reaches an engine built before it.
  */
-function writeTofurc(paths) {
+function writeTofurc(paths: EnginePaths): void {
   const text = tofurcText(paths);
   if (!fs.existsSync(paths.tofurc) || fs.readFileSync(paths.tofurc, "utf8") !== text) fs.writeFileSync(paths.tofurc, text);
 }
 
-function isBuilt(paths) {
+export function isBuilt(paths: EnginePaths): boolean {
   return [paths.tofu, paths.providerBinary, paths.tofurc].every((file) => file === undefined || fs.existsSync(file));
 }
 
 /** CLI configuration: the provider only from the local mirror, so nothing reaches a registry. */
-function tofurcText(paths) {
+export function tofurcText(paths: EnginePaths): string {
   const installation = paths.providerBinary
     ? [
         "provider_installation {",
@@ -142,26 +161,26 @@ function tofurcText(paths) {
       ]
     : ["provider_installation {", "  direct {}", "}"];
   return [
-    "# Written by tools/engine.js: where tofu installs hashicorp/aws from (see provider_installation).",
+    "# Written by tools/engine.ts: where tofu installs hashicorp/aws from (see provider_installation).",
     ...installation,
     "",
   ].join("\n");
 }
 
-function elapsed(since) {
+function elapsed(since: number): string {
   const seconds = Math.round((Date.now() - since) / 1000);
   return `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, "0")}s`;
 }
 
 /** Runs one step, printing a heartbeat so a long compile never looks hung. */
-function runStep(step, command, args, options) {
+function runStep(step: string, command: string, args: readonly string[], options: SpawnOptions & { readonly module: string }): Promise<string> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
     process.stderr.write(`[engine] ${step}: ${command} ${args.join(" ")}\n`);
-    const output = [];
+    const output: Buffer[] = [];
     const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
-    child.stdout.on("data", (chunk) => output.push(chunk));
-    child.stderr.on("data", (chunk) => output.push(chunk));
+    child.stdout?.on("data", (chunk: Buffer) => output.push(chunk));
+    child.stderr?.on("data", (chunk: Buffer) => output.push(chunk));
     const heartbeat = setInterval(() => process.stderr.write(`[engine] ${step}: still running, ${elapsed(started)}\n`), 30_000);
     child.on("error", (error) => {
       clearInterval(heartbeat);
@@ -181,9 +200,9 @@ function runStep(step, command, args, options) {
 }
 
 /** `replace` directives of a go.mod, which `go install mod@version` refuses and a wrapper must repeat. */
-function replaceDirectives(goModText) {
+export function replaceDirectives(goModText: string): string[] {
   const lines = goModText.split("\n");
-  const directives = [];
+  const directives: string[] = [];
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i].trim();
     if (line === "replace (") {
@@ -195,7 +214,7 @@ function replaceDirectives(goModText) {
   return directives;
 }
 
-function goDirective(goModText) {
+function goDirective(goModText: string): string {
   const match = /^go\s+(\S+)/m.exec(goModText);
   return match ? match[1] : "1.26";
 }
@@ -204,13 +223,23 @@ function goDirective(goModText) {
  * Compiles `main` of `module@version` through a throwaway wrapper module that requires it and
  * repeats its replace lines, then links it to `output`.
  */
-async function buildGoBinary({ name, module, version, main, ldflags, output, workRoot }) {
+interface GoBinary {
+  readonly name: string;
+  readonly module: string;
+  readonly version: string;
+  readonly main: string;
+  readonly ldflags: string;
+  readonly output: string;
+  readonly workRoot: string;
+}
+
+async function buildGoBinary({ name, module, version, main, ldflags, output, workRoot }: GoBinary): Promise<void> {
   const env = { ...process.env, GOFLAGS: "-mod=mod", GOTOOLCHAIN: process.env.GOTOOLCHAIN || "local" };
   const work = path.join(workRoot, `wrapper-${name}`);
   fs.rmSync(work, { recursive: true, force: true });
   fs.mkdirSync(work, { recursive: true });
   const options = { cwd: work, env, module: `${module}@${version}` };
-  const info = JSON.parse(await runStep(`${name}: download ${module}@${version}`, "go", ["mod", "download", "-json", `${module}@${version}`], options));
+  const info = JSON.parse(await runStep(`${name}: download ${module}@${version}`, "go", ["mod", "download", "-json", `${module}@${version}`], options)) as { Error?: string; GoMod: string };
   if (info.Error) throw new Error(`engine: the module proxy refused ${module}@${version}: ${info.Error}`);
   const goMod = fs.readFileSync(info.GoMod, "utf8");
   fs.writeFileSync(
@@ -224,7 +253,7 @@ async function buildGoBinary({ name, module, version, main, ldflags, output, wor
   fs.rmSync(work, { recursive: true, force: true });
 }
 
-async function build(paths) {
+async function build(paths: EnginePaths): Promise<void> {
   const started = Date.now();
   const { provider } = paths;
   if (paths.providerBinary && provider.version !== paths.bindingsProviderVersion) {
@@ -260,7 +289,7 @@ async function build(paths) {
   process.stderr.write(`[engine] ready in ${elapsed(started)}: OpenTofu ${paths.opentofuVersion}, hashicorp/aws ${provider.version}\n`);
 }
 
-async function main() {
+async function main(): Promise<void> {
   const paths = enginePaths();
   if (process.argv.includes("--check")) {
     if (!isBuilt(paths)) {
@@ -275,10 +304,8 @@ async function main() {
   process.stdout.write(`${paths.tofu}\n`);
 }
 
-module.exports = { enginePaths, engineEnv, offlineProviders, isBuilt, replaceDirectives, providerBuildFor, tofurcText };
-
 if (require.main === module) {
-  main().catch((error) => {
+  main().catch((error: Error) => {
     process.stderr.write(`${error.message}\n`);
     process.exit(1);
   });

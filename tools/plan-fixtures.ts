@@ -3,7 +3,7 @@
 // configuration before and after a change, laid out as two cdktf output folders
 // (before/stacks/<case>/cdk.tf.json, after/stacks/<case>/cdk.tf.json), and <case>.json, the plan
 // of that change as `tofu show -json` prints it. The plans come from the engine
-// (tools/engine.js), offline:
+// (tools/engine.ts), offline:
 //   1. the before-configuration is planned and its planned values become a state (values known
 //      only after apply get fake ones: key IDs, ARNs), again and again until a plan of the
 //      before-configuration against that state shows no change: the state is what applying it
@@ -17,19 +17,39 @@
 // manifest.json records the engine and the SHA-256 of every file written, so a test can tell
 // that the plans are those of the configurations checked in.
 //
-//   node tools/plan-fixtures.js             every case, into __tests__/fixtures/plans
-//   node tools/plan-fixtures.js <case>...   only these cases (the manifest keeps the others)
-//   node tools/plan-fixtures.js --out DIR   into another folder
-"use strict";
+//   node dist/tools/plan-fixtures.js             every case, into __tests__/fixtures/plans
+//   node dist/tools/plan-fixtures.js <case>...   only these cases (the manifest keeps the others)
+//   node dist/tools/plan-fixtures.js --out DIR   into another folder
 
-const { spawnSync } = require("node:child_process");
-const crypto = require("node:crypto");
-const fs = require("node:fs");
-const os = require("node:os");
-const path = require("node:path");
-const { enginePaths, engineEnv, isBuilt, offlineProviders } = require("./engine");
+import { spawnSync } from "child_process";
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { EnginePaths, enginePaths, engineEnv, isBuilt, offlineProviders } from "./engine";
+import { ROOT } from "./pack-flavours";
 
-const FIXTURES = path.join(__dirname, "..", "__tests__", "fixtures", "plans");
+/**
+ * Configurations, plans, states and provider schemas: JSON that the cases edit in place and the
+ * engine prints, read here only as far as its documented formats go.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+export interface FixtureCase {
+  readonly name: string;
+  readonly summary: string;
+  readonly before: Json;
+  readonly after: Json;
+  readonly errored?: boolean;
+}
+
+export interface FixtureManifest {
+  readonly engine: { readonly opentofu: string; readonly aws: string };
+  readonly cases: Record<string, { readonly summary: string; readonly before: string; readonly after: string; readonly plan: string }>;
+}
+
+export const FIXTURES = path.join(ROOT, "__tests__", "fixtures", "plans");
 const ACCOUNT = "111111111111";
 const REGION = "us-east-1";
 const BUCKET = "plan-review-fixture-data";
@@ -81,14 +101,14 @@ const BUCKET_STATEMENTS = [
   },
 ];
 
-function policy(statements) {
+function policy(statements: Json[]): string {
   return JSON.stringify({ Version: "2012-10-17", Statement: statements });
 }
 
 const BUCKET_REF = "${aws_s3_bucket.data.id}";
 const PROTECTED = { prevent_destroy: true };
 
-function keyResources() {
+function keyResources(): Json {
   return {
     aws_kms_key: {
       data: {
@@ -104,7 +124,7 @@ function keyResources() {
   };
 }
 
-function bucketResources() {
+function bucketResources(): Json {
   return {
     aws_s3_bucket: { data: { bucket: BUCKET, force_destroy: false, lifecycle: PROTECTED } },
     aws_s3_bucket_versioning: { data: { bucket: BUCKET_REF, versioning_configuration: { status: "Enabled" } } },
@@ -122,7 +142,7 @@ function bucketResources() {
 }
 
 /** A stack as cdktf writes one: provider requirements, the AWS provider(s), resources. */
-function stack(resources, providers = [{ region: REGION }], extra = {}) {
+function stack(resources: Json, providers: Json[] = [{ region: REGION }], extra: Json = {}): Json {
   const config = { terraform: { required_providers: { aws: { source: "hashicorp/aws" } } }, provider: { aws: providers }, ...extra };
   // An empty "resource" object is an error in Terraform's JSON syntax.
   return Object.keys(resources).length > 0 ? { ...config, resource: resources } : config;
@@ -132,20 +152,20 @@ const fullStack = () => stack({ ...keyResources(), ...bucketResources() });
 const keyStack = () => stack(keyResources());
 
 /** A copy of `config` changed by `edit`, which mutates it. */
-function changed(config, edit) {
+function changed(config: Json, edit: (resources: Json, config: Json) => unknown): Json {
   const copy = JSON.parse(JSON.stringify(config));
   edit(copy.resource, copy);
   return copy;
 }
 
-const unprotectKey = (r) => delete r.aws_kms_key.data.lifecycle;
-const unprotectBucket = (r) => delete r.aws_s3_bucket.data.lifecycle;
-const keyPolicy = (r, statements) => (r.aws_kms_key.data.policy = policy(statements));
-const bucketPolicy = (r, statements) => (r.aws_s3_bucket_policy.data.policy = policy(statements));
-const sse = (r) => r.aws_s3_bucket_server_side_encryption_configuration.data.rule[0];
+const unprotectKey = (r: Json) => delete r.aws_kms_key.data.lifecycle;
+const unprotectBucket = (r: Json) => delete r.aws_s3_bucket.data.lifecycle;
+const keyPolicy = (r: Json, statements: Json[]) => (r.aws_kms_key.data.policy = policy(statements));
+const bucketPolicy = (r: Json, statements: Json[]) => (r.aws_s3_bucket_policy.data.policy = policy(statements));
+const sse = (r: Json) => r.aws_s3_bucket_server_side_encryption_configuration.data.rule[0];
 const BUCKET_TYPES = ["aws_s3_bucket", "aws_s3_bucket_versioning", "aws_s3_bucket_public_access_block", "aws_s3_bucket_server_side_encryption_configuration", "aws_s3_bucket_policy"];
 
-function replicaStack(edit = () => {}) {
+function replicaStack(edit: (resources: Json) => unknown = () => undefined): Json {
   const config = stack(
     {
       aws_kms_key: { primary: { description: "Plan review fixture: multi-region primary", multi_region: true, enable_key_rotation: true, deletion_window_in_days: 30 } },
@@ -163,12 +183,12 @@ function replicaStack(edit = () => {}) {
  * triggers it; the near misses (`near-miss` in the summary) change something close that must
  * not be reported.
  */
-function fixtureCases() {
+export function fixtureCases(): FixtureCase[] {
   const unprotectedKey = changed(keyStack(), unprotectKey);
   const unprotectedFull = changed(fullStack(), (r) => (unprotectKey(r), unprotectBucket(r)));
-  const protectedKeyUpdate = (edit) => ({ before: keyStack(), after: changed(keyStack(), edit) });
-  const full = (edit, before = fullStack()) => ({ before, after: changed(before, edit) });
-  const cases = [
+  const protectedKeyUpdate = (edit: (resources: Json) => unknown) => ({ before: keyStack(), after: changed(keyStack(), edit) });
+  const full = (edit: (resources: Json, config: Json) => unknown, before = fullStack()) => ({ before, after: changed(before, edit) });
+  const cases: FixtureCase[] = [
     { name: "no-change", summary: "the same configuration before and after", before: fullStack(), after: fullStack() },
     { name: "key-delete", summary: "the key and its alias are removed", before: unprotectedKey, after: stack({}) },
     { name: "key-alias-delete", summary: "near miss: only the alias is removed, the key stays", ...protectedKeyUpdate((r) => delete r.aws_kms_alias) },
@@ -181,7 +201,7 @@ function fixtureCases() {
       before: changed(keyStack(), (r) => (r.aws_kms_key.data.deletion_window_in_days = 7)),
       after: keyStack(),
     },
-    { name: "key-rotation-off", summary: "enable_key_rotation true -> false", ...protectedKeyUpdate((r) => (r.aws_kms_key.data.enable_key_rotation = false, delete r.aws_kms_key.data.rotation_period_in_days)) },
+    { name: "key-rotation-off", summary: "enable_key_rotation true -> false", ...protectedKeyUpdate((r) => ((r.aws_kms_key.data.enable_key_rotation = false), delete r.aws_kms_key.data.rotation_period_in_days)) },
     { name: "key-rotation-period-changed", summary: "near miss: rotation stays on, every 180 days instead of 365", ...protectedKeyUpdate((r) => (r.aws_kms_key.data.rotation_period_in_days = 180)) },
     { name: "key-disabled", summary: "is_enabled true -> false", ...protectedKeyUpdate((r) => (r.aws_kms_key.data.is_enabled = false)) },
     { name: "key-enabled", summary: "near miss: is_enabled false -> true", before: changed(keyStack(), (r) => (r.aws_kms_key.data.is_enabled = false)), after: keyStack() },
@@ -190,7 +210,7 @@ function fixtureCases() {
     {
       name: "key-policy-principal-added",
       summary: "a role added to the key users' Allow statements",
-      ...protectedKeyUpdate((r) => keyPolicy(r, KEY_STATEMENTS.map((s) => (s.Sid === "EnableIamPoliciesOfAccount" ? s : { ...s, Principal: { AWS: [TRAINER, ANALYST] } })))),
+      ...protectedKeyUpdate((r) => keyPolicy(r, KEY_STATEMENTS.map((s: Json) => (s.Sid === "EnableIamPoliciesOfAccount" ? s : { ...s, Principal: { AWS: [TRAINER, ANALYST] } })))),
     },
     {
       name: "key-policy-condition-removed",
@@ -207,7 +227,7 @@ function fixtureCases() {
     {
       name: "key-policy-reordered",
       summary: "near miss: the same statements in another order, lists as single values",
-      ...protectedKeyUpdate((r) => keyPolicy(r, [...KEY_STATEMENTS].reverse().map((s) => (s.Sid === "AllowDescribeKey" ? { ...s, Principal: { AWS: TRAINER } } : s)))),
+      ...protectedKeyUpdate((r) => keyPolicy(r, [...KEY_STATEMENTS].reverse().map((s: Json) => (s.Sid === "AllowDescribeKey" ? { ...s, Principal: { AWS: TRAINER } } : s)))),
     },
     {
       name: "bucket-delete",
@@ -276,7 +296,7 @@ function fixtureCases() {
     {
       name: "bucket-policy-deny-narrowed",
       summary: "DenyOutdatedTls denies only GetObject instead of every action",
-      ...full((r) => bucketPolicy(r, BUCKET_STATEMENTS.map((s) => (s.Sid === "DenyOutdatedTls" ? { ...s, Action: "s3:GetObject" } : s)))),
+      ...full((r) => bucketPolicy(r, BUCKET_STATEMENTS.map((s: Json) => (s.Sid === "DenyOutdatedTls" ? { ...s, Action: "s3:GetObject" } : s)))),
     },
     {
       name: "bucket-policy-allow-added",
@@ -317,7 +337,7 @@ function fixtureCases() {
 // ---------------------------------------------------------------------------------------------
 // The engine: a work folder with the configuration, the offline override and a state.
 
-function run(paths, cwd, args, { allowFailure = false } = {}) {
+function run(paths: EnginePaths, cwd: string, args: string[], { allowFailure = false } = {}) {
   const result = spawnSync(paths.tofu, args, { cwd, env: engineEnv(paths), encoding: "utf8", maxBuffer: 512 * 1024 * 1024 });
   if (result.error) throw result.error;
   if (result.status !== 0 && !allowFailure) throw new Error(`plan-fixtures: tofu ${args.join(" ")} failed (exit ${result.status}) in ${cwd}:\n${result.stderr}\n${result.stdout}`);
@@ -325,16 +345,16 @@ function run(paths, cwd, args, { allowFailure = false } = {}) {
 }
 
 /** Fake credentials and the skip_* settings on every provider configuration: no AWS API is called. */
-function offlineOverride(config) {
+function offlineOverride(config: Json): Json {
   return { provider: { aws: offlineProviders(config) } };
 }
 
-function writeConfig(work, config) {
+function writeConfig(work: string, config: Json): void {
   fs.writeFileSync(path.join(work, "main.tf.json"), `${JSON.stringify(config, null, 2)}\n`);
   fs.writeFileSync(path.join(work, "offline_override.tf.json"), `${JSON.stringify(offlineOverride(config), null, 2)}\n`);
 }
 
-function planJson(paths, work, { allowFailure = false } = {}) {
+function planJson(paths: EnginePaths, work: string, { allowFailure = false } = {}): { json: Json; status: number | null; stderr: string } {
   const planned = run(paths, work, ["plan", "-refresh=false", "-input=false", "-lock=false", "-no-color", "-out=plan.bin"], { allowFailure });
   if (!fs.existsSync(path.join(work, "plan.bin"))) throw new Error(`plan-fixtures: no plan written in ${work}:\n${planned.stderr}`);
   const json = JSON.parse(run(paths, work, ["show", "-json", "-no-color", "plan.bin"]).stdout);
@@ -345,11 +365,11 @@ function planJson(paths, work, { allowFailure = false } = {}) {
 // ---------------------------------------------------------------------------------------------
 // Planned values -> state: fill what only apply would know, with fakes that look like AWS's.
 
-function digest(text) {
+export function digest(text: string): string {
   return crypto.createHash("sha256").update(text).digest("hex");
 }
 
-function keyId(address, multiRegion) {
+function keyId(address: string, multiRegion: boolean): string {
   const h = digest(address);
   return multiRegion ? `mrk-${h.slice(0, 32)}` : `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
@@ -358,11 +378,11 @@ function keyId(address, multiRegion) {
  * A value for a top-level string attribute only apply would know: IDs and ARNs shaped like
  * AWS's (other resources and the review read them); null for the rest, as for an unset value.
  */
-function fakeString(change, attribute, values) {
+function fakeString(change: Json, attribute: string, values: Json): string | null {
   const region = values.region || REGION;
   const isKey = change.type === "aws_kms_key" || change.type === "aws_kms_replica_key";
   const id = isKey ? keyId(change.address, values.multi_region === true || change.type === "aws_kms_replica_key") : undefined;
-  const fakes = {
+  const fakes = (<Record<string, Record<string, string | undefined>>>{
     aws_kms_key: { id, key_id: id, arn: `arn:aws:kms:${region}:${ACCOUNT}:key/${id}` },
     aws_kms_replica_key: { id, key_id: id, arn: `arn:aws:kms:${region}:${ACCOUNT}:key/${id}` },
     aws_kms_alias: { id: values.name, arn: `arn:aws:kms:${region}:${ACCOUNT}:${values.name}`, target_key_arn: `arn:aws:kms:${region}:${ACCOUNT}:key/${values.target_key_id}` },
@@ -372,7 +392,7 @@ function fakeString(change, attribute, values) {
       bucket_domain_name: `${values.bucket}.s3.amazonaws.com`,
       bucket_regional_domain_name: `${values.bucket}.s3.${region}.amazonaws.com`,
     },
-  }[change.type];
+  })[change.type];
   if (fakes && fakes[attribute] !== undefined) return fakes[attribute];
   // The split S3 resources (versioning, policy, ...) are identified by their bucket's name.
   if (attribute === "id" && typeof values.bucket === "string") return values.bucket;
@@ -380,7 +400,7 @@ function fakeString(change, attribute, values) {
 }
 
 /** An unknown value of a type the schema gives (cty JSON type): empty collections, zero, false. */
-function emptyOf(type) {
+function emptyOf(type: Json): Json {
   if (type === "number") return 0;
   if (type === "bool") return false;
   if (Array.isArray(type) && (type[0] === "list" || type[0] === "set")) return [];
@@ -389,34 +409,34 @@ function emptyOf(type) {
 }
 
 /** `values` with every unknown (marked in `unknown`, after `after_unknown`) filled, per the schema `block`. */
-function fillBlock(values, unknown, block, fakeTop) {
+function fillBlock(values: Json, unknown: Json, block: Json, fakeTop?: (name: string, values: Json) => string | null): Json {
   const out = { ...(values || {}) };
-  for (const [name, attribute] of Object.entries(block.attributes || {})) {
+  for (const [name, attribute] of Object.entries<Json>(block.attributes || {})) {
     if (unknown && unknown[name] === true) out[name] = attribute.type === "string" && fakeTop ? fakeTop(name, out) : emptyOf(attribute.type);
     else if (!(name in out)) out[name] = null;
   }
-  for (const [name, nested] of Object.entries(block.block_types || {})) {
+  for (const [name, nested] of Object.entries<Json>(block.block_types || {})) {
     const mark = unknown ? unknown[name] : undefined;
     if (mark === true) out[name] = nested.nesting_mode === "single" || nested.nesting_mode === "group" ? null : [];
-    else if (Array.isArray(out[name])) out[name] = out[name].map((item, i) => fillBlock(item, Array.isArray(mark) ? mark[i] : undefined, nested.block));
+    else if (Array.isArray(out[name])) out[name] = out[name].map((item: Json, i: number) => fillBlock(item, Array.isArray(mark) ? mark[i] : undefined, nested.block));
     else if (!(name in out)) out[name] = nested.nesting_mode === "single" || nested.nesting_mode === "group" ? null : [];
   }
   return out;
 }
 
-function providerOf(change, config) {
+function providerOf(change: Json, config: Json): string {
   const alias = ((config.resource[change.type] || {})[change.name] || {}).provider;
   return `provider["${change.provider_name}"]${alias ? `.${alias.split(".")[1]}` : ""}`;
 }
 
 /** The state that applying the plan would leave, as a state file (version 4). */
-function stateFrom(plan, schemas, config, serial) {
+function stateFrom(plan: Json, schemas: Json, config: Json, serial: number): Json {
   const resources = plan.resource_changes
     // Everything the plan keeps: creates, updates, replacements (their new object), no-ops.
-    .filter((c) => c.mode === "managed" && !(c.change.actions.length === 1 && ["delete", "forget"].includes(c.change.actions[0])))
-    .map((c) => {
+    .filter((c: Json) => c.mode === "managed" && !(c.change.actions.length === 1 && ["delete", "forget"].includes(c.change.actions[0])))
+    .map((c: Json) => {
       const schema = schemas.provider_schemas[c.provider_name].resource_schemas[c.type];
-      const attributes = fillBlock(c.change.after, c.change.after_unknown, schema.block, (name, values) => fakeString(c, name, values));
+      const attributes = fillBlock(c.change.after, c.change.after_unknown, schema.block, (name: string, values: Json) => fakeString(c, name, values));
       return { mode: "managed", type: c.type, name: c.name, provider: providerOf(c, config), instances: [{ schema_version: schema.version || 0, attributes, sensitive_attributes: [] }] };
     });
   return { version: 4, terraform_version: plan.terraform_version, serial, lineage: "00000000-0000-4000-8000-000000000000", outputs: {}, resources, check_results: null };
@@ -429,16 +449,19 @@ const MAX_ROUNDS = 6;
  * shows no change. Returns the state's text; `settled` caches it by configuration (many cases
  * start from the same one).
  */
-function settle(paths, work, config, schemas, settled) {
+function settle(paths: EnginePaths, work: string, config: Json, schemas: Json, settled: Map<string, string>): void {
   const stateFile = path.join(work, "terraform.tfstate");
   const key = configText(config);
   writeConfig(work, config);
-  if (settled.has(key)) return fs.writeFileSync(stateFile, settled.get(key));
+  if (settled.has(key)) return fs.writeFileSync(stateFile, settled.get(key) as string);
   fs.rmSync(stateFile, { force: true });
   for (let round = 1; round <= MAX_ROUNDS; round++) {
     const { json } = planJson(paths, work);
-    const pending = json.resource_changes.filter((c) => c.mode === "managed" && !c.change.actions.every((a) => a === "no-op"));
-    if (pending.length === 0) return settled.set(key, fs.existsSync(stateFile) ? fs.readFileSync(stateFile, "utf8") : "");
+    const pending = json.resource_changes.filter((c: Json) => c.mode === "managed" && !c.change.actions.every((a: string) => a === "no-op"));
+    if (pending.length === 0) {
+      settled.set(key, fs.existsSync(stateFile) ? fs.readFileSync(stateFile, "utf8") : "");
+      return;
+    }
     fs.writeFileSync(stateFile, `${JSON.stringify(stateFrom(json, schemas, config, round), null, 2)}\n`);
   }
   throw new Error(`plan-fixtures: the before-configuration still changes after ${MAX_ROUNDS} rounds in ${work}`);
@@ -452,15 +475,15 @@ function settle(paths, work, config, schemas, settled) {
  */
 const KEPT = ["format_version", "terraform_version", "resource_changes", "resource_drift", "output_changes", "errored"];
 
-function fixtureText(json) {
+export function fixtureText(json: Json): string {
   return `${JSON.stringify(Object.fromEntries(Object.entries(json).filter(([key]) => KEPT.includes(key))), null, 2)}\n`;
 }
 
-function configText(config) {
+export function configText(config: Json): string {
   return `${JSON.stringify(config, null, 2)}\n`;
 }
 
-function prepareWork(paths) {
+function prepareWork(paths: EnginePaths): { work: string; schemas: Json } {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "plan-fixtures-"));
   writeConfig(work, replicaStack());
   run(paths, work, ["init", "-input=false", "-no-color"]);
@@ -469,7 +492,7 @@ function prepareWork(paths) {
 }
 
 /** Plans one case in `work` and returns the fixture text; an errored case must error, the others must not. */
-function planCase(paths, work, schemas, settled, fixtureCase) {
+function planCase(paths: EnginePaths, work: string, schemas: Json, settled: Map<string, string>, fixtureCase: FixtureCase): string {
   settle(paths, work, fixtureCase.before, schemas, settled);
   writeConfig(work, fixtureCase.after);
   const { json, status, stderr } = planJson(paths, work, { allowFailure: fixtureCase.errored === true });
@@ -479,14 +502,14 @@ function planCase(paths, work, schemas, settled, fixtureCase) {
   return fixtureText(json);
 }
 
-function writeFile(file, text) {
+function writeFile(file: string, text: string): string {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, text);
   return digest(text);
 }
 
 /** Writes the named cases (all when none is named) into `outDir` and updates its manifest. */
-function generate(names = [], outDir = FIXTURES, log = (line) => process.stderr.write(`${line}\n`)) {
+export function generate(names: string[] = [], outDir = FIXTURES, log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): FixtureManifest {
   const paths = enginePaths();
   if (!isBuilt(paths)) throw new Error(`plan-fixtures: the engine is not built (expected ${paths.tofu}): run npm run engine`);
   const all = fixtureCases();
@@ -495,9 +518,9 @@ function generate(names = [], outDir = FIXTURES, log = (line) => process.stderr.
   const chosen = names.length > 0 ? all.filter((c) => names.includes(c.name)) : all;
   const manifestFile = path.join(outDir, "manifest.json");
   const previous = fs.existsSync(manifestFile) ? JSON.parse(fs.readFileSync(manifestFile, "utf8")).cases : {};
-  const cases = names.length > 0 ? { ...previous } : {};
+  const cases: FixtureManifest["cases"] = names.length > 0 ? { ...previous } : {};
   const { work, schemas } = prepareWork(paths);
-  const settled = new Map();
+  const settled = new Map<string, string>();
   try {
     for (const fixtureCase of chosen) {
       const started = Date.now();
@@ -519,8 +542,6 @@ function generate(names = [], outDir = FIXTURES, log = (line) => process.stderr.
   return manifest;
 }
 
-module.exports = { fixtureCases, configText, fixtureText, digest, generate, FIXTURES };
-
 if (require.main === module) {
   const args = process.argv.slice(2);
   const outAt = args.indexOf("--out");
@@ -530,7 +551,7 @@ if (require.main === module) {
     const manifest = generate(names, outDir);
     process.stderr.write(`[plan-fixtures] ${Object.keys(manifest.cases).length} case(s) in ${outDir}\n`);
   } catch (error) {
-    process.stderr.write(`${error.message}\n`);
+    process.stderr.write(`${(error as Error).message}\n`);
     process.exit(1);
   }
 }

@@ -4,15 +4,15 @@
 // staged package holds modules/ minus the parts that stay TypeScript-only (TYPESCRIPT_ONLY);
 // its assembly (dist/jsii/.jsii) is what jsii-pacmak turns into Python, Java and Go.
 //
-//   node tools/jsii-build.js    stage, compile, print the assembly path
-"use strict";
+//   node dist/tools/jsii-build.js    stage, compile, print the assembly path
 
-const { spawnSync } = require("node:child_process");
-const fs = require("node:fs");
-const path = require("node:path");
-const semver = require("semver");
+import { StdioOptions } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import * as semver from "semver";
+import { PackageJson, ROOT, readPackage } from "./pack-flavours";
+import { run } from "./pack-process";
 
-const ROOT = path.resolve(__dirname, "..");
 const STAGE = path.join(ROOT, "dist", "jsii");
 
 /**
@@ -33,7 +33,7 @@ const TARGETS = {
   go: { moduleName: "github.com/cdktf-lookout-vision-encryption/go", packageName: "lookoutvisionencryption" },
 };
 
-function stagedPackageJson(pkg) {
+function stagedPackageJson(pkg: PackageJson): PackageJson {
   return {
     name: pkg.name,
     version: pkg.version,
@@ -48,14 +48,14 @@ function stagedPackageJson(pkg) {
     files: ["lib/**/*.js", "lib/**/*.d.ts", ".jsii", "README.md"],
     peerDependencies: pkg.peerDependencies,
     // jsii compiles against the lowest version each peer range allows.
-    devDependencies: Object.fromEntries(Object.entries(pkg.peerDependencies).map(([name, range]) => [name, semver.minVersion(range).version])),
+    devDependencies: Object.fromEntries(Object.entries(pkg.peerDependencies ?? {}).map(([name, range]) => [name, semver.minVersion(range)?.version ?? range])),
     engines: pkg.engines,
     jsii: { outdir: "../packages", targets: TARGETS, tsc: { outDir: "lib", rootDir: "modules" } },
   };
 }
 
 /** Copies modules/ into the stage, minus TYPESCRIPT_ONLY and their re-exports in index.ts. */
-function stageSources() {
+function stageSources(): void {
   const from = path.join(ROOT, "modules");
   const to = path.join(STAGE, "modules");
   fs.cpSync(from, to, {
@@ -71,8 +71,9 @@ function stageSources() {
   fs.writeFileSync(index, kept.join("\n"));
 }
 
-function main() {
-  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
+/** Stages and compiles the package; returns the assembly's path. */
+export function buildAssembly(stdio: StdioOptions = "inherit"): string {
+  const pkg = readPackage(ROOT);
   fs.rmSync(STAGE, { recursive: true, force: true });
   fs.mkdirSync(STAGE, { recursive: true });
   stageSources();
@@ -81,9 +82,8 @@ function main() {
   fs.symlinkSync(path.join("..", "..", "node_modules"), path.join(STAGE, "node_modules"), "dir");
   fs.writeFileSync(path.join(STAGE, "package.json"), JSON.stringify(stagedPackageJson(pkg), null, 2) + "\n");
   const jsii = path.join(ROOT, "node_modules", ".bin", "jsii");
-  const result = spawnSync(jsii, ["--silence-warnings=reserved-word"], { cwd: STAGE, stdio: "inherit" });
-  if (result.status !== 0) process.exit(result.status ?? 1);
-  console.log(path.join(STAGE, ".jsii"));
+  run(jsii, ["--silence-warnings=reserved-word"], { cwd: STAGE, stdio });
+  return path.join(STAGE, ".jsii");
 }
 
-main();
+if (require.main === module) console.log(buildAssembly());
