@@ -11,7 +11,7 @@ import { AccessLogBucket, LOG_EXPIRATION_DAYS } from "./access-log-bucket";
 import { MINIMUM_TLS_VERSIONS, type MinimumTlsVersion, addBucketBaseline, lifecycleRules, versioningStatus } from "./private/bucket-baseline";
 import { encryptedBucketPolicy } from "./policies/bucket-policy";
 import { PolicyDocument, PolicyStatement } from "./policies/policy-document";
-import { checkBucketName, checkBucketNaming, checkIntegerInRange, checkKmsKeyArnLocation, checkOneOf, checkS3Prefix, checkTags, fail, isToken } from "./validation";
+import { SID_PATTERN, checkBucketName, checkBucketNaming, checkIntegerInRange, checkKmsKeyArnLocation, checkOneOf, checkS3Prefix, checkTags, fail, isToken } from "./validation";
 
 export { MINIMUM_TLS_VERSIONS } from "./private/bucket-baseline";
 export type { MinimumTlsVersion } from "./private/bucket-baseline";
@@ -183,7 +183,7 @@ function validate(props: EncryptedBucketProps, construct: string): void {
 
 /** Sids of the caller's bucket policy statements: alphanumeric (as IAM requires) and not one of ours. */
 function checkCallerSid(construct: string, prop: string, sid: string): void {
-  if (typeof sid !== "string" || !/^[A-Za-z0-9]+$/.test(sid) || ENCRYPTED_BUCKET_POLICY_SIDS.includes(sid)) {
+  if (typeof sid !== "string" || !SID_PATTERN.test(sid) || ENCRYPTED_BUCKET_POLICY_SIDS.includes(sid)) {
     fail(construct, prop, `alphanumeric and none of ${ENCRYPTED_BUCKET_POLICY_SIDS.join(", ")}`, sid);
   }
 }

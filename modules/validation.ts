@@ -24,6 +24,8 @@ export const ALIAS_MAX_LENGTH = 256;
 export const RESERVED_ALIAS_PREFIX = "alias/aws/";
 /** A piece of a bucket name: lowercase letters, digits and hyphens, starting and ending alphanumeric. */
 export const BUCKET_NAME_PART_PATTERN = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+/** Policy statement Sids: alphanumeric, as IAM identity policies require. */
+export const SID_PATTERN = /^[A-Za-z0-9]+$/;
 /** IAM names a user may choose (role names, policy name prefixes): 1-64 of these characters. */
 export const IAM_NAME_PATTERN = /^[\w+=,.@-]{1,64}$/;
 /** Relative S3 key prefix: not starting with '/', no '//', no whitespace. */

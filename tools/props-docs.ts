@@ -1,6 +1,7 @@
 import * as ts from "typescript";
 import { readdirSync, readFileSync } from "fs";
 import { join } from "path";
+import { cell, table } from "../cli/markdown";
 
 /**
  * Renders the props tables of README.md from the Props interfaces themselves (doc comment,
@@ -20,18 +21,6 @@ function firstSentence(text: string): string {
   const flat = text.replace(/\s+/g, " ").trim();
   const end = flat.search(/\.(\s|$)/);
   return end === -1 ? flat : flat.slice(0, end + 1);
-}
-
-/**
- * Table cells: pipes would split the cell, and outside code spans GitHub drops `<placeholder>`
- * as an unknown HTML tag (inside code spans an entity would show literally).
- */
-function cell(text: string): string {
-  return text
-    .split("`")
-    .map((part, i) => (i % 2 === 1 ? part : part.replace(/</g, "&lt;").replace(/>/g, "&gt;")))
-    .join("`")
-    .replace(/\|/g, "\\|");
 }
 
 interface InterfaceInfo {
@@ -94,9 +83,10 @@ export function propRows(interfaceNames: readonly string[]): Record<string, Prop
 }
 
 export function renderTable(rows: readonly PropRow[]): string {
-  const lines = ["| prop | type | default | meaning |", "| --- | --- | --- | --- |"];
-  for (const row of rows) lines.push(`| \`${row.name}\` | ${cell(`\`${row.type}\``)} | ${cell(row.defaultValue)} | ${cell(row.description)} |`);
-  return lines.join("\n");
+  return table(
+    ["prop", "type", "default", "meaning"],
+    rows.map((row) => [`\`${row.name}\``, cell(`\`${row.type}\``), cell(row.defaultValue), cell(row.description)]),
+  );
 }
 
 const MARKER = /<!-- props:(\w+) -->\n[\s\S]*?<!-- \/props -->/g;

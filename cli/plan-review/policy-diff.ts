@@ -1,4 +1,5 @@
-import { LooseStatement, anyPatternMatches } from "../../modules/private/policy-reading";
+import { LooseStatement, anyPatternMatches, listOf } from "../../modules/private/policy-reading";
+import { compareStrings } from "../../modules/private/terraform-json";
 
 /**
  * Compares two versions of a resource policy (key policy, bucket policy) statement by statement
@@ -56,11 +57,6 @@ interface Statement {
   readonly canonical: string;
 }
 
-function listOf(value: unknown): unknown[] {
-  if (value === undefined || value === null) return [];
-  return Array.isArray(value) ? value : [value];
-}
-
 /** `"*"`, `{"AWS": "*"}` and `{"AWS": ["*"]}` are everyone; an account ID and its root ARN are the same principal. */
 function principalValues(principal: unknown): string[] {
   if (principal === "*") return ["*"];
@@ -76,14 +72,13 @@ function principalValues(principal: unknown): string[] {
 }
 
 const strings = (value: unknown) => listOf(value).map(String);
-const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function listed(positive: unknown, negative: unknown, read: (value: unknown) => string[], canon: (value: string) => string = (v) => v): Listed | undefined {
   const raw = positive ?? negative;
   if (raw === undefined) return undefined;
   const spelling = new Map<string, string>();
   for (const value of read(raw)) if (!spelling.has(canon(value))) spelling.set(canon(value), value);
-  const canonical = [...spelling.keys()].sort(byText);
+  const canonical = [...spelling.keys()].sort(compareStrings);
   return { values: canonical.map((c) => spelling.get(c) as string), canonical, negated: positive === undefined };
 }
 
@@ -93,7 +88,7 @@ function normalize(raw: LooseStatement & { NotPrincipal?: unknown; NotResource?:
     for (const [key, values] of Object.entries(entries ?? {})) {
       const id = `${operator} ${key.toLowerCase()}`;
       const merged = [...(conditions.get(id)?.values ?? []), ...strings(values)];
-      conditions.set(id, { name: conditions.get(id)?.name ?? `${operator} ${key}`, values: [...new Set(merged)].sort(byText) });
+      conditions.set(id, { name: conditions.get(id)?.name ?? `${operator} ${key}`, values: [...new Set(merged)].sort(compareStrings) });
     }
   }
   const sid = typeof raw.Sid === "string" && raw.Sid !== "" ? raw.Sid : undefined;
@@ -108,7 +103,7 @@ function normalize(raw: LooseStatement & { NotPrincipal?: unknown; NotResource?:
     sid,
     effect: statement.effect,
     ...Object.fromEntries((["principal", "action", "resource"] as const).map((key) => [key, statement[key] && { negated: statement[key].negated, values: statement[key].canonical }])),
-    conditions: [...conditions.entries()].map(([id, c]) => [id, c.values]).sort(([a], [b]) => byText(String(a), String(b))),
+    conditions: [...conditions.entries()].map(([id, c]) => [id, c.values]).sort(([a], [b]) => compareStrings(String(a), String(b))),
   });
   return { ...statement, label: sid !== undefined ? JSON.stringify(sid) : `#${index + 1}`, conditions, canonical };
 }

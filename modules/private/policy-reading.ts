@@ -29,7 +29,8 @@ export function readPolicy(value: unknown): PolicyReading {
   }
 }
 
-function listOf<T>(value: T | T[] | undefined): T[] {
+/** IAM's single value or list, as a list; nothing for unset. */
+export function listOf<T>(value: T | T[] | undefined | null): T[] {
   if (value === undefined || value === null) return [];
   return Array.isArray(value) ? value : [value];
 }

@@ -1,3 +1,4 @@
+import { cell, table } from "../../cli/markdown";
 import { AddressRow, COLLECTIONS, CONDITIONS, instanceAddress, metaArgument } from "./address-table";
 import { Example, moduleCallBlock } from "./examples";
 import { renderBlock } from "./hcl-block";
@@ -21,11 +22,6 @@ export interface ReadmeResource {
   readonly data: boolean;
 }
 
-/** Table cell text: one line, pipes escaped, `<...>` shown rather than taken for HTML. */
-function cell(text: string): string {
-  return text.replace(/\s*\n\s*/g, " ").replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
-
 /** A value in a cell: `code` on one line, or a <pre> block with <br/> line breaks. */
 function codeCell(text: string): string {
   return text.includes("\n") ? `<pre>${text.replace(/\|/g, "\\|").split("\n").join("<br/>")}</pre>` : `\`${text.replace(/\|/g, "\\|")}\``;
@@ -41,10 +37,6 @@ function registryLink(r: ReadmeResource): string {
   return `[${r.type}.${r.name}](https://registry.terraform.io/providers/hashicorp/aws/latest/docs/${r.data ? "data-sources" : "resources"}/${shortType})`;
 }
 
-function table(header: readonly string[], align: readonly string[], rows: readonly string[][]): string {
-  return [`| ${header.join(" | ")} |`, `|${align.join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
-}
-
 export function inputsTable(variables: readonly VariableSpec[]): string {
   const rows = variables.map((v) => {
     const required = !("default" in v);
@@ -56,17 +48,17 @@ export function inputsTable(variables: readonly VariableSpec[]): string {
       required ? "yes" : "no",
     ];
   });
-  return table(["Name", "Description", "Type", "Default", "Required"], ["------", "-------------", "------", "---------", ":--------:"], rows);
+  return table(["Name", "Description", "Type", "Default", "Required"], rows, ["------", "-------------", "------", "---------", ":--------:"]);
 }
 
 export function outputsTable(outputs: readonly OutputSpec[]): string {
-  return table(["Name", "Description"], ["------", "-------------"], outputs.map((o) => [nameCell("output", o.name), cell(o.description)]));
+  return table(["Name", "Description"], outputs.map((o) => [nameCell("output", o.name), cell(o.description)]), ["------", "-------------"]);
 }
 
 export function resourcesTable(resources: readonly ReadmeResource[]): string {
   const byName = (a: ReadmeResource, b: ReadmeResource) => (a.type === b.type ? (a.name < b.name ? -1 : 1) : a.type < b.type ? -1 : 1);
   const sorted = [...resources].sort(byName);
-  return table(["Name", "Type"], ["------", "------"], sorted.map((r) => [registryLink(r), r.data ? "data source" : "resource"]));
+  return table(["Name", "Type"], sorted.map((r) => [registryLink(r), r.data ? "data source" : "resource"]), ["------", "------"]);
 }
 
 export function moduleReadme(args: {
@@ -135,11 +127,11 @@ should, every output is set.
 <!-- BEGIN_TF_DOCS -->
 ## Requirements
 
-${table(["Name", "Version"], ["------", "---------"], [[nameCell("requirement", "terraform"), REQUIRED_TERRAFORM], [nameCell("requirement", "aws"), constraint]])}
+${table(["Name", "Version"], [[nameCell("requirement", "terraform"), REQUIRED_TERRAFORM], [nameCell("requirement", "aws"), constraint]], ["------", "---------"])}
 
 ## Providers
 
-${table(["Name", "Version"], ["------", "---------"], [[nameCell("provider", "aws"), constraint]])}
+${table(["Name", "Version"], [[nameCell("provider", "aws"), constraint]], ["------", "---------"])}
 
 ## Modules
 
@@ -171,5 +163,5 @@ export function addressTable(resources: readonly { readonly row: AddressRow; rea
     return [`\`${row.construct}\``, `\`${type}\``, `\`${instanceAddress(type, row)}\``, when];
   });
   const data = ["aws_partition", "aws_region", "aws_caller_identity"].map((type) => ["(data source)", `\`${type}\``, `\`data.${type}.current${type === "aws_caller_identity" ? "[0]" : ""}\``, type === "aws_caller_identity" ? "`var.account_id == null`" : "always"]);
-  return table(["construct path (below the LookoutVisionEncryption)", "type", "module address", "exists"], ["---", "---", "---", "---"], [...rows, ...data]);
+  return table(["construct path (below the LookoutVisionEncryption)", "type", "module address", "exists"], [...rows, ...data], ["---", "---", "---", "---"]);
 }
