@@ -89,11 +89,18 @@ export function renderTable(rows: readonly PropRow[]): string {
   );
 }
 
-const MARKER = /<!-- props:(\w+) -->\n[\s\S]*?<!-- \/props -->/g;
+const MARKER = /<!-- props:(\w+)(?: beyond (\w+))? -->\n[\s\S]*?<!-- \/props -->/g;
 
-/** README with every `<!-- props:Name -->...<!-- /props -->` block regenerated. */
+/**
+ * README with every `<!-- props:Name -->...<!-- /props -->` block regenerated; `props:Name beyond
+ * Base` lists only the props Name adds to Base.
+ */
 export function renderReadme(readme: string): string {
-  const names = [...readme.matchAll(MARKER)].map((m) => m[1]);
+  const names = [...readme.matchAll(MARKER)].flatMap((m) => [m[1], ...(m[2] ? [m[2]] : [])]);
   const rows = propRows(names);
-  return readme.replace(MARKER, (_all, name: string) => `<!-- props:${name} -->\n${renderTable(rows[name])}\n<!-- /props -->`);
+  return readme.replace(MARKER, (_all, name: string, base: string | undefined) => {
+    const inherited = new Set((base ? rows[base] : []).map((row) => row.name));
+    const own = rows[name].filter((row) => !inherited.has(row.name));
+    return `<!-- props:${name}${base ? ` beyond ${base}` : ""} -->\n${renderTable(own)}\n<!-- /props -->`;
+  });
 }

@@ -9,9 +9,6 @@ import { isToken } from "../validation";
 
 /** What every bucket of the package has, whatever its encryption: shared by data and log buckets. */
 
-export const MINIMUM_TLS_VERSIONS = ["1.2", "1.3"] as const;
-export type MinimumTlsVersion = (typeof MINIMUM_TLS_VERSIONS)[number];
-
 export interface BaselineProps {
   readonly env: AwsEnvironment;
   readonly blockPublicAccess: boolean;

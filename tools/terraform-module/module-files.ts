@@ -1,8 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { App, TerraformStack } from "cdktf";
-import { Construct } from "constructs";
+import { App } from "cdktf";
 import { EXAMPLES, Example, exampleBlocks } from "./examples";
 import { HclBlock, attribute, block, renderFile, separated } from "./hcl-block";
 import { expr } from "./hcl-expression";
@@ -58,18 +57,13 @@ export interface ModuleModel {
   readonly tests: TestFile[];
 }
 
-/**
- * The constructs of the module's source stack and the TypeScript checks the rules read their
- * words from run in a throwaway App, whose output folder is removed again.
- */
+/** The constructs of the module's source stack are built in a throwaway App, whose output folder is removed again. */
 export function buildModel(): ModuleModel {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "terraform-module-"));
   try {
     const app = new App({ outdir, skipValidation: true });
-    let probes = 0;
-    const scratch = (): Construct => new TerraformStack(app, `probe-${++probes}`);
-    const variables = moduleVariables(scratch);
-    const rules = resourceRules(scratch);
+    const variables = moduleVariables();
+    const rules = resourceRules();
     const main = moduleMain(new ModuleSource(app, "terraform-module"), rules);
     return { variables, resourceRules: rules, main, tests: [...validationTests(variables, rules), resourceTests()] };
   } finally {

@@ -1,10 +1,10 @@
-import { serviceEndpoint } from "../../modules/aws-environment";
+import { serviceEndpoint } from "../../modules/private/environment";
 import { accessLogBucketPolicy } from "../../modules/policies/bucket-policy";
 import { keyPolicy } from "../../modules/policies/key-policy";
 import { keyUserStatements } from "../../modules/policies/kms-statements";
 import { PolicyDocument, policyDocument } from "../../modules/policies/policy-document";
 import { userPolicy } from "../../modules/policies/user-policy";
-import { Expression } from "./hcl-expression";
+import { Expression, expr } from "./hcl-expression";
 import { ModuleSource, str } from "./module-source";
 import { listPlaceholder, policyExpression } from "./policy-expression";
 import { ResourceAdditions } from "./module-resources";
@@ -54,7 +54,14 @@ export function keyOwnerPolicyExpression(): Expression {
   return policyExpression(doc, { lists: { principal: "local.key_user_principals" } });
 }
 
-/** The bucket and IAM policies, as replacements of the `policy` argument of their resources. */
+/** Both kinds of key take the one key policy, and the one alias names whichever the module made. */
+const KEY_ADDITIONS: Record<string, ResourceAdditions> = {
+  "aws_kms_key.this": { arguments: { policy: () => expr("local.key_policy") } },
+  "aws_kms_replica_key.this": { arguments: { policy: () => expr("local.key_policy") } },
+  "aws_kms_alias.this": { arguments: { target_key_id: () => expr("local.key_id") } },
+};
+
+/** The key, bucket and IAM policies (and the alias's key), as replacements of those arguments of their resources. */
 export function policyAdditions(source: ModuleSource): Record<string, ResourceAdditions> {
   const bucketPolicy = (doc: PolicyDocument) => ({ arguments: { policy: (resolve: (v: unknown) => unknown) => policyExpression(resolve(doc) as PolicyDocument) } });
   const logPolicy = accessLogBucketPolicy({
@@ -71,6 +78,7 @@ export function policyAdditions(source: ModuleSource): Record<string, ResourceAd
     bucketArns: listPlaceholder("arn"),
   });
   return {
+    ...KEY_ADDITIONS,
     "aws_s3_bucket_policy.console": bucketPolicy(source.consoleBucket.policyDocument),
     "aws_s3_bucket_policy.output": bucketPolicy(source.outputBucket.policyDocument),
     "aws_s3_bucket_policy.access_logs": {

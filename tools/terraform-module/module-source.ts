@@ -1,15 +1,13 @@
 import { Fn, IResolvable, TerraformStack, Token, ref } from "cdktf";
 import { Construct } from "constructs";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
-import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
-import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
-import { KmsReplicaKey } from "@cdktf/provider-aws/lib/kms-replica-key";
 import { AccessLogBucket } from "../../modules/access-log-bucket";
-import { MinimumTlsVersion } from "../../modules/private/bucket-baseline";
+import { MinimumTlsVersion } from "../../modules/bucket-options";
 import { ConsoleBucket } from "../../modules/console-bucket";
 import { LookoutVisionKey } from "../../modules/lookout-vision-key";
 import { OutputBucket } from "../../modules/output-bucket";
+import { NAMES } from "../../modules/private/defaults";
+import { addUserPolicyResources } from "../../modules/private/user-policy-resources";
 import { LOOKOUT_FOR_VISION, ServiceProfile } from "../../modules/service-profile";
 
 /** A Terraform expression where the constructs take a string, number, list or map. */
@@ -17,6 +15,8 @@ export const str = (expression: string): string => Token.asString(ref(expression
 const num = (expression: string): number => Token.asNumber(ref(expression));
 const list = (expression: string): string[] => Token.asList(ref(expression));
 const bool = (expression: string): IResolvable => ref(expression);
+/** The module's input where one is given, else what the constructs would choose: `coalesce(var.x, <default>)`. */
+const givenOr = (expression: string, otherwise: string): string => Token.asString(Fn.coalesce([ref(expression), otherwise]));
 
 /** `displayName` → `display_name`: the profile's fields as Terraform names them. */
 export function snakeCase(name: string): string {
@@ -34,9 +34,10 @@ const PROFILE = Object.fromEntries(
 /**
  * The constructs with the module's inputs as props (Terraform expressions), so the module's
  * resources are the constructs' own: LookoutVisionEncryption's parts under the same IDs, each
- * once. Which of them exist, and how often, is the address table's business (`count`,
- * `for_each`); the policies are written by module-policies.ts, with Terraform conditions where
- * the constructs decide in TypeScript. Never synthesized: the builder reads its resources.
+ * once, with the names and defaults the constructs use (modules/private/defaults.ts). Which of
+ * them exist, and how often, is the address table's business (`count`, `for_each`); the
+ * policies are written by module-policies.ts, with Terraform conditions where the constructs
+ * decide in TypeScript. Never synthesized: the builder reads its resources.
  */
 export class ModuleSource extends TerraformStack {
   readonly key: LookoutVisionKey;
@@ -51,29 +52,27 @@ export class ModuleSource extends TerraformStack {
     const env = { region: str("local.region"), accountId: str("local.account_id"), partition: str("local.partition") };
     const tags = Token.asStringMap(ref("var.tags"));
 
-    const keySettings = { ...env, profile: PROFILE, deletionWindowInDays: num("var.key.deletion_window_in_days"), tags };
+    const keySettings = {
+      ...env,
+      profile: PROFILE,
+      alias: givenOr("var.key.alias", NAMES.keyAlias(PROFILE)),
+      description: givenOr("var.key.description", NAMES.keyDescription(PROFILE)),
+      deletionWindowInDays: num("var.key.deletion_window_in_days"),
+      tags,
+    };
     this.key = new LookoutVisionKey(this, "Key", {
       ...keySettings,
       rotationPeriodInDays: num("var.key.rotation_period_in_days"),
       multiRegion: bool("var.key.multi_region"),
     });
-    this.replicaKey = new LookoutVisionKey(this, "ReplicaKey", { ...keySettings, replicaOf: this.key });
-    for (const key of [this.key.resource, this.replicaKey.resource] as (KmsKey | KmsReplicaKey)[]) {
-      key.description = Token.asString(Fn.coalesce([ref("var.key.description"), key.descriptionInput]));
-      // Both kinds of key take the one key policy (module-policies.ts).
-      key.policy = str("local.key_policy");
-    }
-    (this.replicaKey.resource as KmsReplicaKey).primaryKeyArn = str("var.key.replica_of.primary_key_arn");
-    // One alias for the key the module makes, new or replica.
-    const alias = this.key.node.findChild("Alias") as KmsAlias;
-    alias.name = Token.asString(Fn.coalesce([ref("var.key.alias"), alias.nameInput]));
-    alias.targetKeyId = str("local.key_id");
+    const primary = LookoutVisionKey.fromKeyArn(this, "PrimaryKey", str("var.key.replica_of.primary_key_arn"), { ...env, profile: PROFILE });
+    this.replicaKey = new LookoutVisionKey(this, "ReplicaKey", { ...keySettings, replicaOf: primary });
 
     const minimumTlsVersion = str("var.bucket_settings.minimum_tls_version") as MinimumTlsVersion;
     const forceDestroy = bool("var.bucket_settings.force_destroy");
     this.accessLogs = new AccessLogBucket(this, "AccessLogs", {
       ...env,
-      bucketPrefix: `${PROFILE.slug}-logs-`,
+      bucketPrefix: NAMES.sharedLogBucketPrefix(PROFILE),
       expireAfterDays: num("var.access_logs.expire_after_days"),
       minimumTlsVersion,
       forceDestroy,
@@ -93,23 +92,23 @@ export class ModuleSource extends TerraformStack {
       ...bucketSettings,
       profile: PROFILE,
       suffix: str("local.console_bucket_suffix"),
-      accessLogs: logsUnder("console/"),
+      accessLogs: logsUnder(NAMES.consoleLogPrefix),
     });
-    this.outputBucket = new OutputBucket(this, "OutputBucket-<id>", {
+    this.outputBucket = new OutputBucket(this, NAMES.outputBucketId("<id>"), {
       ...bucketSettings,
       profile: PROFILE,
       bucketName: str("each.value.bucket_name"),
       prefix: str("each.value.prefix"),
-      accessLogs: logsUnder(`output-${str("each.key")}/`),
+      accessLogs: logsUnder(NAMES.outputLogPrefix(str("each.key"))),
     });
 
-    this.userPolicy = new IamPolicy(this, "UserPolicy", {
-      namePrefix: Token.asString(Fn.coalesce([ref("var.user_policy.name_prefix"), `${PROFILE.slug}-users-`])),
-      description: `Use ${PROFILE.displayName} with its encrypted buckets and KMS key`,
+    this.userPolicy = addUserPolicyResources(this, {
+      profile: PROFILE,
+      namePrefix: givenOr("var.user_policy.name_prefix", NAMES.userPolicyNamePrefix(PROFILE)),
       // Written by module-policies.ts.
       policy: "",
       tags,
+      roles: { "<role>": str("each.value") },
     });
-    new IamRolePolicyAttachment(this, "UserPolicyAttachment-<role>", { role: str("each.value"), policyArn: this.userPolicy.arn });
   }
 }

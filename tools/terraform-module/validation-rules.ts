@@ -1,15 +1,15 @@
 import { Construct } from "constructs";
+import { mustBe, show } from "../../modules/private/messages";
 import { HclValue, expr, hclString, renderExpression } from "./hcl-expression";
 
 /**
  * Terraform `validation` (and `precondition`) blocks that refuse what the constructs refuse,
- * with the same words. The patterns and limits come from modules/validation.ts and the
- * constructs; the words ("a whole number from 7 to 30") are read from the TypeScript check
- * itself: it runs on the same bad input and its error's "must be <words>, got" part is taken.
- * So a message reads `<variable path> must be <words>, got <value>.`, like the TypeScript
- * `<Construct>: <prop> must be <words>, got <value>`. Conditions stay within RE2 (Terraform's
- * `regex()`) and never fail on null or odd types (`can`, `try`): Terraform evaluates every
- * condition and message, also for values that pass.
+ * with the same words. The patterns and limits come from modules/validation.ts, the words
+ * ("a whole number from 7 to 30") from the message catalog the TypeScript checks use
+ * (modules/private/messages.ts). So a message reads `<variable path> must be <words>, got <value>.`,
+ * like the TypeScript `<Construct>: <prop> must be <words>, got <value>`. Conditions stay within
+ * RE2 (Terraform's `regex()`) and never fail on null or odd types (`can`, `try`): Terraform
+ * evaluates every condition and message, also for values that pass.
  */
 
 /** One check of a variable (or a resource's precondition), with the input the tests refuse it with. */
@@ -23,44 +23,17 @@ export interface Rule {
   readonly bad: Readonly<Record<string, HclValue>>;
   /** The message Terraform must print for `bad`. */
   readonly expectedMessage: string;
-  /** The TypeScript check refusing the same input; its message must read the same (tests). */
+  /** The words ("must be <words>, got") of that message. */
+  readonly words: string;
+  /** The TypeScript check refusing the same input: its message must read the same words (tests). */
   readonly typescript?: (scope: Construct) => void;
+  /** The words of the TypeScript check where they name its props instead of the module's variables. */
+  readonly typescriptWords?: string;
 }
 
 /** `${...}` inside a message template: Terraform computes it. */
 export function interpolate(expression: string): string {
   return `\${${expression}}`;
-}
-
-/** How the TypeScript checks show a value (modules/validation.ts `show`), which `jsonencode` matches. */
-export function show(value: unknown): string {
-  return typeof value === "number" ? String(value) : JSON.stringify(value);
-}
-
-/** The "<words>" of a TypeScript check's `<...> must be <words>, got <value>` error for a bad input. */
-export function allowedWords(check: () => void): string {
-  try {
-    check();
-  } catch (error) {
-    const message = (error as Error).message;
-    const start = message.indexOf(" must be ");
-    const end = message.lastIndexOf(", got ");
-    if (start !== -1 && end > start) return message.slice(start + " must be ".length, end);
-    throw new Error(`terraform module: the TypeScript check failed in another form: ${message}`);
-  }
-  throw new Error("terraform module: the TypeScript check accepted the input it should refuse");
-}
-
-/** Replaces the one occurrence of `literal` in `text`; a wording change in the TypeScript check fails the build here. */
-export function substituteOnce(text: string, literal: string, replacement: string): string {
-  const at = text.indexOf(literal);
-  if (at === -1 || text.indexOf(literal, at + 1) !== -1) throw new Error(`terraform module: expected ${JSON.stringify(literal)} once in ${JSON.stringify(text)}`);
-  return text.slice(0, at) + replacement + text.slice(at + literal.length);
-}
-
-/** TypeScript prop names → the module's names, for words that name another prop. */
-export function inModuleNames(words: string, names: Readonly<Record<string, string>>): string {
-  return Object.entries(names).reduce((text, [prop, name]) => text.replace(new RegExp(`\\b${prop}\\b`, "g"), name), words);
 }
 
 export function matches(pattern: RegExp, expression: string): string {
@@ -77,8 +50,13 @@ export function nullOr(expression: string, condition: string): string {
 }
 
 /** `<path> must be <allowed>, got <jsonencode(value)>.` as a message template. */
-export function mustBe(path: string, allowed: string, valueExpression: string): string {
-  return `${path} must be ${allowed}, got ${interpolate(`jsonencode(${valueExpression})`)}.`;
+export function messageTemplate(path: string, allowed: string, valueExpression: string): string {
+  return `${mustBe(path, allowed, interpolate(`jsonencode(${valueExpression})`))}.`;
+}
+
+/** The message Terraform prints: `<path> must be <words>, got <value>.` */
+function printed(path: string, words: string, shown: unknown): string {
+  return `${mustBe(path, words, show(shown))}.`;
 }
 
 /** The rule that one value (an argument or an object attribute) satisfies `condition`. */
@@ -93,14 +71,18 @@ export function valueRule(args: {
   bad: Readonly<Record<string, HclValue>>;
   shown: unknown;
   typescript?: (scope: Construct) => void;
+  typescriptWords?: string;
 }): Rule {
+  const words = args.words ?? args.allowed;
   return {
     id: args.id,
     condition: args.condition,
-    message: mustBe(args.path, args.allowed, args.expression),
+    message: messageTemplate(args.path, args.allowed, args.expression),
     bad: args.bad,
-    expectedMessage: `${args.path} must be ${args.words ?? args.allowed}, got ${show(args.shown)}.`,
+    expectedMessage: printed(args.path, words, args.shown),
+    words,
     typescript: args.typescript,
+    typescriptWords: args.typescriptWords,
   };
 }
 
@@ -122,15 +104,18 @@ export function eachRule(args: {
   /** Path and value of each element `bad` breaks. */
   expected: readonly { readonly path: string; readonly shown: unknown }[];
   typescript?: (scope: Construct) => void;
+  typescriptWords?: string;
 }): Rule {
   const check = args.condition(args.item);
-  const sentence = renderExpression(mustBe(args.path, args.allowed, args.item));
+  const sentence = renderExpression(messageTemplate(args.path, args.allowed, args.item));
   return {
     id: args.id,
     condition: `alltrue([${args.over} : ${check}])`,
     message: expr(`join(" ", [${args.over} : ${sentence} if !(${check})])`),
     bad: args.bad,
-    expectedMessage: args.expected.map((e) => `${e.path} must be ${args.allowed}, got ${show(e.shown)}.`).join(" "),
+    expectedMessage: args.expected.map((e) => printed(e.path, args.allowed, e.shown)).join(" "),
+    words: args.allowed,
     typescript: args.typescript,
+    typescriptWords: args.typescriptWords,
   };
 }
