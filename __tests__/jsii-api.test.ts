@@ -81,7 +81,9 @@ describe("static members for other languages", () => {
 describe("the jsii assembly", () => {
   const assembly = (() => {
     process.env.JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION = "1";
-    return JSON.parse(readFileSync(buildAssembly("pipe"), "utf8")) as { types: Record<string, { properties?: { name: string }[]; methods?: { name: string }[] }> };
+    return JSON.parse(readFileSync(buildAssembly("pipe"), "utf8")) as {
+      types: Record<string, { interfaces?: string[]; properties?: { name: string }[]; methods?: { name: string; static?: boolean }[] }>;
+    };
   })();
   const type = (name: string) => assembly.types[`cdktf-lookout-vision-encryption.${name}`];
 
@@ -92,8 +94,13 @@ describe("the jsii assembly", () => {
     expect(type("Policies").methods?.map((m) => m.name).sort()).toEqual(["encryptedBucketPolicyJson", "keyPolicyJson", "userPolicyJson"]);
   });
 
-  it("leaves out the TypeScript-only parts: the posture API and the IAM-shaped types", () => {
-    for (const name of ["EncryptionPosture", "PolicyStatement", "PolicyDocument", "OutputConfig"]) expect(type(name)).toBeUndefined();
+  it("holds the encryption posture check, with suppress as a static member", () => {
+    expect(type("EncryptionPosture").interfaces).toEqual(["cdktf.IAspect"]);
+    expect(type("EncryptionPosture").methods?.map((m) => `${m.static ? "static " : ""}${m.name}`).sort()).toEqual(["static suppress", "visit"]);
+  });
+
+  it("leaves out the TypeScript-only parts: the IAM-shaped types", () => {
+    for (const name of ["PolicyStatement", "PolicyDocument", "OutputConfig"]) expect(type(name)).toBeUndefined();
     expect(type("EncryptedBucket").properties?.map((p) => p.name)).toContain("policyJson");
     expect(type("EncryptedBucket").properties?.map((p) => p.name)).not.toContain("policyDocument");
   });

@@ -85,6 +85,6 @@ describe("plan-review usage errors: exit 2 with the usage", () => {
     const run = review(...args);
     expect(run.status).toBe(2);
     expect(run.err.split("\n")[0]).toBe(`plan-review: ${message}`);
-    expect(run.err).toContain("usage: npm run plan-review -- [--accept <risk id>]...");
+    expect(run.err).toContain("usage: lookout-vision-plan-review [--accept <risk id>]...");
   });
 });

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Compiles the constructs with jsii into dist/jsii/, a package of its own, so jsii's generated
 // tsconfig.json and its JavaScript never touch the repo's tsconfig.json or dist/modules/. The
-// staged package holds modules/ minus the parts that stay TypeScript-only (TYPESCRIPT_ONLY);
-// its assembly (dist/jsii/.jsii) is what jsii-pacmak turns into Python, Java and Go.
+// staged package is modules/, the library, whole: its index is what every language gets; its
+// assembly (dist/jsii/.jsii) is what jsii-pacmak turns into Python, Java and Go.
 //
 //   node dist/tools/jsii-build.js    stage, compile, print the assembly path
 
@@ -14,14 +14,6 @@ import { PackageJson, ROOT, readPackage } from "./pack-flavours";
 import { run } from "./pack-process";
 
 const STAGE = path.join(ROOT, "dist", "jsii");
-
-/**
- * Folders of modules/ left out of the assembly. posture: an analysis of synthesized JSON
- * built on plain functions and string-literal unions, used by our own CLIs and tests; other
- * languages read the same findings from `npm run report`. terraform-module and plan-review:
- * build tools, not library API.
- */
-const TYPESCRIPT_ONLY = ["posture", "terraform-module", "plan-review"];
 
 /** jsii-pacmak targets: names other languages install and import. */
 const TARGETS = {
@@ -54,21 +46,9 @@ function stagedPackageJson(pkg: PackageJson): PackageJson {
   };
 }
 
-/** Copies modules/ into the stage, minus TYPESCRIPT_ONLY and their re-exports in index.ts. */
+/** The library, modules/, as it is: its index is the API every language gets. */
 function stageSources(): void {
-  const from = path.join(ROOT, "modules");
-  const to = path.join(STAGE, "modules");
-  fs.cpSync(from, to, {
-    recursive: true,
-    filter: (file) => {
-      const relative = path.relative(from, file);
-      return !TYPESCRIPT_ONLY.some((dir) => relative === dir || relative.startsWith(dir + path.sep));
-    },
-  });
-  const index = path.join(to, "index.ts");
-  const exports = fs.readFileSync(index, "utf8").split("\n");
-  const kept = exports.filter((line) => !TYPESCRIPT_ONLY.some((dir) => line.trim() === `export * from "./${dir}";`));
-  fs.writeFileSync(index, kept.join("\n"));
+  fs.cpSync(path.join(ROOT, "modules"), path.join(STAGE, "modules"), { recursive: true });
 }
 
 /** Stages and compiles the package; returns the assembly's path. */

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { existsSync, readFileSync, writeFileSync } from "fs";
 import { basename, join } from "path";
 import { TerraformJson } from "../../modules/private/terraform-json";
@@ -6,7 +7,8 @@ import { reviewMarkdown } from "./report";
 import { StackInput, reviewPlans } from "./review";
 
 export const USAGE = [
-  "usage: npm run plan-review -- [--accept <risk id>]... [--before-config <cdktf outdir> --after-config <cdktf outdir>] [--out <file>] <plan.json>...",
+  "usage: lookout-vision-plan-review [--accept <risk id>]... [--before-config <cdktf outdir> --after-config <cdktf outdir>] [--out <file>] <plan.json>...",
+  "  (npx lookout-vision-plan-review ...; in this repository npm run plan-review -- ...)",
   "  <plan.json>       `tofu show -json <planfile>` (or terraform) of one stack; the stack is the file name without .json",
   "  --accept <id>     accept a risk on purpose (repeatable); the report says it was accepted",
   "  --before-config   the cdktf output folder (cdktf.out) before the change, for prevent_destroy",

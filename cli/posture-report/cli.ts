@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { existsSync, readFileSync, readdirSync, writeFileSync } from "fs";
 import { join } from "path";
 import { analyzeStack } from "../../modules/posture/analyze";
