@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { EncryptedBucket, EncryptedBucketOptions } from "./encrypted-bucket";
 import { NAMES } from "./private/defaults";
+import { resolveAwsEnvironment } from "./private/environment";
 import { LOOKOUT_FOR_VISION, ServiceProfile } from "./service-profile";
 import { checkBucketName, checkBucketNamePart, isToken } from "./validation";
 
@@ -37,7 +38,7 @@ export class ConsoleBucket extends EncryptedBucket {
   readonly profile: ServiceProfile;
 
   constructor(scope: Construct, id: string, props: ConsoleBucketProps) {
-    super(scope, id, props);
+    super(scope, id, { ...props, bucketName: consoleBucketName(scope, props) });
     this.profile = props.profile ?? LOOKOUT_FOR_VISION;
   }
 
@@ -45,19 +46,20 @@ export class ConsoleBucket extends EncryptedBucket {
   protected get _constructName(): string {
     return NAME;
   }
+}
 
-  /**
-   * `<prefix><region>-<suffix>`, checked against S3 naming rules where it is literal.
-   * @internal
-   */
-  protected _bucketName(props: ConsoleBucketProps): string {
-    const environment = this.environment;
-    const profile = props.profile ?? LOOKOUT_FOR_VISION;
-    if (props.suffix !== undefined) checkBucketNamePart(NAME, "suffix", props.suffix, maxSuffixLength(profile.consoleBucketPrefix, environment.region));
-    const name = NAMES.consoleBucketName(profile, environment.region, props.suffix ?? environment.accountId);
-    checkBucketName(NAME, "bucket name (<prefix><region>-<suffix>)", name);
-    return name;
-  }
+/**
+ * `<prefix><region>-<suffix>`, checked against S3 naming rules where it is literal. The region
+ * and account are needed before the bucket exists: the stack's shared data sources give them
+ * where they are not given (and so come first in the synthesized stack, as they always have).
+ */
+function consoleBucketName(scope: Construct, props: ConsoleBucketProps): string {
+  const environment = resolveAwsEnvironment(scope, NAME, props);
+  const profile = props.profile ?? LOOKOUT_FOR_VISION;
+  if (props.suffix !== undefined) checkBucketNamePart(NAME, "suffix", props.suffix, maxSuffixLength(profile.consoleBucketPrefix, environment.region));
+  const name = NAMES.consoleBucketName(profile, environment.region, props.suffix ?? environment.accountId);
+  checkBucketName(NAME, "bucket name (<prefix><region>-<suffix>)", name);
+  return name;
 }
 
 /**

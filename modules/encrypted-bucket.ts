@@ -109,7 +109,6 @@ export interface EncryptedBucketProps extends EncryptedBucketOptions {
 
 const NAME = "EncryptedBucket";
 
-/** Every check on the props as given; the checks that need the bucket's final name come after it is known (`checkNamed`). */
 function validate(props: EncryptedBucketProps, construct: string): void {
   if (props.encryptionKey === undefined || props.encryptionKey === null || (props.encryptionKey as unknown) === "") {
     fail(construct, "encryptionKey", ALLOWED.encryptionKey, props.encryptionKey);
@@ -132,19 +131,15 @@ function validate(props: EncryptedBucketProps, construct: string): void {
     if (props.accessLogs.targetPrefix) checkS3Prefix(construct, "accessLogs.targetPrefix", props.accessLogs.targetPrefix);
     if (props.accessLogs.expireAfterDays !== undefined) checkIntegerInRange(construct, "accessLogs.expireAfterDays", props.accessLogs.expireAfterDays, LOG_EXPIRATION_DAYS);
   }
+  const newLogBucket = props.accessLogs === true || (typeof props.accessLogs === "object" && props.accessLogs.destination === undefined);
+  if (newLogBucket && (typeof props.accessLogs !== "object" || props.accessLogs.bucketName === undefined) && props.bucketName !== undefined) {
+    checkBucketName(construct, 'accessLogs.bucketName (default: bucketName + "-logs")', NAMES.logBucketName(props.bucketName));
+  }
+  if (props.importExisting && (props.bucketName === undefined || isToken(props.bucketName))) {
+    fail(construct, "importExisting", ALLOWED.literalBucketNameForImport, props.bucketName);
+  }
   (props.additionalPolicyStatements ?? []).forEach((s, i) => checkCallerSid(construct, `additionalPolicyStatements[${i}].Sid`, s.Sid));
   if (props.tags) checkTags(construct, "tags", props.tags);
-}
-
-/** The checks that need the bucket's name: the default log bucket name, and a literal name to import. */
-function checkNamed(props: EncryptedBucketProps, bucketName: string | undefined, construct: string): void {
-  const newLogBucket = props.accessLogs === true || (typeof props.accessLogs === "object" && props.accessLogs.destination === undefined);
-  if (newLogBucket && (typeof props.accessLogs !== "object" || props.accessLogs.bucketName === undefined) && bucketName !== undefined) {
-    checkBucketName(construct, 'accessLogs.bucketName (default: bucketName + "-logs")', NAMES.logBucketName(bucketName));
-  }
-  if (props.importExisting && (bucketName === undefined || isToken(bucketName))) {
-    fail(construct, "importExisting", ALLOWED.literalBucketNameForImport, bucketName);
-  }
 }
 
 /** Sids of the caller's bucket policy statements: alphanumeric (as IAM requires) and not one of ours. */
@@ -189,8 +184,6 @@ export class EncryptedBucket extends Construct {
     const construct = this._constructName;
     validate(props, construct);
     this.environment = resolveAwsEnvironment(this, construct, props);
-    const bucketName = this._bucketName(props);
-    checkNamed(props, bucketName, construct);
     this.keyArn = typeof props.encryptionKey === "string" ? props.encryptionKey : props.encryptionKey.keyArn;
     this.additionalStatements = [...(props.additionalPolicyStatements ?? [])];
     this.enforceTls = props.enforceTls ?? DEFAULTS.enforceTls;
@@ -202,13 +195,13 @@ export class EncryptedBucket extends Construct {
     this.bucket = new S3Bucket(this, "Bucket", {
       provider: env.provider,
       region: env.resourceRegion,
-      bucket: bucketName,
+      bucket: props.bucketName,
       bucketPrefix: props.bucketPrefix,
       forceDestroy,
       tags: props.tags,
       lifecycle: { preventDestroy },
     });
-    if (props.importExisting) this.bucket.importFrom(bucketName as string, env.provider);
+    if (props.importExisting) this.bucket.importFrom(props.bucketName as string, env.provider);
     this.bucketName = this.bucket.bucket;
     this.bucketArn = this.bucket.arn;
     const common = { provider: env.provider, region: env.resourceRegion, bucket: this.bucket.id };
@@ -239,7 +232,7 @@ export class EncryptedBucket extends Construct {
 
     if (props.accessLogs) {
       const options: AccessLogsOptions = props.accessLogs === true ? {} : props.accessLogs;
-      this.logBucket = this.addAccessLogs(options, props, bucketName, { preventDestroy, forceDestroy });
+      this.logBucket = this.addAccessLogs(options, props, { preventDestroy, forceDestroy });
     }
   }
 
@@ -249,15 +242,6 @@ export class EncryptedBucket extends Construct {
    */
   protected get _constructName(): string {
     return NAME;
-  }
-
-  /**
-   * The bucket's name: `bucketName`, or one a construct built on this one derives (and checks)
-   * from its own props and `environment`, which is resolved by then.
-   * @internal
-   */
-  protected _bucketName(props: EncryptedBucketProps): string | undefined {
-    return props.bucketName;
   }
 
   /**
@@ -293,17 +277,12 @@ export class EncryptedBucket extends Construct {
     this.addToResourcePolicy(parseStatement(this._constructName, "addToResourcePolicyJson(statementJson)", statementJson));
   }
 
-  private addAccessLogs(
-    options: AccessLogsOptions,
-    props: EncryptedBucketProps,
-    sourceName: string | undefined,
-    destroy: { preventDestroy: boolean; forceDestroy: boolean | IResolvable },
-  ): AccessLogBucket {
+  private addAccessLogs(options: AccessLogsOptions, props: EncryptedBucketProps, destroy: { preventDestroy: boolean; forceDestroy: boolean | IResolvable }): AccessLogBucket {
     const destination =
       options.destination ??
       new AccessLogBucket(this, "AccessLogs", {
         ...environmentProps(props),
-        bucketName: options.bucketName ?? (sourceName !== undefined ? NAMES.logBucketName(sourceName) : undefined),
+        bucketName: options.bucketName ?? (props.bucketName !== undefined ? NAMES.logBucketName(props.bucketName) : undefined),
         expireAfterDays: options.expireAfterDays,
         minimumTlsVersion: this.minimumTlsVersion,
         ...destroy,
