@@ -21,6 +21,8 @@ import single_account  # noqa: E402
 ACCOUNT = "111111111111"
 TRAINER = f"arn:aws:iam::{ACCOUNT}:role/LookoutVisionTrainer"
 KEY_ARN = f"arn:aws:kms:us-east-1:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+# Where the constructs of these tests are: given, so no data source is read.
+ENV = {"region": "us-east-1", "account_id": ACCOUNT, "partition": "aws"}
 
 
 def synth_single_account(outdir: Path) -> dict:
@@ -55,9 +57,7 @@ def test_rekognition_custom_labels_profile_is_selectable() -> None:
     encryption = LookoutVisionEncryption(
         stack,
         "E",
-        region="us-east-1",
-        account_id=ACCOUNT,
-        partition="aws",
+        **ENV,
         profile=ServiceProfiles.REKOGNITION_CUSTOM_LABELS,
         key_user_arns=[TRAINER],
         output_buckets=[OutputBucketEntry(id="models", bucket_name=f"example-models-{ACCOUNT}")],
@@ -113,9 +113,7 @@ def public_bucket_stack(outdir: Path) -> tuple:
     bucket = EncryptedBucket(
         stack,
         "Data",
-        region="us-east-1",
-        account_id=ACCOUNT,
-        partition="aws",
+        **ENV,
         encryption_key=KEY_ARN,
         bucket_name="vision-public-data",
         block_public_access=False,
