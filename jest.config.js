@@ -9,7 +9,7 @@ module.exports = {
   // Jest's default is cores - 1 workers: 1 on a 2-core machine, leaving a core idle while the
   // main process waits. Test files are independent, so use every core.
   maxWorkers: "100%",
-  // Points cdktf's matchers at the engine built by scripts/engine.js (before cdktf loads).
+  // Points cdktf's matchers at the engine built by tools/engine.ts (before cdktf loads).
   setupFiles: ["<rootDir>/__tests__/engine-env.ts"],
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
   // Temporary files of the run go to one folder that is deleted at the end (none are left in /tmp);
@@ -17,7 +17,7 @@ module.exports = {
   globalSetup: "<rootDir>/__tests__/temp-folder-setup.ts",
   globalTeardown: "<rootDir>/__tests__/temp-folder-teardown.ts",
   cacheDirectory: "<rootDir>/node_modules/.cache/jest",
-  // The engine the suite runs on: cdktf here; scripts/cdktn-test.ts runs it on cdktn.
+  // The engine the suite runs on: cdktf here; tools/cdktn-test.ts runs it on cdktn.
   globals: { expectedEngine: "cdktf" },
   reporters: ["default", "<rootDir>/jest-summary-reporter.js"],
 };

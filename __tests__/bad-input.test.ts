@@ -23,6 +23,9 @@ type Build = (scope: Construct) => void;
 const key = (props: LookoutVisionKeyProps): Build => (scope) => {
   new LookoutVisionKey(scope, "Key", { ...ENV, ...props });
 };
+const imported = (keyArn: string): Build => (scope) => {
+  LookoutVisionKey.fromKeyArn(scope, "Key", keyArn, ENV);
+};
 const bucket = (props: Partial<EncryptedBucketProps>): Build => (scope) => {
   new EncryptedBucket(scope, "Data", { ...ENV, encryptionKey: KEY_ARN, bucketName: "vision-data-bucket", ...props });
 };
@@ -78,16 +81,25 @@ const CATALOGUE: Row[] = [
   ["alias longer than 256 characters", key({ alias: `alias/${"a".repeat(251)}` }), "LookoutVisionKey", "alias", "at most 256 characters", `"alias/${"a".repeat(251)}"`],
   ["description longer than 8192 characters", key({ description: "a".repeat(8193) }), "LookoutVisionKey", "description", "at most 8192 characters", `"${"a".repeat(20)}..."`],
   // LookoutVisionKey: bring-your-own key and replicas
-  ["existing key given as an alias ARN", key({ existingKeyArn: "arn:aws:kms:us-east-1:111111111111:alias/x" }), "LookoutVisionKey", "existingKeyArn", KEY, '"arn:aws:kms:us-east-1:111111111111:alias/x"'],
-  ["existing key ARN of another service (S3)", key({ existingKeyArn: "arn:aws:s3:::bucket" }), "LookoutVisionKey", "existingKeyArn", KEY, '"arn:aws:s3:::bucket"'],
-  ["existing key ARN with an 11-digit account", key({ existingKeyArn: KEY_ARN.replace("111111111111", "11111111111") }), "LookoutVisionKey", "existingKeyArn", KEY, JSON.stringify(KEY_ARN.replace("111111111111", "11111111111"))],
-  ["existing key in another region", key({ existingKeyArn: KEY_ARN.replace("us-east-1", "eu-west-1") }), "LookoutVisionKey", "existingKeyArn", 'a key in region "us-east-1"', JSON.stringify(KEY_ARN.replace("us-east-1", "eu-west-1"))],
-  ["existing key in another partition", key({ existingKeyArn: KEY_ARN.replace("arn:aws:", "arn:aws-us-gov:") }), "LookoutVisionKey", "existingKeyArn", 'a key in partition "aws"', JSON.stringify(KEY_ARN.replace("arn:aws:", "arn:aws-us-gov:"))],
-  ["existing key together with new-key props", key({ existingKeyArn: KEY_ARN, rotationPeriodInDays: 90 }), "LookoutVisionKey", "existingKeyArn", "used alone: it conflicts with rotationPeriodInDays", JSON.stringify(KEY_ARN)],
+  ["existing key given as an alias ARN", imported("arn:aws:kms:us-east-1:111111111111:alias/x"), "LookoutVisionKey", "fromKeyArn(keyArn)", KEY, '"arn:aws:kms:us-east-1:111111111111:alias/x"'],
+  ["existing key ARN of another service (S3)", imported("arn:aws:s3:::bucket"), "LookoutVisionKey", "fromKeyArn(keyArn)", KEY, '"arn:aws:s3:::bucket"'],
+  ["existing key ARN with an 11-digit account", imported(KEY_ARN.replace("111111111111", "11111111111")), "LookoutVisionKey", "fromKeyArn(keyArn)", KEY, JSON.stringify(KEY_ARN.replace("111111111111", "11111111111"))],
+  ["existing key in another region", imported(KEY_ARN.replace("us-east-1", "eu-west-1")), "LookoutVisionKey", "fromKeyArn(keyArn)", 'a key in region "us-east-1"', JSON.stringify(KEY_ARN.replace("us-east-1", "eu-west-1"))],
+  ["existing key in another partition", imported(KEY_ARN.replace("arn:aws:", "arn:aws-us-gov:")), "LookoutVisionKey", "fromKeyArn(keyArn)", 'a key in partition "aws"', JSON.stringify(KEY_ARN.replace("arn:aws:", "arn:aws-us-gov:"))],
+  [
+    "existing key together with new-key props",
+    encryption({ key: { existingKeyArn: KEY_ARN, rotationPeriodInDays: 90 } }),
+    "LookoutVisionEncryption", "key.existingKeyArn", "used alone: it conflicts with rotationPeriodInDays", JSON.stringify(KEY_ARN),
+  ],
   [
     "replica of a single-region key",
     (scope) => new LookoutVisionKey(scope, "Replica", { ...ENV, region: "eu-west-1", replicaOf: new LookoutVisionKey(scope, "Primary", ENV) }),
     "LookoutVisionKey", "replicaOf", "a LookoutVisionKey created with multiRegion: true", '"stack/Primary"',
+  ],
+  [
+    "replica of an imported single-region key",
+    (scope) => new LookoutVisionKey(scope, "Replica", { ...ENV, region: "eu-west-1", replicaOf: LookoutVisionKey.fromKeyArn(scope, "Primary", KEY_ARN, ENV) }),
+    "LookoutVisionKey", "replicaOf", 'an imported multi-region key (key ID "mrk-...")', '"stack/Primary"',
   ],
   [
     "replica with its own rotation period",
@@ -192,7 +204,7 @@ const CATALOGUE: Row[] = [
   [
     "bring-your-own key in another region than the set-up",
     encryption({ key: { existingKeyArn: KEY_ARN.replace("us-east-1", "eu-west-1") } }),
-    "LookoutVisionKey", "existingKeyArn", 'a key in region "us-east-1"', JSON.stringify(KEY_ARN.replace("us-east-1", "eu-west-1")),
+    "LookoutVisionEncryption", "key.existingKeyArn", 'a key in region "us-east-1"', JSON.stringify(KEY_ARN.replace("us-east-1", "eu-west-1")),
   ],
 ];
 

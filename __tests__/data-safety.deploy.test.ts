@@ -20,7 +20,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { App, TerraformStack } from "cdktf";
 import { STACKS } from "../main";
 import { LookoutVisionEncryption, LookoutVisionEncryptionProps } from "../modules/lookout-vision-encryption";
-import { Emulator, startEmulator } from "../scripts/emulator";
+import { Emulator, startEmulator } from "../tools/emulator";
 import { DeployedState, deployedState } from "./deployed-state";
 import { apply, clients, Clients, createAttachedRoles, initOnEmulator, planChanges, SecondPlan, stateAddresses } from "./emulator";
 import { removeTempDirs, tempDir, tofuAsync, tofuOkAsync, TofuResult } from "./engine";

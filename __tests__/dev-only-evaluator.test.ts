@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from "fs";
 import { dirname, join } from "path";
-import { FLAVOURS, flavourManifest, readPackage as sourcePackage } from "../scripts/pack-flavours";
+import { FLAVOURS, flavourManifest, readPackage as sourcePackage } from "../tools/pack-flavours";
 
 /**
  * The IAM policy evaluator (@cloud-copilot/iam-simulate) is AGPL-3.0: the policy tests may use
@@ -77,8 +77,8 @@ describe("the AGPL policy evaluator stays a test-only dependency", () => {
     expect(closure.filter((p) => /GPL/i.test(String(p.license ?? ""))).map((p) => `${p.name}: ${p.license}`)).toEqual([]);
   });
 
-  it("is imported by no file of the published code (modules/ and main.ts)", () => {
-    const files = [join(ROOT, "main.ts"), ...sourceFiles(join(ROOT, "modules"))];
+  it("is imported by no file of the published code (modules/, cli/ and main.ts)", () => {
+    const files = [join(ROOT, "main.ts"), ...sourceFiles(join(ROOT, "modules")), ...sourceFiles(join(ROOT, "cli"))];
     expect(files.length).toBeGreaterThan(5);
     expect(files.flatMap((file) => evaluatorImports(readFileSync(file, "utf8")).map((line) => `${file}: ${line}`))).toEqual([]);
   });

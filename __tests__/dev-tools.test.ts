@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { ACTIONLINT, TOOLS_REQUIREMENTS, ensureActionlint, ensureToolsVenv, pythonToolVersions } from "../scripts/dev-tools";
-import { actionlintArgs, unexplainedIgnores, workflowFiles, zizmorArgs } from "../scripts/workflow-lint";
-import { Command, Runner } from "../scripts/tool-cache";
+import { ACTIONLINT, TOOLS_REQUIREMENTS, ensureActionlint, ensureToolsVenv, pythonToolVersions } from "../tools/dev-tools";
+import { actionlintArgs, unexplainedIgnores, workflowFiles, zizmorArgs } from "../tools/workflow-lint";
+import { Command, Runner } from "../tools/tool-cache";
 
 // The install and the arguments of the workflow checks; `npm run lint` runs the tools themselves.
 
@@ -25,7 +25,7 @@ function fakeRunner(fail?: { command: string; result: Command }): { run: Runner;
 const tempDir = () => mkdtempSync(join(tmpdir(), "dev-tools-"));
 const withoutPartial = (commands: string[], cacheRoot: string) => commands.map((c) => c.replace(cacheRoot, "CACHE").replace(/\.partial-\w+/g, ".partial"));
 
-describe("development tools (scripts/dev-tools.ts, scripts/tool-cache.ts)", () => {
+describe("development tools (tools/dev-tools.ts, tools/tool-cache.ts)", () => {
   it("pins zizmor, twine and shellcheck with every dependency, and actionlint by a release version", () => {
     const lines = readFileSync(TOOLS_REQUIREMENTS, "utf8").split("\n").filter((l) => l.trim() !== "");
     expect(lines.filter((l) => !/^[A-Za-z0-9._-]+==\S+$/.test(l))).toEqual([]);
@@ -82,7 +82,7 @@ describe("development tools (scripts/dev-tools.ts, scripts/tool-cache.ts)", () =
   });
 });
 
-describe("the workflow checks (scripts/workflow-lint.ts)", () => {
+describe("the workflow checks (tools/workflow-lint.ts)", () => {
   it("checks every workflow file", () => {
     const root = tempDir();
     mkdirSync(join(root, ".github", "workflows"), { recursive: true });

@@ -4,8 +4,8 @@ import * as path from "node:path";
 import { Readable } from "node:stream";
 import { CreateKeyCommand } from "@aws-sdk/client-kms";
 import { ListBucketsCommand } from "@aws-sdk/client-s3";
-import { emulatorOverride, OVERRIDE_FILE } from "../scripts/emulator";
-import { ROOT } from "../scripts/pack-flavours";
+import { emulatorOverride, OVERRIDE_FILE } from "../tools/emulator";
+import { ROOT } from "../tools/pack-flavours";
 import { clients, stateAddresses } from "./emulator";
 import { removeTempDirs, tempDir, tofuOkAsync } from "./engine";
 

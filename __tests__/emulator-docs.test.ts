@@ -1,13 +1,13 @@
 import { readFileSync } from "fs";
 import { join } from "path";
-import { LAUNCHER } from "../scripts/emulator";
+import { LAUNCHER } from "../tools/emulator";
 
 // README.md and docs/engine.md name the launcher's patches (what the emulator corrects in moto, so
 // what a user's deploy on it does not prove about moto): each list is exactly the launcher's.
 
 const ROOT = join(__dirname, "..");
 
-/** The patches scripts/emulator/launcher.py registers, in its order. */
+/** The patches tools/emulator/launcher.py registers, in its order. */
 const patches = [...readFileSync(LAUNCHER, "utf8").matchAll(/^@patch\("([\w-]+)"\)$/gm)].map((m) => m[1]);
 
 /** The text between `<!-- emulator-patches -->` and its closing marker. */

@@ -1,9 +1,9 @@
 import { CreateAliasCommand, CreateKeyCommand, DescribeKeyCommand, EnableKeyRotationCommand, GetKeyPolicyCommand, GetKeyRotationStatusCommand, ListKeysCommand, ListResourceTagsCommand, ReplicateKeyCommand } from "@aws-sdk/client-kms";
 import { CreateBucketCommand, GetBucketEncryptionCommand, GetBucketTaggingCommand, PutBucketEncryptionCommand, PutBucketLoggingCommand, PutBucketPolicyCommand, PutObjectCommand } from "@aws-sdk/client-s3";
-import { Emulator, startEmulator } from "../scripts/emulator";
+import { Emulator, startEmulator } from "../tools/emulator";
 import { clients, Clients } from "./emulator";
 
-// Each patch the launcher (scripts/emulator/launcher.py) applies to moto, proven through the AWS
+// Each patch the launcher (tools/emulator/launcher.py) applies to moto, proven through the AWS
 // SDK against a patched emulator; the same calls against moto as installed show the gap, so a
 // moto release that closes one shows here as a failing "unpatched" case.
 
@@ -126,7 +126,7 @@ async function putsUnderConditionalDeny(aws: Clients, bucket: string): Promise<s
   return [await put("allowed/a.txt"), await put("denied/a.txt")];
 }
 
-describe("emulator patches (scripts/emulator/launcher.py)", () => {
+describe("emulator patches (tools/emulator/launcher.py)", () => {
   it("applies every patch, by name", () => {
     expect(patched.emulator.patches).toEqual([
       "s3-logging-policy-principals",
@@ -198,7 +198,7 @@ async function keyIds(aws: Clients, callsFirst: number): Promise<string[]> {
   return ids;
 }
 
-describe("emulator seed (the launcher's --seed: scripts/plan-fixtures.ts makes the same key IDs on every run)", () => {
+describe("emulator seed (the launcher's --seed: tools/plan-fixtures.ts makes the same key IDs on every run)", () => {
   let seeded: Emulator[] = [];
   beforeAll(async () => {
     seeded = await Promise.all([startEmulator({ account: ACCOUNT, seed: 7 }), startEmulator({ account: ACCOUNT, seed: 7 })]);

@@ -5,13 +5,13 @@ import { KMSClient } from "@aws-sdk/client-kms";
 import { S3Client } from "@aws-sdk/client-s3";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { HttpsProxyAgent } from "https-proxy-agent";
-import { Emulator, emulatorProviderSettings, startEmulator } from "../scripts/emulator";
-import { providerSettingsFor } from "../scripts/engine";
+import { Emulator, emulatorProviderSettings, startEmulator } from "../tools/emulator";
+import { providerSettingsFor } from "../tools/engine";
 import { engine, tofuAsync, tofuOkAsync, TofuResult } from "./engine";
 import { SynthJson } from "./helpers";
 
 /**
- * The deploy checks' side of the AWS emulator (scripts/emulator.ts): AWS SDK clients that go
+ * The deploy checks' side of the AWS emulator (tools/emulator.ts): AWS SDK clients that go
  * through it, and a synthesized stack or module applied to it with the real engine.
  */
 

@@ -1,4 +1,4 @@
-import { enginePaths, isBuilt } from "../scripts/engine";
+import { enginePaths, isBuilt } from "../tools/engine";
 
 // Runs before cdktf is loaded (jest setupFiles): cdktf reads TERRAFORM_BINARY_NAME once, when its
 // util module loads, for Testing's toBeValidTerraform / toPlanSuccessfully matchers.

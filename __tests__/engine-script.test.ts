@@ -2,11 +2,11 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { enginePaths, installedBinaryPath, providerBuildFor, replaceDirectives, tofurcText, versionLines } from "../scripts/engine";
+import { enginePaths, installedBinaryPath, providerBuildFor, replaceDirectives, tofurcText, versionLines } from "../tools/engine";
 
-// The pure parts of scripts/engine.js; the build itself is exercised by every engine test.
+// The pure parts of tools/engine.ts; the build itself is exercised by every engine test.
 
-describe("scripts/engine.js", () => {
+describe("tools/engine.ts", () => {
   it("repeats single-line and block replace directives of a go.mod", () => {
     const goMod = [
       "module example.com/x",
@@ -86,7 +86,7 @@ describe("scripts/engine.js", () => {
 
     it("prints the OpenTofu version, the provider version and the mirror for $GITHUB_OUTPUT (--versions)", () => {
       const env = { ...process.env, ENGINE_BINARY: "tofu", ENGINE_PROVIDER: "registry" };
-      const run = spawnSync(process.execPath, [path.join(__dirname, "..", "scripts", "engine.js"), "--versions"], { env, encoding: "utf8" });
+      const run = spawnSync(process.execPath, [path.join(__dirname, "..", "dist", "tools", "engine.js"), "--versions"], { env, encoding: "utf8" });
       expect(run.status).toBe(0);
       process.env.ENGINE_BINARY = "tofu";
       process.env.ENGINE_PROVIDER = "registry";

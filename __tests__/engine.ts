@@ -2,10 +2,10 @@ import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { engineEnv, enginePaths, EnginePaths, isBuilt, offlineProviders } from "../scripts/engine";
+import { engineEnv, enginePaths, EnginePaths, isBuilt, offlineProviders } from "../tools/engine";
 
 /**
- * The Terraform engine (OpenTofu + the AWS provider built by scripts/engine.js) for tests.
+ * The Terraform engine (OpenTofu + the AWS provider built by tools/engine.ts) for tests.
  * `npm test` builds it before jest starts; a test file that needs it fails with a clear message
  * when it is missing, never skips.
  */

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { App } from "cdktf";
 import { buildApp, STACKS } from "../main";
-import { Emulator, startEmulator } from "../scripts/emulator";
+import { Emulator, startEmulator } from "../tools/emulator";
 import { DeployedState, deployedState } from "./deployed-state";
 import { apply, clients, Clients, createAttachedRoles, initOnEmulator, outputs, planChanges, SecondPlan, stateAddresses } from "./emulator";
 import { removeTempDirs, tempDir } from "./engine";

@@ -1,4 +1,3 @@
-import { execFileSync } from "child_process";
 import { mkdtempSync, readFileSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
@@ -11,6 +10,8 @@ import { keyPolicy } from "../modules/policies/key-policy";
 import { Policies } from "../modules/policies/policies";
 import { userPolicy } from "../modules/policies/user-policy";
 import { LOOKOUT_FOR_VISION, REKOGNITION_CUSTOM_LABELS, ServiceProfiles } from "../modules/service-profile";
+import { buildAssembly } from "../tools/jsii-build";
+import { writeApiDocs } from "../tools/jsii-docs";
 import { parsePolicy, resourcesOf, synth } from "./helpers";
 
 /** The members other languages use where TypeScript has functions, constants and IAM-shaped objects. */
@@ -79,8 +80,10 @@ describe("static members for other languages", () => {
 
 describe("the jsii assembly", () => {
   const assembly = (() => {
-    execFileSync(process.execPath, [join(ROOT, "scripts", "jsii-build.js")], { cwd: ROOT, stdio: "pipe", env: { ...process.env, JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: "1" } });
-    return JSON.parse(readFileSync(join(ROOT, "dist", "jsii", ".jsii"), "utf8")) as { types: Record<string, { properties?: { name: string }[]; methods?: { name: string }[] }> };
+    process.env.JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION = "1";
+    return JSON.parse(readFileSync(buildAssembly("pipe"), "utf8")) as {
+      types: Record<string, { interfaces?: string[]; properties?: { name: string }[]; methods?: { name: string; static?: boolean }[] }>;
+    };
   })();
   const type = (name: string) => assembly.types[`cdktf-lookout-vision-encryption.${name}`];
 
@@ -91,8 +94,13 @@ describe("the jsii assembly", () => {
     expect(type("Policies").methods?.map((m) => m.name).sort()).toEqual(["encryptedBucketPolicyJson", "keyPolicyJson", "userPolicyJson"]);
   });
 
-  it("leaves out the TypeScript-only parts: the posture API and the IAM-shaped types", () => {
-    for (const name of ["EncryptionPosture", "PolicyStatement", "PolicyDocument", "OutputConfig"]) expect(type(name)).toBeUndefined();
+  it("holds the encryption posture check, with suppress as a static member", () => {
+    expect(type("EncryptionPosture").interfaces).toEqual(["cdktf.IAspect"]);
+    expect(type("EncryptionPosture").methods?.map((m) => `${m.static ? "static " : ""}${m.name}`).sort()).toEqual(["static suppress", "visit"]);
+  });
+
+  it("leaves out the TypeScript-only parts: the IAM-shaped types", () => {
+    for (const name of ["PolicyStatement", "PolicyDocument", "OutputConfig"]) expect(type(name)).toBeUndefined();
     expect(type("EncryptedBucket").properties?.map((p) => p.name)).toContain("policyJson");
     expect(type("EncryptedBucket").properties?.map((p) => p.name)).not.toContain("policyDocument");
   });
@@ -100,7 +108,7 @@ describe("the jsii assembly", () => {
   it("python/API.md is what jsii-docgen generates from it (`npm run docs:api` regenerates)", () => {
     const dir = mkdtempSync(join(tmpdir(), "api-docs-"));
     try {
-      execFileSync(process.execPath, [join(ROOT, "scripts", "jsii-docs.js"), join(dir, "API.md")], { cwd: ROOT, stdio: "pipe" });
+      writeApiDocs(join(dir, "API.md"), "pipe");
       expect(readFileSync(join(ROOT, "python", "API.md"), "utf8")).toBe(readFileSync(join(dir, "API.md"), "utf8"));
     } finally {
       rmSync(dir, { recursive: true, force: true });

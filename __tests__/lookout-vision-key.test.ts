@@ -2,7 +2,7 @@ import "cdktf/lib/testing/adapters/jest";
 import { TerraformStack, TerraformVariable, Testing } from "cdktf";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
-import { LookoutVisionKey, LookoutVisionKeyProps } from "../modules/lookout-vision-key";
+import { IEncryptionKey, LookoutVisionKey, LookoutVisionKeyProps } from "../modules/lookout-vision-key";
 import { KEY_ADMIN_ACTIONS, KEY_DATA_ACTIONS } from "../modules/policies/kms-statements";
 import { keyPolicy } from "../modules/policies/key-policy";
 import { REKOGNITION_CUSTOM_LABELS } from "../modules/service-profile";
@@ -238,17 +238,31 @@ describe("LookoutVisionKey key policy", () => {
 });
 
 describe("LookoutVisionKey bring-your-own and replicas", () => {
-  it("creates nothing for an existing key and exposes its ARN and id", () => {
-    let key!: LookoutVisionKey;
+  it("creates nothing for an existing key and exposes its ARN and id, and none of a created key's members", () => {
+    let key!: IEncryptionKey;
     const { json } = synth((scope) => {
-      key = new LookoutVisionKey(scope, "Key", { ...ENV, existingKeyArn: KEY_ARN });
+      key = LookoutVisionKey.fromKeyArn(scope, "Key", KEY_ARN, ENV);
     });
     expect(json.resource).toBeUndefined();
     expect(key.keyArn).toBe(KEY_ARN);
     expect(key.keyId).toBe("1234abcd-12ab-34cd-56ef-1234567890ab");
-    expect(key.aliasName).toBeUndefined();
-    expect(key.imported).toBe(true);
-    expect(() => key.addKeyUser(USER)).toThrow(/LookoutVisionKey: addKeyUser needs a key created here/);
+    expect(key).not.toBeInstanceOf(LookoutVisionKey);
+    for (const member of ["aliasName", "addKeyUser", "addAdministrator", "resource"]) expect(member in key).toBe(false);
+  });
+
+  it("lets an identity policy use a created or an imported key through the service and S3 alike", () => {
+    let created!: LookoutVisionKey;
+    let imported!: IEncryptionKey;
+    synth((scope) => {
+      created = new LookoutVisionKey(scope, "Created", ENV);
+      imported = LookoutVisionKey.fromKeyArn(scope, "Imported", KEY_ARN, ENV);
+    });
+    const statements = imported.grantUseStatements();
+    expect(sids({ Version: "2012-10-17", Statement: statements })).toEqual(["AllowGrantsOnlyViaServiceForAwsResources", "AllowDescribeKey", "AllowDataUseOnlyViaServices"]);
+    expect(statements.every((s) => s.Resource === KEY_ARN && s.Principal === undefined)).toBe(true);
+    expect(statements[0].Condition?.StringEquals["kms:ViaService"]).toBe("lookoutvision.us-east-1.amazonaws.com");
+    expect(JSON.parse(imported.grantUsePolicyJson()).Statement).toEqual(statements);
+    expect(created.grantUseStatements().map((s) => ({ ...s, Resource: KEY_ARN }))).toEqual(statements);
   });
 
   it("creates an aws_kms_replica_key of a multi-region primary in the replica's region", () => {
@@ -268,6 +282,15 @@ describe("LookoutVisionKey bring-your-own and replicas", () => {
       "lookoutvision.eu-west-1.amazonaws.com",
     );
     expect(Object.values(resourcesOf(json, "aws_kms_alias")).map((a) => a.region)).toEqual(["us-east-1", "eu-west-1"]);
+  });
+
+  it("replicates an imported multi-region primary key, by its ARN", () => {
+    const primaryArn = "arn:aws:kms:us-east-1:111111111111:key/mrk-1234abcd12ab34cd56ef1234567890ab";
+    const { json } = synth((scope) => {
+      new LookoutVisionKey(scope, "Replica", { ...ENV, region: "eu-west-1", replicaOf: LookoutVisionKey.fromKeyArn(scope, "Primary", primaryArn, ENV) });
+    });
+    expect(resourcesOf(json, "aws_kms_key")).toEqual({});
+    expect(onlyResource(json, "aws_kms_replica_key")).toMatchObject({ primary_key_arn: primaryArn, region: "eu-west-1" });
   });
 });
 

@@ -5,11 +5,11 @@ import { parse } from "@cdktf/hcl2json";
 import { App, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { satisfies, subset } from "semver";
-import { writeModule } from "../modules/terraform-module/build";
+import { writeModule } from "../tools/terraform-module/build";
 import { installCommand, table } from "./package-readme";
-import { CDKTF, CDKTN, Flavour, FLAVOURS, flavourManifest, installedEngine, PackageJson, readPackage, rewriteImports, withoutEngineStamp } from "../scripts/pack-flavours";
+import { CDKTF, CDKTN, Flavour, FLAVOURS, flavourManifest, installedEngine, PackageJson, readPackage, rewriteImports, withoutEngineStamp } from "../tools/pack-flavours";
 
-/** The engine the suite runs on: `globals` of jest.config.js, or of scripts/cdktn-test.ts. */
+/** The engine the suite runs on: `globals` of jest.config.js, or of tools/cdktn-test.ts. */
 declare const expectedEngine: string;
 
 const ROOT = join(__dirname, "..");

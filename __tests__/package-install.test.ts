@@ -1,4 +1,4 @@
-import { execFile } from "child_process";
+import { execFile, spawnSync } from "child_process";
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join, relative } from "path";
@@ -7,9 +7,9 @@ import * as ts from "typescript";
 import * as cdktf from "cdktf";
 import * as awsProvider from "@cdktf/provider-aws/lib/provider";
 import * as lib from "../modules";
-import { packAll, Packed } from "../scripts/pack";
-import { run } from "../scripts/pack-process";
-import { CDKTF, Flavour, FLAVOURS, installedEngine, lockedPeers, withoutEngineStamp } from "../scripts/pack-flavours";
+import { packAll, Packed } from "../tools/pack";
+import { run } from "../tools/pack-process";
+import { CDKTF, Flavour, FLAVOURS, installedEngine, lockedPeers, withoutEngineStamp } from "../tools/pack-flavours";
 import { quickStart } from "./package-readme";
 
 /**
@@ -19,7 +19,7 @@ import { quickStart } from "./package-readme";
  * start synthesized from the source tree on the engine the suite runs on.
  */
 
-/** The engine the suite runs on: `globals` of jest.config.js, or of scripts/cdktn-test.ts. */
+/** The engine the suite runs on: `globals` of jest.config.js, or of tools/cdktn-test.ts. */
 declare const expectedEngine: string;
 
 const ROOT = join(__dirname, "..");
@@ -30,20 +30,18 @@ type Json = Record<string, unknown>;
 
 const readStack = (outdir: string): Json => JSON.parse(readFileSync(join(outdir, "stacks", STACK, "cdk.tf.json"), "utf8")) as Json;
 
-/**
- * Folders of modules/ that package.json's `files` leaves out (`!dist/modules/<folder>/**`): the
- * Terraform module builder is a release tool, its output ships as the Terraform module.
- */
-const UNPUBLISHED = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { files: string[] }).files
-  .map((pattern) => /^!dist\/modules\/(.+)\/\*\*$/.exec(pattern)?.[1])
-  .filter((folder): folder is string => folder !== undefined);
+const MANIFEST = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { files: string[]; bin: Record<string, string> };
 
-/** Every published source module of modules/ (without extension), relative to it. */
-function sourceModules(dir = join(ROOT, "modules")): string[] {
+/** The source folders whose compiled code package.json's `files` ships whole (`dist/<folder>/**`): the library and the command-line tools. */
+const SHIPPED_FOLDERS = [...new Set(MANIFEST.files.map((pattern) => /^dist\/([^/]+)\/\*\*\//.exec(pattern)?.[1]).filter((folder): folder is string => folder !== undefined))];
+
+/** Every source module of the shipped folders (without extension), relative to the repository: `modules/index`, `cli/plan-review/cli`. */
+function sourceModules(dir?: string): string[] {
+  if (dir === undefined) return SHIPPED_FOLDERS.flatMap((folder) => sourceModules(join(ROOT, folder)));
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) return UNPUBLISHED.includes(relative(join(ROOT, "modules"), path)) ? [] : sourceModules(path);
-    return entry.name.endsWith(".ts") ? [relative(join(ROOT, "modules"), path).replace(/\.ts$/, "")] : [];
+    if (entry.isDirectory()) return sourceModules(path);
+    return entry.name.endsWith(".ts") ? [relative(ROOT, path).replace(/\.ts$/, "")] : [];
   });
 }
 
@@ -74,7 +72,7 @@ async function installApp(pkg: Packed): Promise<string> {
   writeFileSync(join(app, "package.json"), JSON.stringify({ name: "quick-start", private: true }));
   const args = ["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts", pkg.tarball, ...lockedPeers(ROOT, pkg.flavour)];
   await promisify(execFile)("npm", args, { cwd: app }).catch((error: { stderr?: string; message: string }) => {
-    throw new Error(`npm ${args.join(" ")} failed: the npm cache lacks a package (\`npm ci\` fills it, through \`prepare\`: scripts/pack-cache.ts):\n${error.stderr ?? error.message}`);
+    throw new Error(`npm ${args.join(" ")} failed: the npm cache lacks a package (\`npm ci\` fills it, through \`prepare\`: tools/pack-cache.ts):\n${error.stderr ?? error.message}`);
   });
   return app;
 }
@@ -95,18 +93,28 @@ describe.each(FLAVOURS.map((f) => [f.engine, f] as const))("the %s package as in
   const pkg = () => packed.find((p) => p.flavour === flavour) as Packed;
   const app = () => apps.get(flavour) as string;
 
-  it("holds the compiled JS and declarations of every module, the README and package.json", () => {
+  it("holds the compiled JS and declarations of every module of the library and the command-line tools, the README, the changelog and package.json", () => {
+    expect(SHIPPED_FOLDERS).toEqual(["modules", "cli"]);
     const files = pkg().files.map((f) => f.path).sort();
-    const expected = ["README.md", "package.json", ...sourceModules().flatMap((m) => [`dist/modules/${m}.d.ts`, `dist/modules/${m}.js`])].sort();
+    const expected = ["CHANGELOG.md", "README.md", "package.json", ...sourceModules().flatMap((m) => [`dist/${m}.d.ts`, `dist/${m}.js`])].sort();
     expect(files).toEqual(expected);
   });
 
   it("loads every module of the package, each on the flavour's engine", () => {
     const dir = join(app(), "node_modules", pkg().name);
-    const script = `for (const f of ${JSON.stringify(sourceModules())}) require(${JSON.stringify(dir)} + "/dist/modules/" + f);` +
+    const script = `for (const f of ${JSON.stringify(sourceModules())}) require(${JSON.stringify(dir)} + "/dist/" + f);` +
       `const engines = Object.keys(require.cache).map((p) => p.match(/node_modules\\/(cdkt[fn])\\/lib\\//)?.[1]).filter(Boolean);` +
       `process.stdout.write([...new Set(engines)].join());`;
     expect(run(process.execPath, ["-e", script], { cwd: app(), stdio: "pipe" })).toBe(flavour.engine);
+  });
+
+  it("installs the command-line tools: each bin runs and answers", () => {
+    const bin = (name: string) => join(app(), "node_modules", ".bin", name);
+    expect(Object.keys(MANIFEST.bin).sort()).toEqual(["lookout-vision-plan-review", "lookout-vision-posture-report"]);
+    const review = spawnSync(bin("lookout-vision-plan-review"), [], { cwd: app(), encoding: "utf8" });
+    expect({ status: review.status, usage: review.stderr.includes("usage: lookout-vision-plan-review") }).toEqual({ status: 2, usage: true });
+    const report = spawnSync(bin("lookout-vision-posture-report"), [], { cwd: app(), encoding: "utf8" });
+    expect({ status: report.status, out: report.stdout }).toEqual({ status: 1, out: expect.stringContaining("posture report: no synthesized stacks") });
   });
 
   it("compiles the README's quick start with tsc --strict and synthesizes the stack built from the source, but for the engine's stamp", () => {

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { runPlanReview } from "../modules/plan-review/cli";
+import { runPlanReview } from "../cli/plan-review/cli";
 
 // The CLI's contract: exit 0 with no risk left, 1 with a risk not accepted, 2 on bad input with
 // a message naming the file. Real plans (engine fixtures) are in plan-review-fixtures.test.ts.
@@ -85,6 +85,6 @@ describe("plan-review usage errors: exit 2 with the usage", () => {
     const run = review(...args);
     expect(run.status).toBe(2);
     expect(run.err.split("\n")[0]).toBe(`plan-review: ${message}`);
-    expect(run.err).toContain("usage: npm run plan-review -- [--accept <risk id>]...");
+    expect(run.err).toContain("usage: lookout-vision-plan-review [--accept <risk id>]...");
   });
 });

@@ -2,13 +2,13 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { App } from "cdktf";
 import { buildApp } from "../main";
-import { readPlan } from "../modules/plan-review/plan-json";
-import { reviewPlans } from "../modules/plan-review/review";
-import { FIXTURES, FixtureManifest, generate } from "../scripts/plan-fixtures";
+import { readPlan } from "../cli/plan-review/plan-json";
+import { reviewPlans } from "../cli/plan-review/review";
+import { FIXTURES, FixtureManifest, generate } from "../tools/plan-fixtures";
 import { removeTempDirs, tempDir, tofuOk, writeEngineOverride } from "./engine";
 import { SynthJson } from "./helpers";
 
-// The plan fixtures are what scripts/plan-fixtures.ts makes with the engine on the AWS emulator:
+// The plan fixtures are what tools/plan-fixtures.ts makes with the engine on the AWS emulator:
 // two cases are made again here (each applied to an emulator of its own, side by side) and must
 // match the checked-in files byte for byte, so the emulator's identifiers must be the same on
 // every run. And the review reads a complete plan of the example app, as `tofu show -json` prints it.
@@ -18,7 +18,7 @@ afterAll(removeTempDirs);
 // A plan that errors and one that does not, both with key IDs and ARNs the emulator made.
 const REMADE = ["key-policy-principal-added", "errored-protected-key-replace"];
 
-describe("plan fixtures made again by scripts/plan-fixtures.ts", () => {
+describe("plan fixtures made again by tools/plan-fixtures.ts", () => {
   const out = tempDir("plan-fixtures-again");
   let manifest: FixtureManifest;
   beforeAll(async () => {

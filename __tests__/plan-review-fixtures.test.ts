@@ -1,18 +1,18 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { runPlanReview } from "../modules/plan-review/cli";
-import { readPlan } from "../modules/plan-review/plan-json";
-import { Risk, StackInput, reviewPlans } from "../modules/plan-review/review";
-import { RISK_RULES, RiskRuleId } from "../modules/plan-review/rules";
-import { TerraformJson } from "../modules/posture/terraform-json";
-import { FIXTURES, FixtureManifest, configText, digest, fixtureCases } from "../scripts/plan-fixtures";
-import { motoVersion } from "../scripts/emulator";
-import { enginePaths } from "../scripts/engine";
+import { runPlanReview } from "../cli/plan-review/cli";
+import { readPlan } from "../cli/plan-review/plan-json";
+import { Risk, StackInput, reviewPlans } from "../cli/plan-review/review";
+import { RISK_RULES, RiskRuleId } from "../cli/plan-review/rules";
+import { TerraformJson } from "../modules/private/terraform-json";
+import { FIXTURES, FixtureManifest, configText, digest, fixtureCases } from "../tools/plan-fixtures";
+import { motoVersion } from "../tools/emulator";
+import { enginePaths } from "../tools/engine";
 
 // The plan review on real plans: each fixture is a plan the engine made of a change between two
 // configurations, against the state an apply of the first left on the AWS emulator
-// (scripts/plan-fixtures.ts). Every risk has a case that triggers it and a near miss that must
+// (tools/plan-fixtures.ts). Every risk has a case that triggers it and a near miss that must
 // not; each case's risks are listed in full below.
 
 const manifest = JSON.parse(readFileSync(join(FIXTURES, "manifest.json"), "utf8")) as FixtureManifest;
@@ -138,7 +138,7 @@ describe("plan fixtures", () => {
     }
   });
 
-  it("come from this project's engine (OpenTofu and the AWS provider of scripts/engine.js) and emulator (the pinned moto)", () => {
+  it("come from this project's engine (OpenTofu and the AWS provider of tools/engine.ts) and emulator (the pinned moto)", () => {
     const paths = enginePaths();
     expect(manifest.engine).toEqual({ opentofu: paths.opentofuVersion, aws: paths.provider.version });
     expect(manifest.emulator.moto).toBe(motoVersion());

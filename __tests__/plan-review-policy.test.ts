@@ -1,5 +1,5 @@
-import { LooseStatement } from "../modules/posture/policy-reading";
-import { PolicyWidening, policyWidenings } from "../modules/plan-review/policy-diff";
+import { LooseStatement } from "../modules/private/policy-reading";
+import { PolicyWidening, policyWidenings } from "../cli/plan-review/policy-diff";
 
 // The policy comparison of the plan review, statement by statement: what lets more through is
 // reported, what only looks different (order, formatting, single value or list) is not.

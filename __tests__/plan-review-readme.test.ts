@@ -1,10 +1,10 @@
 import { readFileSync, writeFileSync } from "fs";
 import { join } from "path";
-import { readPlan } from "../modules/plan-review/plan-json";
-import { reviewMarkdown } from "../modules/plan-review/report";
-import { reviewPlans } from "../modules/plan-review/review";
-import { TerraformJson } from "../modules/posture/terraform-json";
-import { FIXTURES } from "../scripts/plan-fixtures";
+import { readPlan } from "../cli/plan-review/plan-json";
+import { reviewMarkdown } from "../cli/plan-review/report";
+import { reviewPlans } from "../cli/plan-review/review";
+import { TerraformJson } from "../modules/private/terraform-json";
+import { FIXTURES } from "../tools/plan-fixtures";
 
 // README's sample plan review is the report of two real fixtures, generated here: run
 // `UPDATE_README=1 npx jest __tests__/plan-review-readme.test.ts` after changing the report.

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from "fs";
 import { join } from "path";
-import { CHECKOV_SKIPS, checkovSkipDirective, checkovSkipsFor } from "../modules/posture/checkov-skips";
-import { renderPostureDoc } from "../modules/posture/rule-map";
+import { CHECKOV_SKIPS, checkovSkipDirective, checkovSkipsFor } from "../tools/checkov-skips";
+import { renderPostureDoc } from "../tools/posture-docs";
 import { RULES, RULE_IDS } from "../modules/posture/rules";
 
 const DOC = join(__dirname, "../docs/posture.md");

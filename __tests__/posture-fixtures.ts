@@ -8,8 +8,8 @@ import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { StackPosture, analyzeStack } from "../modules/posture/analyze";
-import { ScanResults } from "../modules/posture/scan-results";
-import { TerraformJson } from "../modules/posture/terraform-json";
+import { ScanResults } from "../cli/posture-report/scan-results";
+import { TerraformJson } from "../modules/private/terraform-json";
 
 /**
  * Hand-written resources (provider classes, none of our constructs) that pass every rule;

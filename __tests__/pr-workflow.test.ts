@@ -113,7 +113,7 @@ describe(".github/workflows/pr.yml", () => {
     expect(workflow.jobs.comment.needs).toBe("review");
   });
 
-  it("tests on the installed engine: the OpenTofu version scripts/engine.js builds, the registry's provider, its mirror cached by provider version", () => {
+  it("tests on the installed engine: the OpenTofu version tools/engine.ts builds, the registry's provider, its mirror cached by provider version", () => {
     expectInstalledEngine(workflow.jobs.test, { cached: true });
   });
 

@@ -1,12 +1,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as ts from "typescript";
-import { Emulator, OVERRIDE_FILE, startEmulator } from "../scripts/emulator";
-import { engineEnv } from "../scripts/engine";
-import { node22Tools } from "../scripts/node22";
-import { stageFlavour } from "../scripts/pack";
-import { CDKTF, FLAVOURS, flavourName, readPackage, ROOT } from "../scripts/pack-flavours";
-import { run } from "../scripts/pack-process";
+import { Emulator, OVERRIDE_FILE, startEmulator } from "../tools/emulator";
+import { engineEnv } from "../tools/engine";
+import { node22Tools } from "../tools/node22";
+import { stageFlavour } from "../tools/pack";
+import { CDKTF, FLAVOURS, flavourName, readPackage, ROOT } from "../tools/pack-flavours";
+import { run } from "../tools/pack-process";
 import { clients, Clients, createAttachedRoles, emulatorEngineOverride, outputs, planChanges, refusedForPreventDestroy, SecondPlan, stateAddresses } from "./emulator";
 import { engine, removeTempDirs, runAsync, tempDir, tofuAsync, TofuResult } from "./engine";
 import { SynthJson } from "./helpers";
@@ -20,7 +20,7 @@ import { namesWhatTheEmulatorHolds } from "./read-back";
 // what the emulator holds; then `destroy`, refused by prevent_destroy, nothing destroyed (and tofu's
 // own destroy in the stack folder refused for the same resources).
 
-/** The engine the suite runs on: `globals` of jest.config.js, or of scripts/cdktn-test.ts. */
+/** The engine the suite runs on: `globals` of jest.config.js, or of tools/cdktn-test.ts. */
 declare const expectedEngine: string;
 
 const flavour = FLAVOURS.find((f) => f.engine === expectedEngine) ?? CDKTF;

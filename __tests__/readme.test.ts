@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from "fs";
 import { join } from "path";
-import { propRows, renderReadme } from "../scripts/props-docs";
+import { DEFAULTS } from "../modules/private/defaults";
+import { propRows, renderReadme } from "../tools/props-docs";
 
 const README = join(__dirname, "../README.md");
 
@@ -24,9 +25,23 @@ describe("README props tables", () => {
     expect(rows.map((r) => r.name)).toEqual(expect.arrayContaining(["region", "accountId", "partition", "provider"]));
   });
 
+  const PROPS = ["LookoutVisionKeyProps", "EncryptedBucketProps", "LookoutVisionEncryptionProps", "ConsoleBucketProps", "OutputBucketProps", "AccessLogBucketProps", "BucketSettings", "OutputBucketEntry"];
+
   it("document a default for every optional prop", () => {
-    const all = propRows(["LookoutVisionKeyProps", "EncryptedBucketProps", "LookoutVisionEncryptionProps", "ConsoleBucketOwnProps", "OutputBucketOwnProps"]);
-    const missing = Object.entries(all).flatMap(([iface, rows]) => rows.filter((r) => r.defaultValue === "(required)" && r.name !== "encryptionKey").map((r) => `${iface}.${r.name}`));
+    const all = propRows(PROPS);
+    const missing = Object.entries(all).flatMap(([iface, rows]) => rows.filter((r) => r.defaultValue === "(required)" && !["encryptionKey", "id"].includes(r.name)).map((r) => `${iface}.${r.name}`));
     expect(missing).toEqual([]);
+  });
+
+  it("document the defaults the constructs use (modules/private/defaults.ts)", () => {
+    const shown = (value: unknown) => (typeof value === "string" ? JSON.stringify(value) : String(value));
+    const catalogued = (name: string): unknown => (name in DEFAULTS ? DEFAULTS[name as keyof typeof DEFAULTS] : undefined);
+    const rows = Object.entries(propRows(PROPS)).flatMap(([iface, list]) => list.map((row) => ({ iface, ...row })));
+    const expected = (row: { iface: string; name: string }) =>
+      row.iface === "AccessLogBucketProps" && row.name === "bucketPrefix" ? DEFAULTS.logBucketPrefix : row.name === "prefix" ? DEFAULTS.outputPrefix : catalogued(row.name);
+    const documented = rows.filter((row) => expected(row) !== undefined);
+    expect(documented.length).toBeGreaterThan(30);
+    const wrong = documented.filter((row) => !row.defaultValue.startsWith(shown(expected(row)))).map((row) => `${row.iface}.${row.name}: ${row.defaultValue}`);
+    expect(wrong).toEqual([]);
   });
 });

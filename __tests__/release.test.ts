@@ -2,19 +2,19 @@ import { spawnSync } from "child_process";
 import { mkdtempSync, readFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { writeModule } from "../modules/terraform-module/build";
-import { buildModuleFiles } from "../modules/terraform-module/module-files";
-import { MODULE_NAME } from "../modules/terraform-module/readme";
-import { PackageJson, ROOT, readPackage } from "../scripts/pack-flavours";
-import { releaseArtifacts, releaseProblems, releaseTag, writeModuleArchive } from "../scripts/release";
+import { writeModule } from "../tools/terraform-module/build";
+import { buildModuleFiles } from "../tools/terraform-module/module-files";
+import { MODULE_NAME } from "../tools/terraform-module/readme";
+import { PackageJson, ROOT, readPackage } from "../tools/pack-flavours";
+import { releaseArtifacts, releaseProblems, releaseTag, writeModuleArchive } from "../tools/release";
 
-// The pure parts of scripts/release.ts; `npm run release:dry-run` (in .ci/run) builds and checks the artifacts themselves.
+// The pure parts of tools/release.ts; `npm run release:dry-run` (in .ci/run) builds and checks the artifacts themselves.
 
 const manifest = (version: string, url = "git+https://github.com/owner/repo.git"): PackageJson => ({ name: "cdktf-lookout-vision-encryption", version, repository: { type: "git", url } });
 // Temporary folders go to the run's own folder, which jest's global teardown removes.
 const tempDir = (prefix: string) => mkdtempSync(join(tmpdir(), prefix));
 
-describe("release (scripts/release.ts)", () => {
+describe("release (tools/release.ts)", () => {
   it("publishes a tag only when it is v<package.json version>", () => {
     expect(releaseProblems({ tag: "v1.2.3", githubRepository: "owner/repo", manifest: manifest("1.2.3") })).toEqual([]);
     expect(releaseProblems({ tag: "v1.2.4", githubRepository: "owner/repo", manifest: manifest("1.2.3") })).toEqual([

@@ -1,9 +1,9 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { buildReport } from "../modules/posture/report";
-import { runReport } from "../modules/posture/report-cli";
-import { ScanResults, terraformDigest } from "../modules/posture/scan-results";
+import { buildReport } from "../cli/posture-report/report";
+import { runReport } from "../cli/posture-report/cli";
+import { ScanResults, terraformDigest } from "../cli/posture-report/scan-results";
 
 function writeStacks(dir: string, stacks: Record<string, object>): void {
   for (const [name, json] of Object.entries(stacks)) {

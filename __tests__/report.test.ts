@@ -3,11 +3,11 @@ import { join } from "path";
 import { Testing } from "cdktf";
 import { buildApp } from "../main";
 import { analyzeStack } from "../modules/posture/analyze";
-import { mermaidText, postureDiagram } from "../modules/posture/mermaid";
-import { buildReport } from "../modules/posture/report";
+import { mermaidText, postureDiagram } from "../cli/posture-report/mermaid";
+import { buildReport } from "../cli/posture-report/report";
 import { RULE_IDS } from "../modules/posture/rules";
 import { sampleScan } from "./posture-fixtures";
-import { TerraformJson } from "../modules/posture/terraform-json";
+import { TerraformJson } from "../modules/private/terraform-json";
 
 const ROOT = join(__dirname, "..");
 

@@ -3,13 +3,13 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { Testing } from "cdktf";
 import { buildApp } from "../main";
-import { CHECKOV_SKIPS, CheckovSkip, checkovSkipsFor } from "../modules/posture/checkov-skips";
+import { CHECKOV_SKIPS, CheckovSkip, checkovSkipsFor } from "../tools/checkov-skips";
 import { RULES, RULE_IDS } from "../modules/posture/rules";
-import { ScanTarget } from "../modules/posture/scan-results";
-import { writeModule } from "../modules/terraform-module/build";
-import { Checkov, ensureCheckov } from "../scripts/scan-checkov";
-import { scanTarget } from "../scripts/scan";
-import { Target, findTargets, resourceAddress, targetJson, targetResources } from "../scripts/scan-targets";
+import { ScanTarget } from "../cli/posture-report/scan-results";
+import { writeModule } from "../tools/terraform-module/build";
+import { Checkov, ensureCheckov } from "../tools/scan-checkov";
+import { scanTarget } from "../tools/scan";
+import { Target, findTargets, resourceAddress, targetJson, targetResources } from "../tools/scan-targets";
 
 /**
  * checkov itself (installed into the cache on first use, which takes a minute) on the example

@@ -1,13 +1,13 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { scanReportMarkdown, terraformDigest } from "../modules/posture/scan-results";
-import { checkovSkipsFor } from "../modules/posture/checkov-skips";
+import { scanReportMarkdown, terraformDigest } from "../cli/posture-report/scan-results";
+import { checkovSkipsFor } from "../tools/checkov-skips";
 import { sampleScan } from "./posture-fixtures";
-import { REQUIREMENTS_FILE, checkovVersion, ensureCheckov } from "../scripts/scan-checkov";
-import { Command, Runner, defaultCacheRoot } from "../scripts/tool-cache";
-import { Target, classify, findTargets, resourceAddress, targetJson, targetResources } from "../scripts/scan-targets";
-import { runScan } from "../scripts/scan";
+import { REQUIREMENTS_FILE, checkovVersion, ensureCheckov } from "../tools/scan-checkov";
+import { Command, Runner, cacheRoot } from "../tools/tool-cache";
+import { Target, classify, findTargets, resourceAddress, targetJson, targetResources } from "../tools/scan-targets";
+import { runScan } from "../tools/scan";
 
 const OK: Command = { status: 0, stdout: "True\n", stderr: "" };
 
@@ -26,8 +26,8 @@ function tempDir(): string {
   return mkdtempSync(join(tmpdir(), "scan-test-"));
 }
 
-describe("checkov install (scripts/scan-checkov.ts)", () => {
-  it("pins checkov by the checkov== line of scripts/scan-requirements.txt, with every dependency pinned too", () => {
+describe("checkov install (tools/scan-checkov.ts)", () => {
+  it("pins checkov by the checkov== line of tools/scan-requirements.txt, with every dependency pinned too", () => {
     const requirements = readFileSync(REQUIREMENTS_FILE, "utf8");
     expect(checkovVersion(requirements)).toMatch(/^\d+\.\d+\.\d+$/);
     const lines = requirements.split("\n").filter((l) => l.trim() !== "");
@@ -35,8 +35,8 @@ describe("checkov install (scripts/scan-checkov.ts)", () => {
   });
 
   it("caches the venv outside the repository, under XDG_CACHE_HOME or ~/.cache", () => {
-    expect(defaultCacheRoot({ XDG_CACHE_HOME: "/x" })).toBe("/x/cdktf-lookout-vision-encryption");
-    expect(defaultCacheRoot({})).toMatch(/\.cache\/cdktf-lookout-vision-encryption$/);
+    expect(cacheRoot({ XDG_CACHE_HOME: "/x" })).toBe("/x/cdktf-lookout-vision-encryption");
+    expect(cacheRoot({})).toMatch(/\.cache\/cdktf-lookout-vision-encryption$/);
   });
 
   it("installs into <cache>/checkov-<version> on first use and installs nothing the second time", () => {
@@ -108,7 +108,7 @@ const STACK = {
 
 const TARGET: Target = { name: "stack s", path: "cdktf.out/stacks/s", framework: "terraform_json" };
 
-describe("classifying checkov's results (scripts/scan-targets.ts)", () => {
+describe("classifying checkov's results (tools/scan-targets.ts)", () => {
   const resources = targetResources(STACK);
 
   it("knows which buckets receive access logs, and the type of every resource name", () => {
@@ -169,7 +169,7 @@ describe("classifying checkov's results (scripts/scan-targets.ts)", () => {
   });
 });
 
-describe("targets (scripts/scan-targets.ts)", () => {
+describe("targets (tools/scan-targets.ts)", () => {
   it("finds every synthesized stack, then the module", () => {
     const dir = tempDir();
     for (const name of ["b", "a"]) {
@@ -221,7 +221,7 @@ resource "aws_s3_bucket_logging" "output" {
   });
 });
 
-describe("npm run scan (scripts/scan.ts)", () => {
+describe("npm run scan (tools/scan.ts)", () => {
   it("refuses to pass when nothing was synthesized", async () => {
     const dir = tempDir();
     const lines: string[] = [];

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
-import { buildModel } from "../modules/terraform-module/module-files";
-import { addressTable } from "../modules/terraform-module/readme";
+import { buildModel } from "../tools/terraform-module/module-files";
+import { addressTable } from "../tools/terraform-module/readme";
 
 // docs/terraform-module.md shows the address table the builder uses; this test fails when the
 // copy drifts. `UPDATE_README=1 npx jest __tests__/terraform-module-docs.test.ts` rewrites it.

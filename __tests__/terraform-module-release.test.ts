@@ -3,11 +3,11 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from "os";
 import { join } from "path";
 import { parse } from "yaml";
-import { writeModule } from "../modules/terraform-module/build";
-import { buildModuleFiles } from "../modules/terraform-module/module-files";
-import { MODULE_NAME } from "../modules/terraform-module/readme";
-import { FLAVOURS, ROOT, readPackage } from "../scripts/pack-flavours";
-import { releaseArtifacts, writeModuleArchive } from "../scripts/release";
+import { writeModule } from "../tools/terraform-module/build";
+import { buildModuleFiles } from "../tools/terraform-module/module-files";
+import { MODULE_NAME } from "../tools/terraform-module/readme";
+import { FLAVOURS, ROOT, readPackage } from "../tools/pack-flavours";
+import { releaseArtifacts, writeModuleArchive } from "../tools/release";
 import { expectInstalledEngine } from "./workflow-engine";
 
 interface Step {
@@ -84,7 +84,7 @@ describe("release workflow (.github/workflows/release.yml)", () => {
 
   it("checks the tag against package.json, then tests on the installed engine", () => {
     const test = workflow.jobs.test;
-    const check = test.steps.findIndex((s) => s.run === 'node dist/scripts/release.js check-tag "$GITHUB_REF_NAME" "$GITHUB_REPOSITORY"');
+    const check = test.steps.findIndex((s) => s.run === 'node dist/tools/release.js check-tag "$GITHUB_REF_NAME" "$GITHUB_REPOSITORY"');
     expect(check).toBeGreaterThan(test.steps.findIndex((s) => s.run === "npm ci"));
     expect(check).toBeLessThan(test.steps.findIndex((s) => s.run === "npm test"));
     expectInstalledEngine(test, { cached: false });

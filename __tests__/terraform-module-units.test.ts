@@ -3,14 +3,15 @@ import { Construct } from "constructs";
 import { parse } from "@cdktf/hcl2json";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
-import { ADDRESS_TABLE, AddressRow, instanceAddress, metaArgument, referenceFrom } from "../modules/terraform-module/address-table";
-import { attribute, block, comment, renderBlock, renderFile, separated } from "../modules/terraform-module/hcl-block";
-import { call, conditional, expr, hclString, renderExpression } from "../modules/terraform-module/hcl-expression";
-import { moduleResources } from "../modules/terraform-module/module-resources";
-import { listPlaceholder, policyExpression } from "../modules/terraform-module/policy-expression";
-import { allowedWords, inModuleNames, substituteOnce } from "../modules/terraform-module/validation-rules";
+import { ADDRESS_TABLE, AddressRow, instanceAddress, metaArgument, referenceFrom } from "../tools/terraform-module/address-table";
+import { attribute, block, comment, renderBlock, renderFile, separated } from "../tools/terraform-module/hcl-block";
+import { call, conditional, expr, hclString, renderExpression } from "../tools/terraform-module/hcl-expression";
+import { moduleResources } from "../tools/terraform-module/module-resources";
+import { listPlaceholder, policyExpression } from "../tools/terraform-module/policy-expression";
+import { eachRule, valueRule } from "../tools/terraform-module/validation-rules";
 import { policyDocument } from "../modules/policies/policy-document";
-import { checkIntegerInRange } from "../modules/validation";
+import { ALLOWED } from "../modules/private/messages";
+import { DELETION_WINDOW_DAYS, checkIntegerInRange } from "../modules/validation";
 
 type Parsed = Record<string, unknown>;
 
@@ -140,14 +141,20 @@ describe("module resources from a source stack", () => {
   });
 });
 
-describe("words of the TypeScript checks", () => {
-  it("are read from the check's error, and a check that accepts its bad input fails the build", () => {
-    expect(allowedWords(() => checkIntegerInRange("LookoutVisionKey", "deletionWindowInDays", 3, 7, 30))).toBe("a whole number from 7 to 30");
-    expect(() => allowedWords(() => checkIntegerInRange("LookoutVisionKey", "deletionWindowInDays", 8, 7, 30))).toThrow("accepted the input it should refuse");
+describe("the words of the checks", () => {
+  it("come from one catalog: the TypeScript check and the module's validation say the same", () => {
+    const words = ALLOWED.wholeNumber(DELETION_WINDOW_DAYS);
+    expect(words).toBe("a whole number from 7 to 30");
+    expect(() => checkIntegerInRange("LookoutVisionKey", "deletionWindowInDays", 3, DELETION_WINDOW_DAYS)).toThrow(`LookoutVisionKey: deletionWindowInDays must be ${words}, got 3`);
+    const rule = valueRule({ id: "d", path: "key.deletion_window_in_days", expression: "var.key.deletion_window_in_days", condition: "true", allowed: words, bad: {}, shown: 3 });
+    expect(rule.message).toBe(`key.deletion_window_in_days must be ${words}, got \${jsonencode(var.key.deletion_window_in_days)}.`);
+    expect(rule.expectedMessage).toBe(`key.deletion_window_in_days must be ${words}, got 3.`);
   });
 
-  it("name the module's variables where they name another prop, and a changed wording fails the build", () => {
-    expect(inModuleNames("unset with replicaOf (the primary key owns it)", { replicaOf: "key.replica_of" })).toBe("unset with key.replica_of (the primary key owns it)");
-    expect(() => substituteOnce("conflicts with description,", "conflicts with alias,", "x")).toThrow('expected "conflicts with alias," once');
+  it("name the module's variables where they name another prop", () => {
+    expect(ALLOWED.unsetWithReplica("key.replica_of")).toBe("unset with key.replica_of (the primary key owns it)");
+    expect(ALLOWED.unsetWithReplica("replicaOf")).toBe("unset with replicaOf (the primary key owns it)");
+    const rule = eachRule({ id: "e", over: "for i, x in var.xs", path: "xs", item: "x", condition: () => "true", allowed: "a word", bad: {}, expected: [{ path: "xs[1]", shown: "a b" }] });
+    expect(rule.expectedMessage).toBe('xs[1] must be a word, got "a b".');
   });
 });

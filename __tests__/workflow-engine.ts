@@ -1,4 +1,4 @@
-import { enginePaths, versionLines } from "../scripts/engine";
+import { enginePaths, versionLines } from "../tools/engine";
 
 /** A workflow job or step, as far as the engine set-up needs. */
 interface Step {
@@ -10,7 +10,7 @@ interface Step {
 
 /**
  * Checks that a workflow job tests on an installed engine: the OpenTofu version and the outputs
- * named as `node scripts/engine.js --versions` prints them, before `npm test`; with `cached`, the
+ * named as `node dist/tools/engine.js --versions` prints them, before `npm test`; with `cached`, the
  * provider mirror cached under the provider version.
  */
 export function expectInstalledEngine(job: { readonly env?: Record<string, string>; readonly steps: readonly Step[] }, options: { readonly cached: boolean }): void {
@@ -28,7 +28,7 @@ export function expectInstalledEngine(job: { readonly env?: Record<string, strin
   );
   const order = [
     at((s) => s.run === "npm ci"),
-    at((s) => s.id === "engine" && s.run === 'node scripts/engine.js --versions >> "$GITHUB_OUTPUT"'),
+    at((s) => s.id === "engine" && s.run === 'node dist/tools/engine.js --versions >> "$GITHUB_OUTPUT"'),
     at((s) => s === setup),
     ...cache.map((step) => at((s) => s === step)),
     at((s) => s.run === "npm test"),

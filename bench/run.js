@@ -35,7 +35,7 @@ const MEASUREMENTS = [
   { id: "e-example", label: "cdktf synth, example app", ...cdktfSynth() },
   { id: "e-empty", label: "cdktf synth, empty app", ...cdktfSynth("--app", `node ${path.join(FIXTURES, "empty-app.js")}`) },
   // The same app on CDK Terrain (cdktn): the app alone on this Node, with and without creation
-  // stacks, and `cdktn synth` end to end (cdktn-cli on Node 22, scripts/node22.ts).
+  // stacks, and `cdktn synth` end to end (cdktn-cli on Node 22, tools/node22.ts).
   { id: "b-cdktn", label: "example app synth on cdktn (node dist/cdktn-example/dist/main.js)", argv: [NODE, path.join(CDKTN_APP, "dist", "main.js")], cdktn: true },
   { id: "b-cdktn-ncs", label: "the same, CDKTN_DISABLE_CREATION_STACK=1", argv: [NODE, path.join(CDKTN_APP, "dist", "main.js")], env: { CDKTN_DISABLE_CREATION_STACK: "1" }, cdktn: true },
   { id: "e-cdktn", label: "cdktn synth (Node 22), example app", cdktnCli: true, outdirFlag: "--output", cwd: CDKTN_APP, cdktn: true },
@@ -186,9 +186,9 @@ function build() {
 
 /** dist/cdktn-example and Node 22 with cdktn-cli, as `npm run synth:cdktn` leaves them; the cdktn CLI's command line. */
 function prepareCdktn(measurements) {
-  const result = spawnSync(NODE, [path.join(ROOT, "dist", "scripts", "cdktn-synth.js")], { cwd: ROOT, stdio: ["ignore", 2, 2] });
+  const result = spawnSync(NODE, [path.join(ROOT, "dist", "tools", "cdktn-synth.js")], { cwd: ROOT, stdio: ["ignore", 2, 2] });
   if (result.status !== 0) throw new Error(`bench: cdktn synth failed (exit ${result.status})`);
-  const tools = require(path.join(ROOT, "dist", "scripts", "node22.js")).node22Tools();
+  const tools = require(path.join(ROOT, "dist", "tools", "node22.js")).node22Tools();
   for (const m of measurements.filter((x) => x.cdktnCli)) Object.assign(m, { argv: [tools.cdktn, "synth"], env: { PATH: tools.path } });
 }
 

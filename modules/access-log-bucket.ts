@@ -1,20 +1,21 @@
-import { IResolvable, Lazy } from "cdktf";
+import { Lazy } from "cdktf";
 import { Construct } from "constructs";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
-import { AwsEnvironmentProps, resolveAwsEnvironment } from "./aws-environment";
-import { MINIMUM_TLS_VERSIONS, type MinimumTlsVersion, addBucketBaseline, lifecycleRules } from "./bucket-baseline";
+import { AwsEnvironmentProps } from "./aws-environment";
+import { BucketOptions } from "./bucket-options";
 import { accessLogBucketPolicy } from "./policies/bucket-policy";
 import { unique } from "./policies/policy-document";
-import { checkBucketNaming, checkIntegerInRange, checkOneOf } from "./validation";
+import { addBucketBaseline, lifecycleRules } from "./private/bucket-baseline";
+import { DEFAULTS } from "./private/defaults";
+import { resolveAwsEnvironment } from "./private/environment";
+import { LOG_EXPIRATION_DAYS, MINIMUM_TLS_VERSIONS, checkBucketNaming, checkIntegerInRange, checkOneOf } from "./validation";
 
 const NAME = "AccessLogBucket";
-/** Allowed `expireAfterDays` of log objects. */
-export const LOG_EXPIRATION_DAYS = { min: 1, max: 3650 } as const;
 
-export interface AccessLogBucketProps extends AwsEnvironmentProps {
+export interface AccessLogBucketProps extends AwsEnvironmentProps, BucketOptions {
   /**
    * Bucket name. IMPORTANT: changing it replaces the bucket.
    * @default a Terraform-generated name (`bucket_prefix` when given)
@@ -31,21 +32,6 @@ export interface AccessLogBucketProps extends AwsEnvironmentProps {
    */
   readonly expireAfterDays?: number;
   /**
-   * Minimum TLS version of requests: "1.2" or "1.3".
-   * @default "1.2"
-   */
-  readonly minimumTlsVersion?: MinimumTlsVersion;
-  /**
-   * Let `terraform destroy` delete the bucket while it still holds logs.
-   * @default false
-   */
-  readonly forceDestroy?: boolean | IResolvable;
-  /**
-   * `lifecycle { prevent_destroy = true }`: logs are audit evidence.
-   * @default true
-   */
-  readonly preventDestroy?: boolean;
-  /**
    * Tags on the bucket.
    * @default {}
    */
@@ -54,7 +40,7 @@ export interface AccessLogBucketProps extends AwsEnvironmentProps {
 
 function validate(props: AccessLogBucketProps): void {
   checkBucketNaming(NAME, props);
-  if (props.expireAfterDays !== undefined) checkIntegerInRange(NAME, "expireAfterDays", props.expireAfterDays, LOG_EXPIRATION_DAYS.min, LOG_EXPIRATION_DAYS.max);
+  if (props.expireAfterDays !== undefined) checkIntegerInRange(NAME, "expireAfterDays", props.expireAfterDays, LOG_EXPIRATION_DAYS);
   if (props.minimumTlsVersion !== undefined) checkOneOf(NAME, "minimumTlsVersion", props.minimumTlsVersion, MINIMUM_TLS_VERSIONS);
 }
 
@@ -62,6 +48,7 @@ function validate(props: AccessLogBucketProps): void {
  * A bucket for S3 server access logs: SSE-S3 (S3 cannot deliver access logs to an SSE-KMS
  * bucket), public access blocked, ACLs off, TLS only, writable only by S3 log delivery for the
  * source buckets added with `addSource`. One can serve many buckets, each under its own prefix.
+ * It is kept from destruction by default: logs are audit evidence.
  */
 export class AccessLogBucket extends Construct {
   readonly bucket: S3Bucket;
@@ -79,10 +66,10 @@ export class AccessLogBucket extends Construct {
       provider: env.provider,
       region: env.resourceRegion,
       bucket: props.bucketName,
-      bucketPrefix: props.bucketName === undefined ? (props.bucketPrefix ?? "access-logs-") : undefined,
-      forceDestroy: props.forceDestroy ?? false,
+      bucketPrefix: props.bucketName === undefined ? (props.bucketPrefix ?? DEFAULTS.logBucketPrefix) : undefined,
+      forceDestroy: props.forceDestroy ?? DEFAULTS.forceDestroy,
       tags: props.tags,
-      lifecycle: { preventDestroy: props.preventDestroy ?? true },
+      lifecycle: { preventDestroy: props.preventDestroy ?? DEFAULTS.preventDestroy },
     });
     this.bucketName = this.bucket.bucket;
     this.bucketArn = this.bucket.arn;
@@ -94,9 +81,9 @@ export class AccessLogBucket extends Construct {
     new S3BucketLifecycleConfiguration(this, "Lifecycle", {
       ...common,
       // Log delivery never uploads in parts: one day is plenty for anything else.
-      rule: lifecycleRules(1, props.expireAfterDays ?? 365),
+      rule: lifecycleRules(1, props.expireAfterDays ?? DEFAULTS.expireAfterDays),
     });
-    const minimumTlsVersion = props.minimumTlsVersion ?? "1.2";
+    const minimumTlsVersion = props.minimumTlsVersion ?? DEFAULTS.minimumTlsVersion;
     this.policy = addBucketBaseline(this, this.bucket, {
       env,
       blockPublicAccess: true,

@@ -1,26 +1,33 @@
 import { Construct } from "constructs";
-import { resolveAwsEnvironment } from "./aws-environment";
 import { EncryptedBucket, EncryptedBucketOptions } from "./encrypted-bucket";
+import { NAMES } from "./private/defaults";
+import { resolveAwsEnvironment } from "./private/environment";
 import { LOOKOUT_FOR_VISION, ServiceProfile } from "./service-profile";
 import { checkBucketName, checkBucketNamePart, isToken } from "./validation";
 
 const NAME = "ConsoleBucket";
 
-/** What a console bucket adds to an EncryptedBucket's props. */
-export interface ConsoleBucketOwnProps {
-  /**
-   * The service whose console uses the bucket; gives the name prefix.
-   * @default LOOKOUT_FOR_VISION ("lookoutvision-<region>-<suffix>")
-   */
-  readonly profile?: ServiceProfile;
+/** The console bucket's own settings: what LookoutVisionEncryption's `consoleBucket` takes. */
+export interface ConsoleBucketOptions {
   /**
    * Last part of the name: lowercase letters, digits, hyphens. IMPORTANT: changing it replaces the bucket.
    * @default the account ID
    */
   readonly suffix?: string;
+  /**
+   * Adopt the bucket the console already created (Terraform `import` block; root modules only).
+   * @default false
+   */
+  readonly importExisting?: boolean;
 }
 
-export interface ConsoleBucketProps extends EncryptedBucketOptions, ConsoleBucketOwnProps {}
+export interface ConsoleBucketProps extends EncryptedBucketOptions, ConsoleBucketOptions {
+  /**
+   * The service whose console uses the bucket; gives the name prefix.
+   * @default LOOKOUT_FOR_VISION ("lookoutvision-<region>-<suffix>")
+   */
+  readonly profile?: ServiceProfile;
+}
 
 /**
  * The bucket the service console keeps projects in, `<prefix><region>-<suffix>`, created (or,
@@ -31,19 +38,26 @@ export class ConsoleBucket extends EncryptedBucket {
   readonly profile: ServiceProfile;
 
   constructor(scope: Construct, id: string, props: ConsoleBucketProps) {
-    super(scope, id, { ...props, bucketName: consoleBucketName(scope, props) }, NAME);
+    super(scope, id, { ...props, bucketName: consoleBucketName(scope, props) });
     this.profile = props.profile ?? LOOKOUT_FOR_VISION;
+  }
+
+  /** @internal */
+  protected get _constructName(): string {
+    return NAME;
   }
 }
 
-/** `<prefix><region>-<suffix>`, checked against S3 naming rules where it is literal. */
+/**
+ * `<prefix><region>-<suffix>`, checked against S3 naming rules where it is literal. The region
+ * and account are needed before the bucket exists: the stack's shared data sources give them
+ * where they are not given (and so come first in the synthesized stack, as they always have).
+ */
 function consoleBucketName(scope: Construct, props: ConsoleBucketProps): string {
-  const prefix = (props.profile ?? LOOKOUT_FOR_VISION).consoleBucketPrefix;
-  // Region and account come from the props or the stack's shared data sources.
-  const env = resolveAwsEnvironment(scope, NAME, props);
-  const suffix = props.suffix ?? env.accountId;
-  if (props.suffix !== undefined) checkBucketNamePart(NAME, "suffix", props.suffix, maxSuffixLength(prefix, env.region));
-  const name = `${prefix}${env.region}-${suffix}`;
+  const environment = resolveAwsEnvironment(scope, NAME, props);
+  const profile = props.profile ?? LOOKOUT_FOR_VISION;
+  if (props.suffix !== undefined) checkBucketNamePart(NAME, "suffix", props.suffix, maxSuffixLength(profile.consoleBucketPrefix, environment.region));
+  const name = NAMES.consoleBucketName(profile, environment.region, props.suffix ?? environment.accountId);
   checkBucketName(NAME, "bucket name (<prefix><region>-<suffix>)", name);
   return name;
 }
@@ -52,6 +66,6 @@ function consoleBucketName(scope: Construct, props: ConsoleBucketProps): string 
  * Room left for the suffix in a 63-character name `<prefix><region>-<suffix>`. An unresolved
  * region (read at apply time) is taken as "us-east-1", the region consoles default to.
  */
-export function maxSuffixLength(prefix: string, region: string): number {
+function maxSuffixLength(prefix: string, region: string): number {
   return 63 - prefix.length - (isToken(region) ? "us-east-1".length : region.length) - 1;
 }

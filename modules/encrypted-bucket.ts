@@ -5,33 +5,31 @@ import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucke
 import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
-import { AwsEnvironment, AwsEnvironmentProps, resolveAwsEnvironment } from "./aws-environment";
+import { AwsEnvironment, AwsEnvironmentProps } from "./aws-environment";
+import { AccessLogBucket } from "./access-log-bucket";
+import { DataBucketOptions, MinimumTlsVersion, SharedAccessLogsOptions } from "./bucket-options";
 import { IEncryptionKey, LookoutVisionKey } from "./lookout-vision-key";
-import { AccessLogBucket, LOG_EXPIRATION_DAYS } from "./access-log-bucket";
-import { MINIMUM_TLS_VERSIONS, type MinimumTlsVersion, addBucketBaseline, lifecycleRules, versioningStatus } from "./bucket-baseline";
-import { encryptedBucketPolicy } from "./policies/bucket-policy";
+import { ENCRYPTED_BUCKET_POLICY_SIDS, encryptedBucketPolicy } from "./policies/bucket-policy";
 import { PolicyDocument, PolicyStatement } from "./policies/policy-document";
-import { checkBucketName, checkBucketNaming, checkIntegerInRange, checkKmsKeyArnLocation, checkOneOf, checkS3Prefix, checkTags, fail, isToken } from "./validation";
-
-export { MINIMUM_TLS_VERSIONS } from "./bucket-baseline";
-export type { MinimumTlsVersion } from "./bucket-baseline";
-
-/** Sids of the statements every EncryptedBucket policy starts with; callers' statements may not reuse them. */
-export const ENCRYPTED_BUCKET_POLICY_SIDS = ["DenyInsecureTransport", "DenyOutdatedTls", "DenyNonKmsEncryptionHeader", "DenyOtherKmsKey", "DenySseC"];
-
-/** Where a bucket's logs go in the log bucket and how long new log buckets keep them. */
-export interface SharedAccessLogsOptions {
-  /**
-   * Key prefix of this bucket's logs in the log bucket.
-   * @default "" (logs at the top of the log bucket)
-   */
-  readonly targetPrefix?: string;
-  /**
-   * Days after which log objects of the new log bucket expire. 1-3650.
-   * @default 365
-   */
-  readonly expireAfterDays?: number;
-}
+import { addBucketBaseline, lifecycleRules, versioningStatus } from "./private/bucket-baseline";
+import { DEFAULTS, NAMES } from "./private/defaults";
+import { environmentProps, resolveAwsEnvironment } from "./private/environment";
+import { ALLOWED } from "./private/messages";
+import {
+  ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS,
+  LOG_EXPIRATION_DAYS,
+  MINIMUM_TLS_VERSIONS,
+  SID_PATTERN,
+  checkBucketName,
+  checkBucketNaming,
+  checkIntegerInRange,
+  checkKmsKeyArnLocation,
+  checkOneOf,
+  checkS3Prefix,
+  checkTags,
+  fail,
+  isToken,
+} from "./validation";
 
 export interface AccessLogsOptions extends SharedAccessLogsOptions {
   /**
@@ -48,24 +46,9 @@ export interface AccessLogsOptions extends SharedAccessLogsOptions {
 }
 
 /** Everything an EncryptedBucket takes but its name: what buckets named for the user (ConsoleBucket) take too. */
-export interface EncryptedBucketOptions extends AwsEnvironmentProps {
-  /** The key for SSE-KMS: a LookoutVisionKey (created or bring-your-own) or a KMS key ARN. Required. */
+export interface EncryptedBucketOptions extends AwsEnvironmentProps, DataBucketOptions {
+  /** The key for SSE-KMS: a LookoutVisionKey (created, or imported with `LookoutVisionKey.fromKeyArn`) or a KMS key ARN. Required. */
   readonly encryptionKey: IEncryptionKey | string;
-  /**
-   * Keep every version of every object (protects against overwrite and delete).
-   * @default true
-   */
-  readonly versioned?: boolean | IResolvable;
-  /**
-   * Days after which incomplete multipart uploads are aborted (their parts cost money, unseen). 1-365.
-   * @default 7
-   */
-  readonly abortIncompleteMultipartUploadDays?: number;
-  /**
-   * Minimum TLS version a request must use: "1.2" or "1.3".
-   * @default "1.2"
-   */
-  readonly minimumTlsVersion?: MinimumTlsVersion;
   /**
    * Deny requests without TLS or below `minimumTlsVersion`. Turning it off also needs
    * `acknowledgeInsecureTransport: true`.
@@ -99,22 +82,6 @@ export interface EncryptedBucketOptions extends AwsEnvironmentProps {
    */
   readonly additionalPolicyStatements?: PolicyStatement[];
   /**
-   * `force_destroy`: let `terraform destroy` delete a bucket that still holds objects.
-   * @default false
-   */
-  readonly forceDestroy?: boolean | IResolvable;
-  /**
-   * `lifecycle { prevent_destroy = true }` on the bucket (and its log bucket).
-   * @default true
-   */
-  readonly preventDestroy?: boolean;
-  /**
-   * Adopt a bucket that already exists with this name (Terraform `import` block; root modules only),
-   * for example the bucket a service console created. Needs a literal `bucketName`.
-   * @default false
-   */
-  readonly importExisting?: boolean;
-  /**
    * Tags on the bucket.
    * @default {}
    */
@@ -132,50 +99,44 @@ export interface EncryptedBucketProps extends EncryptedBucketOptions {
    * @default none
    */
   readonly bucketPrefix?: string;
+  /**
+   * Adopt a bucket that already exists with this name (Terraform `import` block; root modules only).
+   * Needs a literal `bucketName`.
+   * @default false
+   */
+  readonly importExisting?: boolean;
 }
 
 const NAME = "EncryptedBucket";
-/** Allowed `abortIncompleteMultipartUploadDays`. */
-export const ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS = { min: 1, max: 365 } as const;
 
 function validate(props: EncryptedBucketProps, construct: string): void {
   if (props.encryptionKey === undefined || props.encryptionKey === null || (props.encryptionKey as unknown) === "") {
-    fail(construct, "encryptionKey", "a LookoutVisionKey or a KMS key ARN (every bucket is SSE-KMS)", props.encryptionKey);
+    fail(construct, "encryptionKey", ALLOWED.encryptionKey, props.encryptionKey);
   }
   if (typeof props.encryptionKey === "string") checkKmsKeyArnLocation(construct, "encryptionKey", props.encryptionKey, props);
   checkBucketNaming(construct, props);
   if (props.abortIncompleteMultipartUploadDays !== undefined) {
-    checkIntegerInRange(
-      construct,
-      "abortIncompleteMultipartUploadDays",
-      props.abortIncompleteMultipartUploadDays,
-      ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS.min,
-      ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS.max,
-    );
+    checkIntegerInRange(construct, "abortIncompleteMultipartUploadDays", props.abortIncompleteMultipartUploadDays, ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS);
   }
   if (props.minimumTlsVersion !== undefined) checkOneOf(construct, "minimumTlsVersion", props.minimumTlsVersion, MINIMUM_TLS_VERSIONS);
-  if (props.enforceTls === false && props.acknowledgeInsecureTransport !== true) {
-    fail(construct, "enforceTls", "true unless acknowledgeInsecureTransport is also true (plain HTTP would be allowed)", false);
-  }
-  if (props.blockPublicAccess === false && props.acknowledgePublicAccess !== true) {
-    fail(construct, "blockPublicAccess", "true unless acknowledgePublicAccess is also true (the bucket could be made public)", false);
-  }
+  if (props.enforceTls === false && props.acknowledgeInsecureTransport !== true) fail(construct, "enforceTls", ALLOWED.tlsEnforced, false);
+  if (props.blockPublicAccess === false && props.acknowledgePublicAccess !== true) fail(construct, "blockPublicAccess", ALLOWED.publicAccessBlocked, false);
   if (typeof props.accessLogs === "object") {
     for (const prop of ["bucketName", "expireAfterDays"] as const) {
       if (props.accessLogs.destination !== undefined && props.accessLogs[prop] !== undefined) {
-        fail(construct, `accessLogs.${prop}`, "unset with accessLogs.destination (it configures a new log bucket)", props.accessLogs[prop]);
+        fail(construct, `accessLogs.${prop}`, ALLOWED.unsetWithDestination, props.accessLogs[prop]);
       }
     }
     if (props.accessLogs.bucketName !== undefined) checkBucketName(construct, "accessLogs.bucketName", props.accessLogs.bucketName);
     if (props.accessLogs.targetPrefix) checkS3Prefix(construct, "accessLogs.targetPrefix", props.accessLogs.targetPrefix);
-    if (props.accessLogs.expireAfterDays !== undefined) checkIntegerInRange(construct, "accessLogs.expireAfterDays", props.accessLogs.expireAfterDays, LOG_EXPIRATION_DAYS.min, LOG_EXPIRATION_DAYS.max);
+    if (props.accessLogs.expireAfterDays !== undefined) checkIntegerInRange(construct, "accessLogs.expireAfterDays", props.accessLogs.expireAfterDays, LOG_EXPIRATION_DAYS);
   }
   const newLogBucket = props.accessLogs === true || (typeof props.accessLogs === "object" && props.accessLogs.destination === undefined);
   if (newLogBucket && (typeof props.accessLogs !== "object" || props.accessLogs.bucketName === undefined) && props.bucketName !== undefined) {
-    checkBucketName(construct, "accessLogs.bucketName (default: bucketName + \"-logs\")", `${props.bucketName}-logs`);
+    checkBucketName(construct, 'accessLogs.bucketName (default: bucketName + "-logs")', NAMES.logBucketName(props.bucketName));
   }
   if (props.importExisting && (props.bucketName === undefined || isToken(props.bucketName))) {
-    fail(construct, "importExisting", "used with a literal bucketName (the import block needs the name)", props.bucketName);
+    fail(construct, "importExisting", ALLOWED.literalBucketNameForImport, props.bucketName);
   }
   (props.additionalPolicyStatements ?? []).forEach((s, i) => checkCallerSid(construct, `additionalPolicyStatements[${i}].Sid`, s.Sid));
   if (props.tags) checkTags(construct, "tags", props.tags);
@@ -183,8 +144,8 @@ function validate(props: EncryptedBucketProps, construct: string): void {
 
 /** Sids of the caller's bucket policy statements: alphanumeric (as IAM requires) and not one of ours. */
 function checkCallerSid(construct: string, prop: string, sid: string): void {
-  if (typeof sid !== "string" || !/^[A-Za-z0-9]+$/.test(sid) || ENCRYPTED_BUCKET_POLICY_SIDS.includes(sid)) {
-    fail(construct, prop, `alphanumeric and none of ${ENCRYPTED_BUCKET_POLICY_SIDS.join(", ")}`, sid);
+  if (typeof sid !== "string" || !SID_PATTERN.test(sid) || ENCRYPTED_BUCKET_POLICY_SIDS.includes(sid)) {
+    fail(construct, prop, ALLOWED.callerSid(ENCRYPTED_BUCKET_POLICY_SIDS), sid);
   }
 }
 
@@ -194,16 +155,17 @@ function parseStatement(construct: string, prop: string, text: string): PolicySt
   try {
     value = JSON.parse(text);
   } catch {
-    fail(construct, prop, "JSON text of one IAM policy statement", text);
+    fail(construct, prop, ALLOWED.statementJson, text);
   }
-  if (value === null || typeof value !== "object" || Array.isArray(value)) fail(construct, prop, "JSON text of one IAM policy statement (an object)", text);
+  if (value === null || typeof value !== "object" || Array.isArray(value)) fail(construct, prop, ALLOWED.statementJsonObject, text);
   return value as PolicyStatement;
 }
 
 /**
  * An S3 bucket whose default encryption is SSE-KMS with the given key (bucket key on, SSE-C
  * blocked), public access blocked, ACLs off, versioned, and whose policy refuses non-TLS
- * requests and uploads that name another encryption or key.
+ * requests and uploads that name another encryption or key. A log bucket of its own
+ * (`accessLogs: true`) takes the bucket's destroy settings.
  */
 export class EncryptedBucket extends Construct {
   readonly bucket: S3Bucket;
@@ -214,23 +176,21 @@ export class EncryptedBucket extends Construct {
   /** Where this bucket's server access logs go, when `accessLogs` is on. */
   readonly logBucket?: AccessLogBucket;
   private readonly additionalStatements: PolicyStatement[];
-  private readonly constructName: string;
   private readonly enforceTls: boolean;
   private readonly minimumTlsVersion: MinimumTlsVersion;
 
-  /** @param constructName name used in error messages by constructs built on this one */
-  constructor(scope: Construct, id: string, props: EncryptedBucketProps, constructName: string = NAME) {
+  constructor(scope: Construct, id: string, props: EncryptedBucketProps) {
     super(scope, id);
-    validate(props, constructName);
-    this.constructName = constructName;
-    this.environment = resolveAwsEnvironment(this, constructName, props);
+    const construct = this._constructName;
+    validate(props, construct);
+    this.environment = resolveAwsEnvironment(this, construct, props);
     this.keyArn = typeof props.encryptionKey === "string" ? props.encryptionKey : props.encryptionKey.keyArn;
     this.additionalStatements = [...(props.additionalPolicyStatements ?? [])];
-    this.enforceTls = props.enforceTls ?? true;
-    this.minimumTlsVersion = props.minimumTlsVersion ?? "1.2";
+    this.enforceTls = props.enforceTls ?? DEFAULTS.enforceTls;
+    this.minimumTlsVersion = props.minimumTlsVersion ?? DEFAULTS.minimumTlsVersion;
     const env = this.environment;
-    const preventDestroy = props.preventDestroy ?? true;
-    const forceDestroy = props.forceDestroy ?? false;
+    const preventDestroy = props.preventDestroy ?? DEFAULTS.preventDestroy;
+    const forceDestroy = props.forceDestroy ?? DEFAULTS.forceDestroy;
 
     this.bucket = new S3Bucket(this, "Bucket", {
       provider: env.provider,
@@ -241,7 +201,7 @@ export class EncryptedBucket extends Construct {
       tags: props.tags,
       // Destroy deletes a key made here only after its buckets: a bucket it cannot delete
       // (objects in it, force_destroy off) keeps the key its objects need.
-      dependsOn: props.encryptionKey instanceof LookoutVisionKey && props.encryptionKey.resource ? [props.encryptionKey.resource] : undefined,
+      dependsOn: props.encryptionKey instanceof LookoutVisionKey ? [props.encryptionKey.resource] : undefined,
       lifecycle: { preventDestroy },
     });
     if (props.importExisting) this.bucket.importFrom(props.bucketName as string, env.provider);
@@ -261,22 +221,30 @@ export class EncryptedBucket extends Construct {
     });
     new S3BucketVersioningA(this, "Versioning", {
       ...common,
-      versioningConfiguration: { status: versioningStatus(props.versioned ?? true) },
+      versioningConfiguration: { status: versioningStatus(props.versioned ?? DEFAULTS.versioned) },
     });
     new S3BucketLifecycleConfiguration(this, "Lifecycle", {
       ...common,
-      rule: lifecycleRules(props.abortIncompleteMultipartUploadDays ?? 7),
+      rule: lifecycleRules(props.abortIncompleteMultipartUploadDays ?? DEFAULTS.abortIncompleteMultipartUploadDays),
     });
     addBucketBaseline(this, this.bucket, {
       env,
-      blockPublicAccess: props.blockPublicAccess ?? true,
+      blockPublicAccess: props.blockPublicAccess ?? DEFAULTS.blockPublicAccess,
       policy: Lazy.stringValue({ produce: () => this.policyJson }),
     });
 
     if (props.accessLogs) {
       const options: AccessLogsOptions = props.accessLogs === true ? {} : props.accessLogs;
-      this.logBucket = this.addAccessLogs(options, props.bucketName, { preventDestroy, forceDestroy });
+      this.logBucket = this.addAccessLogs(options, props, { preventDestroy, forceDestroy });
     }
+  }
+
+  /**
+   * The construct named in this construct's errors; a construct built on this one names itself.
+   * @internal
+   */
+  protected get _constructName(): string {
+    return NAME;
   }
 
   /**
@@ -303,36 +271,32 @@ export class EncryptedBucket extends Construct {
    * @jsii ignore IAM spelling; other languages call `addToResourcePolicyJson`.
    */
   addToResourcePolicy(statement: PolicyStatement): void {
-    checkCallerSid(this.constructName, "addToResourcePolicy(statement).Sid", statement.Sid);
+    checkCallerSid(this._constructName, "addToResourcePolicy(statement).Sid", statement.Sid);
     this.additionalStatements.push(statement);
   }
 
   /** Appends a statement given as IAM JSON text (`{"Sid": ..., "Effect": ...}`) to the bucket policy; ours stay. */
   addToResourcePolicyJson(statementJson: string): void {
-    this.addToResourcePolicy(parseStatement(this.constructName, "addToResourcePolicyJson(statementJson)", statementJson));
+    this.addToResourcePolicy(parseStatement(this._constructName, "addToResourcePolicyJson(statementJson)", statementJson));
   }
 
-  private addAccessLogs(options: AccessLogsOptions, sourceName: string | undefined, destroy: { preventDestroy: boolean; forceDestroy: boolean | IResolvable }): AccessLogBucket {
-    const env = this.environment;
+  private addAccessLogs(options: AccessLogsOptions, props: EncryptedBucketProps, destroy: { preventDestroy: boolean; forceDestroy: boolean | IResolvable }): AccessLogBucket {
     const destination =
       options.destination ??
       new AccessLogBucket(this, "AccessLogs", {
-        region: env.resourceRegion,
-        accountId: env.accountId,
-        partition: env.partition,
-        provider: env.provider,
-        bucketName: options.bucketName ?? (sourceName !== undefined ? `${sourceName}-logs` : undefined),
+        ...environmentProps(props),
+        bucketName: options.bucketName ?? (props.bucketName !== undefined ? NAMES.logBucketName(props.bucketName) : undefined),
         expireAfterDays: options.expireAfterDays,
         minimumTlsVersion: this.minimumTlsVersion,
         ...destroy,
       });
     destination.addSource(this.bucketArn);
     new S3BucketLoggingA(this, "Logging", {
-      provider: env.provider,
-      region: env.resourceRegion,
+      provider: this.environment.provider,
+      region: this.environment.resourceRegion,
       bucket: this.bucket.id,
       targetBucket: destination.bucket.id,
-      targetPrefix: options.targetPrefix ?? "",
+      targetPrefix: options.targetPrefix ?? DEFAULTS.targetPrefix,
       // S3 checks, when logging is turned on, that the target's policy lets log delivery write.
       dependsOn: [destination.policy],
     });

@@ -7,6 +7,7 @@ export * from "./policies/key-policy";
 export * from "./policies/bucket-policy";
 export * from "./policies/parse-policy";
 export * from "./policies/policies";
+export * from "./bucket-options";
 export * from "./access-log-bucket";
 export * from "./encrypted-bucket";
 export * from "./console-bucket";

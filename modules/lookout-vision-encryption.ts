@@ -1,24 +1,40 @@
-import { Fn, IResolvable, TerraformOutput } from "cdktf";
+import { Fn, TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
-import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { AwsEnvironmentProps } from "./aws-environment";
 import { AccessLogBucket } from "./access-log-bucket";
-import { ConsoleBucket } from "./console-bucket";
-import { EncryptedBucket, MinimumTlsVersion, SharedAccessLogsOptions } from "./encrypted-bucket";
-import { LookoutVisionKey, LookoutVisionKeyOptions } from "./lookout-vision-key";
-import { OutputBucket } from "./output-bucket";
+import { BucketSettings } from "./bucket-options";
+import { ConsoleBucket, ConsoleBucketOptions } from "./console-bucket";
+import { EncryptedBucket } from "./encrypted-bucket";
+import { IEncryptionKey, LookoutVisionKey, LookoutVisionKeyOptions, LookoutVisionKeySettings } from "./lookout-vision-key";
+import { OutputBucket, OutputBucketOptions } from "./output-bucket";
 import { keyUserStatements } from "./policies/kms-statements";
 import { userPolicy } from "./policies/user-policy";
 import { PolicyDocument, policyDocument } from "./policies/policy-document";
+import { DEFAULTS, NAMES } from "./private/defaults";
+import { environmentProps } from "./private/environment";
+import { ALLOWED } from "./private/messages";
+import { addUserPolicyResources } from "./private/user-policy-resources";
 import { LOOKOUT_FOR_VISION, ServiceProfile } from "./service-profile";
-import { IAM_NAME_PATTERN, checkPrincipalArns, checkWord, fail, isToken } from "./validation";
+import { IAM_NAME_PATTERN, OUTPUT_BUCKET_ID_PATTERN, OUTPUT_NAME_PREFIX_PATTERN, checkKmsKeyArnLocation, checkPrincipalArns, checkWord, fail, isToken } from "./validation";
 
 const NAME = "LookoutVisionEncryption";
-/** Output bucket IDs: they name construct IDs, log prefixes and Terraform map keys. */
-export const OUTPUT_BUCKET_ID_PATTERN = /^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/;
 
-export interface OutputBucketEntry {
+/** Every setting of a new key: each conflicts with `key.existingKeyArn`. */
+const NEW_KEY_SETTINGS: readonly (keyof LookoutVisionKeySettings)[] = [
+  "replicaOf",
+  "alias",
+  "description",
+  "rotationPeriodInDays",
+  "deletionWindowInDays",
+  "multiRegion",
+  "administratorArns",
+  "allowAccountRootAccess",
+  "preventDestroy",
+  "tags",
+];
+
+export interface OutputBucketEntry extends OutputBucketOptions {
   /** Stable ID of this bucket in the construct tree. IMPORTANT: changing it replaces the bucket. */
   readonly id: string;
   /**
@@ -26,59 +42,6 @@ export interface OutputBucketEntry {
    * @default a Terraform-generated name
    */
   readonly bucketName?: string;
-  /**
-   * Key prefix training results are written under.
-   * @default "training-output/"
-   */
-  readonly prefix?: string;
-}
-
-export interface ConsoleBucketOptions {
-  /**
-   * Last part of the console bucket name.
-   * @default the account ID
-   */
-  readonly suffix?: string;
-  /**
-   * Adopt the bucket the console already created (Terraform `import` block).
-   * @default false
-   */
-  readonly importExisting?: boolean;
-}
-
-/** Settings every bucket of the set-up shares. */
-export interface BucketSettings {
-  /**
-   * Keep every version of every object.
-   * @default true
-   */
-  readonly versioned?: boolean | IResolvable;
-  /**
-   * Minimum TLS version of requests: "1.2" or "1.3".
-   * @default "1.2"
-   */
-  readonly minimumTlsVersion?: MinimumTlsVersion;
-  /**
-   * Server access logs of every bucket into one shared SSE-S3 log bucket, each bucket under its
-   * own prefix (`console/`, `output-<id>/`, after `targetPrefix`).
-   * @default false
-   */
-  readonly accessLogs?: boolean | SharedAccessLogsOptions;
-  /**
-   * Let `terraform destroy` delete buckets that still hold objects.
-   * @default false
-   */
-  readonly forceDestroy?: boolean | IResolvable;
-  /**
-   * `lifecycle { prevent_destroy = true }` on every bucket.
-   * @default true
-   */
-  readonly preventDestroy?: boolean;
-  /**
-   * Days after which incomplete multipart uploads are aborted. 1-365.
-   * @default 7
-   */
-  readonly abortIncompleteMultipartUploadDays?: number;
 }
 
 export interface UserPolicyOptions {
@@ -155,13 +118,11 @@ function validate(props: LookoutVisionEncryptionProps): void {
   const ids = new Set<string>();
   const names = new Set<string>();
   entries.forEach((entry, i) => {
-    if (isToken(entry.id) || !OUTPUT_BUCKET_ID_PATTERN.test(entry.id ?? "")) {
-      fail(NAME, `outputBuckets[${i}].id`, "1-32 lowercase letters, digits or hyphens, starting and ending with a letter or digit", entry.id);
-    }
-    if (ids.has(entry.id)) fail(NAME, `outputBuckets[${i}].id`, "unique among outputBuckets", entry.id);
+    if (isToken(entry.id) || !OUTPUT_BUCKET_ID_PATTERN.test(entry.id ?? "")) fail(NAME, `outputBuckets[${i}].id`, ALLOWED.outputBucketId, entry.id);
+    if (ids.has(entry.id)) fail(NAME, `outputBuckets[${i}].id`, ALLOWED.uniqueAmong("outputBuckets"), entry.id);
     ids.add(entry.id);
     if (entry.bucketName !== undefined && !isToken(entry.bucketName)) {
-      if (names.has(entry.bucketName)) fail(NAME, `outputBuckets[${i}].bucketName`, "unique among outputBuckets", entry.bucketName);
+      if (names.has(entry.bucketName)) fail(NAME, `outputBuckets[${i}].bucketName`, ALLOWED.uniqueAmong("outputBuckets"), entry.bucketName);
       names.add(entry.bucketName);
     }
   });
@@ -169,22 +130,29 @@ function validate(props: LookoutVisionEncryptionProps): void {
   // The user policy is the key users' half of their access: without key users it would grant
   // key use to whoever it is attached to, outside the key policy's list.
   if (props.userPolicy !== false && (props.keyUserArns ?? []).length === 0) {
-    fail(NAME, "keyUserArns", "at least one principal ARN when userPolicy is not false (the user policy is for the key users)", props.keyUserArns ?? []);
+    fail(NAME, "keyUserArns", ALLOWED.keyUsersForUserPolicy("userPolicy"), props.keyUserArns ?? []);
   }
   if (props.userPolicy) {
     if (props.userPolicy.namePrefix !== undefined && !isToken(props.userPolicy.namePrefix) && !IAM_NAME_PATTERN.test(props.userPolicy.namePrefix)) {
-      fail(NAME, "userPolicy.namePrefix", "1-64 letters, digits or +=,.@_-", props.userPolicy.namePrefix);
+      fail(NAME, "userPolicy.namePrefix", ALLOWED.iamName, props.userPolicy.namePrefix);
     }
     (props.userPolicy.attachToRoleNames ?? []).forEach((role, i) => {
       checkWord(NAME, `userPolicy.attachToRoleNames[${i}]`, role);
       if (!isToken(role) && (role.startsWith("arn:") || !IAM_NAME_PATTERN.test(role))) {
-        fail(NAME, `userPolicy.attachToRoleNames[${i}]`, "an IAM role name (not an ARN): 1-64 letters, digits or +=,.@_-", role);
+        fail(NAME, `userPolicy.attachToRoleNames[${i}]`, ALLOWED.roleName, role);
       }
     });
   }
-  if (props.outputNamePrefix !== undefined && !/^([a-z][a-z0-9_]*)?$/.test(props.outputNamePrefix)) {
-    fail(NAME, "outputNamePrefix", "empty or lowercase letters, digits and '_' starting with a letter", props.outputNamePrefix);
+  if (props.outputNamePrefix !== undefined && !OUTPUT_NAME_PREFIX_PATTERN.test(props.outputNamePrefix)) {
+    fail(NAME, "outputNamePrefix", ALLOWED.outputNamePrefix, props.outputNamePrefix);
   }
+}
+
+/** `key.existingKeyArn`: used alone, and a key ARN in the set-up's partition and region. */
+function checkExistingKey(props: LookoutVisionEncryptionProps, existingKeyArn: string): void {
+  const conflicting = NEW_KEY_SETTINGS.filter((setting) => props.key?.[setting] !== undefined);
+  if (conflicting.length > 0) fail(NAME, "key.existingKeyArn", ALLOWED.usedAlone(conflicting.join(", ")), existingKeyArn);
+  checkKmsKeyArnLocation(NAME, "key.existingKeyArn", existingKeyArn, props);
 }
 
 /**
@@ -193,7 +161,8 @@ function validate(props: LookoutVisionEncryptionProps): void {
  */
 export class LookoutVisionEncryption extends Construct {
   readonly profile: ServiceProfile;
-  readonly key: LookoutVisionKey;
+  /** The key: a LookoutVisionKey, or with `key.existingKeyArn` the imported key. */
+  readonly key: IEncryptionKey;
   readonly consoleBucket?: ConsoleBucket;
   readonly outputBuckets: Record<string, OutputBucket> = {};
   readonly userPolicy?: IamPolicy;
@@ -206,21 +175,14 @@ export class LookoutVisionEncryption extends Construct {
     validate(props);
     this.profile = props.profile ?? LOOKOUT_FOR_VISION;
     this.keyUserArns = [...(props.keyUserArns ?? [])];
-    const env: AwsEnvironmentProps = { region: props.region, accountId: props.accountId, partition: props.partition, provider: props.provider };
-    const imported = props.key?.existingKeyArn !== undefined;
-    this.key = new LookoutVisionKey(this, "Key", {
-      ...env,
-      ...props.key,
-      profile: this.profile,
-      keyUserArns: imported ? undefined : this.keyUserArns,
-      tags: imported ? undefined : (props.key?.tags ?? props.tags),
-    });
+    const env = environmentProps(props);
+    this.key = this.createKey(props, env);
 
     const { accessLogs, ...settings } = props.bucketSettings ?? {};
     if (accessLogs) {
       this.accessLogBucket = new AccessLogBucket(this, "AccessLogs", {
         ...env,
-        bucketPrefix: `${this.profile.slug}-logs-`,
+        bucketPrefix: NAMES.sharedLogBucketPrefix(this.profile),
         expireAfterDays: accessLogs === true ? undefined : accessLogs.expireAfterDays,
         minimumTlsVersion: settings.minimumTlsVersion,
         forceDestroy: settings.forceDestroy,
@@ -228,7 +190,7 @@ export class LookoutVisionEncryption extends Construct {
         tags: props.tags,
       });
     }
-    const logTargetPrefix = accessLogs === true || !accessLogs ? "" : (accessLogs.targetPrefix ?? "");
+    const logTargetPrefix = accessLogs === true || !accessLogs ? DEFAULTS.targetPrefix : (accessLogs.targetPrefix ?? DEFAULTS.targetPrefix);
     /** Every bucket's logs go to the shared log bucket, under a prefix of their own. */
     const logsUnder = (prefix: string) => (this.accessLogBucket ? { destination: this.accessLogBucket, targetPrefix: `${logTargetPrefix}${prefix}` } : false);
     const bucketProps = { ...env, ...settings, encryptionKey: this.key, tags: props.tags };
@@ -237,33 +199,41 @@ export class LookoutVisionEncryption extends Construct {
         ...bucketProps,
         ...props.consoleBucket,
         profile: this.profile,
-        accessLogs: logsUnder("console/"),
+        accessLogs: logsUnder(NAMES.consoleLogPrefix),
       });
     }
     for (const entry of props.outputBuckets ?? []) {
-      this.outputBuckets[entry.id] = new OutputBucket(this, `OutputBucket-${entry.id}`, {
+      this.outputBuckets[entry.id] = new OutputBucket(this, NAMES.outputBucketId(entry.id), {
         ...bucketProps,
         bucketName: entry.bucketName,
         prefix: entry.prefix,
         profile: this.profile,
-        accessLogs: logsUnder(`output-${entry.id}/`),
+        accessLogs: logsUnder(NAMES.outputLogPrefix(entry.id)),
       });
     }
 
     if (props.userPolicy !== false) {
       const options = props.userPolicy ?? {};
-      this.userPolicy = new IamPolicy(this, "UserPolicy", {
+      this.userPolicy = addUserPolicyResources(this, {
         provider: props.provider,
-        namePrefix: options.namePrefix ?? `${this.profile.slug}-users-`,
-        description: `Use ${this.profile.displayName} with its encrypted buckets and KMS key`,
+        profile: this.profile,
+        namePrefix: options.namePrefix ?? NAMES.userPolicyNamePrefix(this.profile),
         policy: this.userPolicyJson,
         tags: props.tags,
+        roles: Object.fromEntries((options.attachToRoleNames ?? []).map((role) => [role, role])),
       });
-      for (const role of options.attachToRoleNames ?? []) {
-        new IamRolePolicyAttachment(this, `UserPolicyAttachment-${role}`, { provider: props.provider, role, policyArn: this.userPolicy.arn });
-      }
     }
-    if (props.outputs ?? true) this.addOutputs(props.outputNamePrefix ?? "");
+    if (props.outputs ?? DEFAULTS.outputs) this.addOutputs(props.outputNamePrefix ?? DEFAULTS.outputNamePrefix);
+  }
+
+  /** A new key (or replica) for the key users, or the existing key imported. */
+  private createKey(props: LookoutVisionEncryptionProps, env: AwsEnvironmentProps): IEncryptionKey {
+    const { existingKeyArn, ...settings } = props.key ?? {};
+    if (existingKeyArn !== undefined) {
+      checkExistingKey(props, existingKeyArn);
+      return LookoutVisionKey.fromKeyArn(this, "Key", existingKeyArn, { ...env, profile: this.profile });
+    }
+    return new LookoutVisionKey(this, "Key", { ...env, ...settings, profile: this.profile, keyUserArns: this.keyUserArns, tags: settings.tags ?? props.tags });
   }
 
   /** Every bucket of the set-up. */
@@ -312,15 +282,15 @@ export class LookoutVisionEncryption extends Construct {
     return JSON.stringify(this.keyPolicyStatementsForKeyOwner);
   }
 
-
   private addOutputs(prefix: string): void {
     const output = (name: string, value: unknown, description: string) => {
       const o = new TerraformOutput(this, `${prefix}${name}`, { value, description });
       o.overrideLogicalId(`${prefix}${name}`);
     };
     output("key_arn", this.key.keyArn, `ARN of the KMS key for ${this.profile.displayName} data`);
-    if (this.key.aliasName) output("key_alias", this.key.aliasName, "Alias of the KMS key");
-    if (this.key.imported) {
+    if (this.key instanceof LookoutVisionKey) {
+      output("key_alias", this.key.aliasName, "Alias of the KMS key");
+    } else {
       output("key_policy_statements_for_key_owner", this.keyPolicyStatementsForKeyOwnerJson, "Key policy statements the owner of the existing key must add for this account's users");
     }
     if (this.consoleBucket) {

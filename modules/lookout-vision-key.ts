@@ -1,16 +1,22 @@
 import { Fn, IResolvable, Lazy, TerraformIterator, Token, ref } from "cdktf";
-import { Construct } from "constructs";
+import { Construct, IConstruct } from "constructs";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { KmsReplicaKey } from "@cdktf/provider-aws/lib/kms-replica-key";
-import { AwsEnvironment, AwsEnvironmentProps, resolveAwsEnvironment, serviceEndpoint } from "./aws-environment";
+import { AwsEnvironment, AwsEnvironmentProps } from "./aws-environment";
 import { keyPolicy } from "./policies/key-policy";
-import { policyJson, unique } from "./policies/policy-document";
+import { PolicyStatement, policyJson, unique } from "./policies/policy-document";
+import { DEFAULTS, NAMES } from "./private/defaults";
+import { keyEndpoints, resolveAwsEnvironment } from "./private/environment";
+import { ImportedKey, grantUsePolicyJson, grantUseStatements } from "./private/imported-key";
+import { ALLOWED } from "./private/messages";
 import { LOOKOUT_FOR_VISION, ServiceProfile } from "./service-profile";
 import {
+  DELETION_WINDOW_DAYS,
+  DESCRIPTION_MAX_LENGTH,
+  ROTATION_PERIOD_DAYS,
   checkAlias,
   checkIntegerInRange,
-  checkKmsKeyArnLocation,
   checkPrincipalArns,
   checkTags,
   fail,
@@ -18,37 +24,40 @@ import {
 } from "./validation";
 
 const NAME = "LookoutVisionKey";
-/** Allowed `rotationPeriodInDays` (KMS limits). */
-export const ROTATION_PERIOD_DAYS = { min: 90, max: 2560 } as const;
-/** Allowed `deletionWindowInDays` (KMS limits). */
-export const DELETION_WINDOW_DAYS = { min: 7, max: 30 } as const;
-/** Longest `description` KMS accepts. */
-export const DESCRIPTION_MAX_LENGTH = 8192;
 
-/** What buckets and policies need of a key: a created key and a bring-your-own key alike. */
-export interface IEncryptionKey {
+/**
+ * A KMS key the buckets and policies can use: a key created by LookoutVisionKey, or one made
+ * elsewhere and imported with `LookoutVisionKey.fromKeyArn`. It holds only what both can do.
+ */
+export interface IEncryptionKey extends IConstruct {
   /** ARN of the KMS key (never an alias ARN: S3 compares the SSE-KMS key id header with it). */
   readonly keyArn: string;
   readonly keyId: string;
-  /** `alias/...`, or undefined for a bring-your-own key. */
-  readonly aliasName?: string;
+  /** Where the key's users work: the region, account and partition of its `kms:ViaService` conditions. */
+  readonly environment: AwsEnvironment;
+  /** `kms:ViaService` value of the service in the key's region. */
+  readonly serviceEndpoint: string;
+  /** Endpoints through which key users may use the key for data: S3 and the service. */
+  readonly dataServiceEndpoints: string[];
+  /**
+   * The statements an IAM identity policy needs so that its principals can use this key through
+   * the service and S3 (resource: this key). Any key honours them, an imported one too; the key's
+   * own policy must allow those principals as well (a created key: `addKeyUser`).
+   * @jsii ignore IAM spelling; other languages call `grantUsePolicyJson`.
+   */
+  grantUseStatements(): PolicyStatement[];
+  /** `grantUseStatements()` as an IAM policy document: JSON text, in IAM's spelling. */
+  grantUsePolicyJson(): string;
 }
 
-/** The key settings LookoutVisionEncryption passes through: all but the environment, service and key users, which it sets for every resource. */
-export interface LookoutVisionKeyOptions {
-  /**
-   * Bring your own key: its ARN. No key, alias or key policy is created; the key's owner
-   * must allow this account's users in the key policy. Must be in the same region as the
-   * buckets (S3 requires it). Conflicts with every prop that configures a new key.
-   * @default undefined (a new key is created)
-   */
-  readonly existingKeyArn?: string;
+/** The settings of a key LookoutVisionKey creates. */
+export interface LookoutVisionKeySettings {
   /**
    * Create a replica (`aws_kms_replica_key`) of this multi-region primary key instead of a new
    * key; set `region` to the replica's region. Rotation is managed on the primary.
    * @default undefined (a new primary key)
    */
-  readonly replicaOf?: LookoutVisionKey;
+  readonly replicaOf?: IEncryptionKey;
   /**
    * Alias of the key. Aliases are regional: a replica may reuse the primary's alias name.
    * @default "alias/<profile slug>"
@@ -98,7 +107,18 @@ export interface LookoutVisionKeyOptions {
   readonly tags?: Record<string, string>;
 }
 
-export interface LookoutVisionKeyProps extends AwsEnvironmentProps, LookoutVisionKeyOptions {
+/** The key LookoutVisionEncryption uses: a new one (these settings), or `existingKeyArn`. */
+export interface LookoutVisionKeyOptions extends LookoutVisionKeySettings {
+  /**
+   * Bring your own key: its ARN. No key, alias or key policy is created; the key's owner
+   * must allow this account's users in the key policy. Must be in the same region as the
+   * buckets (S3 requires it). Conflicts with every setting of a new key.
+   * @default undefined (a new key is created)
+   */
+  readonly existingKeyArn?: string;
+}
+
+export interface LookoutVisionKeyProps extends AwsEnvironmentProps, LookoutVisionKeySettings {
   /**
    * The service that creates grants on the key and reads data with it.
    * @default LOOKOUT_FOR_VISION
@@ -113,48 +133,38 @@ export interface LookoutVisionKeyProps extends AwsEnvironmentProps, LookoutVisio
   readonly keyUserArns?: string[];
 }
 
-/** Props that configure a created key, and so conflict with `existingKeyArn`. */
-const NEW_KEY_PROPS = [
-  "replicaOf",
-  "alias",
-  "description",
-  "rotationPeriodInDays",
-  "deletionWindowInDays",
-  "multiRegion",
-  "administratorArns",
-  "keyUserArns",
-  "allowAccountRootAccess",
-  "preventDestroy",
-  "tags",
-] as const;
+/** Where an imported key's users work and which service they use it through. */
+export interface ImportedKeyOptions extends AwsEnvironmentProps {
+  /**
+   * The service that uses the key.
+   * @default LOOKOUT_FOR_VISION
+   */
+  readonly profile?: ServiceProfile;
+}
+
+/** A created multi-region key (or a token: known at apply), or an imported key whose key ID says multi-region. */
+function isMultiRegionPrimary(key: IEncryptionKey): boolean {
+  if (key instanceof LookoutVisionKey) return key.multiRegion !== false;
+  return isToken(key.keyArn) || /:key\/mrk-/.test(key.keyArn);
+}
 
 function validate(props: LookoutVisionKeyProps): void {
-  if (props.existingKeyArn !== undefined) {
-    const conflicting = NEW_KEY_PROPS.filter((prop) => props[prop] !== undefined);
-    if (conflicting.length > 0) {
-      fail(NAME, "existingKeyArn", `used alone: it conflicts with ${conflicting.join(", ")}, which configure a new key`, props.existingKeyArn);
-    }
-    checkKmsKeyArnLocation(NAME, "existingKeyArn", props.existingKeyArn, props);
-    return;
-  }
   if (props.replicaOf !== undefined) {
-    if (!props.replicaOf.multiRegion) {
-      fail(NAME, "replicaOf", "a LookoutVisionKey created with multiRegion: true", props.replicaOf.node.path);
-    }
+    if (!isMultiRegionPrimary(props.replicaOf)) fail(NAME, "replicaOf", ALLOWED.multiRegionPrimary, props.replicaOf.node.path);
     for (const prop of ["multiRegion", "rotationPeriodInDays"] as const) {
-      if (props[prop] !== undefined) fail(NAME, prop, "unset with replicaOf (the primary key owns it)", props[prop]);
+      if (props[prop] !== undefined) fail(NAME, prop, ALLOWED.unsetWithReplica("replicaOf"), props[prop]);
     }
   }
   if (props.alias !== undefined) checkAlias(NAME, "alias", props.alias);
   if (props.description !== undefined && !isToken(props.description) && props.description.length > DESCRIPTION_MAX_LENGTH) {
-    fail(NAME, "description", `at most ${DESCRIPTION_MAX_LENGTH} characters`, `${props.description.slice(0, 20)}...`);
+    fail(NAME, "description", ALLOWED.atMostCharacters(DESCRIPTION_MAX_LENGTH), `${props.description.slice(0, 20)}...`);
   }
-  if (props.rotationPeriodInDays !== undefined) checkIntegerInRange(NAME, "rotationPeriodInDays", props.rotationPeriodInDays, ROTATION_PERIOD_DAYS.min, ROTATION_PERIOD_DAYS.max);
-  if (props.deletionWindowInDays !== undefined) checkIntegerInRange(NAME, "deletionWindowInDays", props.deletionWindowInDays, DELETION_WINDOW_DAYS.min, DELETION_WINDOW_DAYS.max);
+  if (props.rotationPeriodInDays !== undefined) checkIntegerInRange(NAME, "rotationPeriodInDays", props.rotationPeriodInDays, ROTATION_PERIOD_DAYS);
+  if (props.deletionWindowInDays !== undefined) checkIntegerInRange(NAME, "deletionWindowInDays", props.deletionWindowInDays, DELETION_WINDOW_DAYS);
   checkPrincipalArns(NAME, "administratorArns", props.administratorArns ?? []);
   checkPrincipalArns(NAME, "keyUserArns", props.keyUserArns ?? []);
   if (props.allowAccountRootAccess === false && (props.administratorArns ?? []).length === 0) {
-    fail(NAME, "administratorArns", "at least one principal when allowAccountRootAccess is false (else the key cannot be managed)", []);
+    fail(NAME, "administratorArns", ALLOWED.administratorsWithoutRoot("allowAccountRootAccess"), []);
   }
   if (props.tags) checkTags(NAME, "tags", props.tags);
 }
@@ -175,17 +185,28 @@ function callerAccounts(accountId: string, keyUserArns: string[]): string[] {
 /**
  * A customer managed KMS key for an ML service's data in S3 (Lookout for Vision by default),
  * with an alias and a key policy that separates administrators from users and lets users
- * use the key only through S3 and the service. Or, with `existingKeyArn`, a key made elsewhere.
+ * use the key only through S3 and the service. A key made elsewhere: `LookoutVisionKey.fromKeyArn`.
  */
 export class LookoutVisionKey extends Construct implements IEncryptionKey {
+  /**
+   * A key made elsewhere (bring your own key), for buckets and policies: nothing is created, and
+   * its key policy stays where the key was made. Checked as a KMS key ARN in the region and
+   * partition given.
+   */
+  static fromKeyArn(scope: Construct, id: string, keyArn: string, options: ImportedKeyOptions = {}): IEncryptionKey {
+    return new ImportedKey(scope, id, keyArn, options);
+  }
+
   readonly keyArn: string;
   readonly keyId: string;
-  readonly aliasName?: string;
+  readonly aliasName: string;
   readonly profile: ServiceProfile;
   readonly environment: AwsEnvironment;
+  readonly serviceEndpoint: string;
+  readonly dataServiceEndpoints: string[];
   readonly multiRegion: boolean | IResolvable;
-  /** The created `aws_kms_key` or `aws_kms_replica_key`; undefined for a bring-your-own key. */
-  readonly resource?: KmsKey | KmsReplicaKey;
+  /** The created `aws_kms_key`, or `aws_kms_replica_key` for a replica. */
+  readonly resource: KmsKey | KmsReplicaKey;
   private readonly administratorArns: string[];
   private readonly keyUserArns: string[];
 
@@ -194,88 +215,70 @@ export class LookoutVisionKey extends Construct implements IEncryptionKey {
     validate(props);
     this.profile = props.profile ?? LOOKOUT_FOR_VISION;
     this.environment = resolveAwsEnvironment(this, NAME, props);
-    this.multiRegion = props.multiRegion ?? false;
+    const endpoints = keyEndpoints(this.profile.serviceHost, this.environment);
+    this.serviceEndpoint = endpoints.serviceEndpoint;
+    this.dataServiceEndpoints = endpoints.dataServiceEndpoints;
+    this.multiRegion = props.multiRegion ?? DEFAULTS.multiRegion;
     this.administratorArns = [...(props.administratorArns ?? [])];
     this.keyUserArns = [...(props.keyUserArns ?? [])];
-
-    if (props.existingKeyArn !== undefined) {
-      this.keyArn = props.existingKeyArn;
-      this.keyId = isToken(props.existingKeyArn)
-        ? Fn.element(Fn.split("/", props.existingKeyArn), 1)
-        : props.existingKeyArn.split("/")[1];
-      return;
-    }
 
     const env = this.environment;
     const common = {
       provider: env.provider,
       region: env.resourceRegion,
-      description: props.description ?? `${this.profile.displayName} data: training images, models and manifests`,
-      deletionWindowInDays: props.deletionWindowInDays ?? 30,
-      policy: Lazy.stringValue({ produce: () => policyJson(this.policyDocument(props.allowAccountRootAccess ?? true)) }),
+      description: props.description ?? NAMES.keyDescription(this.profile),
+      deletionWindowInDays: props.deletionWindowInDays ?? DEFAULTS.deletionWindowInDays,
+      policy: Lazy.stringValue({ produce: () => policyJson(this.policyDocument(props.allowAccountRootAccess ?? DEFAULTS.allowAccountRootAccess)) }),
       tags: props.tags,
-      lifecycle: { preventDestroy: props.preventDestroy ?? true },
+      lifecycle: { preventDestroy: props.preventDestroy ?? DEFAULTS.preventDestroy },
     };
-    const resource = props.replicaOf
+    this.resource = props.replicaOf
       ? new KmsReplicaKey(this, "Key", { ...common, primaryKeyArn: props.replicaOf.keyArn })
       : new KmsKey(this, "Key", {
           ...common,
           enableKeyRotation: true,
-          rotationPeriodInDays: props.rotationPeriodInDays ?? 365,
+          rotationPeriodInDays: props.rotationPeriodInDays ?? DEFAULTS.rotationPeriodInDays,
           multiRegion: this.multiRegion,
         });
-    this.resource = resource;
-    this.keyArn = resource.arn;
-    this.keyId = resource.keyId;
-    this.aliasName = props.alias ?? `alias/${this.profile.slug}`;
+    this.keyArn = this.resource.arn;
+    this.keyId = this.resource.keyId;
+    this.aliasName = props.alias ?? NAMES.keyAlias(this.profile);
     new KmsAlias(this, "Alias", {
       provider: env.provider,
       region: env.resourceRegion,
       name: this.aliasName,
-      targetKeyId: resource.keyId,
+      targetKeyId: this.resource.keyId,
     });
   }
 
-  /** True when the key was made elsewhere (`existingKeyArn`). */
-  get imported(): boolean {
-    return this.resource === undefined;
+  /**
+   * Identity-policy statements that let their principals use this key through the service and S3.
+   * @jsii ignore IAM spelling; other languages call `grantUsePolicyJson`.
+   */
+  grantUseStatements(): PolicyStatement[] {
+    return grantUseStatements(this);
   }
 
-  /** `kms:ViaService` value of the ML service in this key's region. */
-  get serviceEndpoint(): string {
-    return serviceEndpoint(this.profile.serviceHost, this.environment);
+  /** `grantUseStatements()` as an IAM policy document: JSON text, in IAM's spelling. */
+  grantUsePolicyJson(): string {
+    return grantUsePolicyJson(this);
   }
 
-  /** Endpoints through which key users may use the key for data: S3 and the ML service. */
-  get dataServiceEndpoints(): string[] {
-    return [serviceEndpoint("s3", this.environment), this.serviceEndpoint];
-  }
-
-  /** Adds a principal to the key users of a created key (the key policy renders at synth). */
+  /** Adds a principal to the key users (the key policy renders at synth). */
   addKeyUser(principalArn: string): void {
     this.appendPrincipal(this.keyUserArns, "addKeyUser", principalArn);
   }
 
-  /** Adds a principal to the administrators of a created key. */
+  /** Adds a principal to the administrators. */
   addAdministrator(principalArn: string): void {
     this.appendPrincipal(this.administratorArns, "addAdministrator", principalArn);
   }
 
   private appendPrincipal(list: string[], method: string, principalArn: string): void {
-    this.requireCreatedKey(method);
     // A list token stands for a whole Terraform list: nothing can be appended to it here.
-    if (isToken(list)) fail(NAME, `${method}(principalArn)`, "used only when the principal list is literal, not a Terraform list", principalArn);
+    if (isToken(list)) fail(NAME, `${method}(principalArn)`, ALLOWED.literalPrincipalList, principalArn);
     checkPrincipalArns(NAME, `${method}(principalArn)`, [principalArn]);
     list.push(principalArn);
-  }
-
-  private requireCreatedKey(method: string): void {
-    if (this.imported) {
-      throw new Error(
-        `${NAME}: ${method} needs a key created here, got existingKeyArn ${JSON.stringify(this.keyArn)}; ` +
-          "its key policy is managed where the key was made: attach the user policy of LookoutVisionEncryption instead",
-      );
-    }
   }
 
   private policyDocument(allowAccountRootAccess: boolean) {

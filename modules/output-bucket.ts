@@ -1,17 +1,13 @@
 import { Construct } from "constructs";
 import { EncryptedBucket, EncryptedBucketProps } from "./encrypted-bucket";
+import { DEFAULTS } from "./private/defaults";
 import { LOOKOUT_FOR_VISION, ServiceProfile } from "./service-profile";
 import { checkS3Prefix } from "./validation";
 
 const NAME = "OutputBucket";
 
-/** What an output bucket adds to an EncryptedBucket's props. */
-export interface OutputBucketOwnProps {
-  /**
-   * The service whose training API writes here.
-   * @default LOOKOUT_FOR_VISION (CreateModel)
-   */
-  readonly profile?: ServiceProfile;
+/** The output bucket's own setting: what each of LookoutVisionEncryption's `outputBuckets` takes too. */
+export interface OutputBucketOptions {
   /**
    * Key prefix training results are written under.
    * @default "training-output/"
@@ -19,7 +15,13 @@ export interface OutputBucketOwnProps {
   readonly prefix?: string;
 }
 
-export interface OutputBucketProps extends EncryptedBucketProps, OutputBucketOwnProps {}
+export interface OutputBucketProps extends EncryptedBucketProps, OutputBucketOptions {
+  /**
+   * The service whose training API writes here.
+   * @default LOOKOUT_FOR_VISION (CreateModel)
+   */
+  readonly profile?: ServiceProfile;
+}
 
 /**
  * Where in S3 training results go.
@@ -49,9 +51,14 @@ export class OutputBucket extends EncryptedBucket {
 
   constructor(scope: Construct, id: string, props: OutputBucketProps) {
     if (props.prefix !== undefined) checkS3Prefix(NAME, "prefix", props.prefix);
-    super(scope, id, props, NAME);
-    this.prefix = props.prefix ?? "training-output/";
+    super(scope, id, props);
+    this.prefix = props.prefix ?? DEFAULTS.outputPrefix;
     this.profile = props.profile ?? LOOKOUT_FOR_VISION;
+  }
+
+  /** @internal */
+  protected get _constructName(): string {
+    return NAME;
   }
 
   /**

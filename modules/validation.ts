@@ -1,13 +1,27 @@
 import { Token } from "cdktf";
+import { ALLOWED, mustBe, show } from "./private/messages";
 
 /**
- * Every prop check of every construct lives here, so one rule has one wording. Each check
- * throws `<Construct>: <prop> must be <allowed>, got <value>` and skips unresolved tokens
+ * Every prop check of every construct lives here, with its patterns and limits; the words come
+ * from the message catalog (private/messages.ts). Each check throws
+ * `<Construct>: <prop> must be <allowed>, got <value>` and skips unresolved tokens
  * (Terraform variables, resource attributes): those are checked by the Terraform module's
  * `validation` blocks or by AWS at apply time.
  */
 
 export const PARTITIONS = ["aws", "aws-cn", "aws-us-gov"] as const;
+export const MINIMUM_TLS_VERSIONS = ["1.2", "1.3"] as const;
+/** KMS limits of a key's `rotationPeriodInDays`, `deletionWindowInDays` and `description`. */
+export const ROTATION_PERIOD_DAYS = { min: 90, max: 2560 } as const;
+export const DELETION_WINDOW_DAYS = { min: 7, max: 30 } as const;
+export const DESCRIPTION_MAX_LENGTH = 8192;
+export const ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS = { min: 1, max: 365 } as const;
+/** How long log objects may be kept. */
+export const LOG_EXPIRATION_DAYS = { min: 1, max: 3650 } as const;
+/** Output bucket IDs: they name construct IDs, log prefixes and Terraform map keys. */
+export const OUTPUT_BUCKET_ID_PATTERN = /^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/;
+/** Terraform output name prefixes. */
+export const OUTPUT_NAME_PREFIX_PATTERN = /^([a-z][a-z0-9_]*)?$/;
 const PARTITION_RE = "(aws|aws-cn|aws-us-gov)";
 export const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 export const ACCOUNT_PATTERN = /^\d{12}$/;
@@ -24,11 +38,16 @@ export const ALIAS_MAX_LENGTH = 256;
 export const RESERVED_ALIAS_PREFIX = "alias/aws/";
 /** A piece of a bucket name: lowercase letters, digits and hyphens, starting and ending alphanumeric. */
 export const BUCKET_NAME_PART_PATTERN = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+/** Policy statement Sids: alphanumeric, as IAM identity policies require. */
+export const SID_PATTERN = /^[A-Za-z0-9]+$/;
 /** IAM names a user may choose (role names, policy name prefixes): 1-64 of these characters. */
 export const IAM_NAME_PATTERN = /^[\w+=,.@-]{1,64}$/;
 /** Relative S3 key prefix: not starting with '/', no '//', no whitespace. */
 export const S3_PREFIX_PATTERN = /^[^/\s]([^/\s]|\/[^/\s])*\/?$/;
 export const S3_PREFIX_MAX_LENGTH = 1024;
+/** Terraform adds a 26-character unique suffix to a bucket prefix: 63 - 26. */
+export const BUCKET_PREFIX_MAX_LENGTH = 37;
+export const BUCKET_PREFIX_PATTERN = new RegExp(`^[a-z0-9][a-z0-9.-]{0,${BUCKET_PREFIX_MAX_LENGTH - 1}}$`);
 export const TAG_KEY_MAX_LENGTH = 128;
 export const TAG_VALUE_MAX_LENGTH = 256;
 /** Tag keys AWS keeps for itself. */
@@ -53,19 +72,14 @@ export function isToken(value: unknown): boolean {
   return Token.isUnresolved(value);
 }
 
-function show(value: unknown): string {
-  if (typeof value === "number") return String(value);
-  return JSON.stringify(value);
-}
-
 export function fail(construct: string, prop: string, allowed: string, value: unknown): never {
-  throw new Error(`${construct}: ${prop} must be ${allowed}, got ${show(value)}`);
+  throw new Error(mustBe(`${construct}: ${prop}`, allowed, show(value)));
 }
 
-export function checkIntegerInRange(construct: string, prop: string, value: number, min: number, max: number): void {
+export function checkIntegerInRange(construct: string, prop: string, value: number, range: { readonly min: number; readonly max: number }): void {
   if (isToken(value)) return;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-    fail(construct, prop, `a whole number from ${min} to ${max}`, value);
+  if (typeof value !== "number" || !Number.isInteger(value) || value < range.min || value > range.max) {
+    fail(construct, prop, ALLOWED.wholeNumber(range), value);
   }
 }
 
@@ -73,25 +87,25 @@ export function checkIntegerInRange(construct: string, prop: string, value: numb
 export function checkWord(construct: string, prop: string, value: string): void {
   if (isToken(value)) return;
   if (typeof value !== "string" || value.length === 0 || /\s/.test(value)) {
-    fail(construct, prop, "a non-empty string without whitespace", value);
+    fail(construct, prop, ALLOWED.word, value);
   }
 }
 
 export function checkOneOf<T extends string>(construct: string, prop: string, value: T, allowed: readonly T[]): void {
   if (isToken(value)) return;
-  if (!allowed.includes(value)) fail(construct, prop, `one of ${allowed.map((a) => `"${a}"`).join(", ")}`, value);
+  if (!allowed.includes(value)) fail(construct, prop, ALLOWED.oneOf(allowed), value);
 }
 
 export function checkRegion(construct: string, prop: string, value: string): void {
   if (isToken(value)) return;
   if (typeof value !== "string" || !REGION_PATTERN.test(value)) {
-    fail(construct, prop, "an AWS region name like \"us-east-1\"", value);
+    fail(construct, prop, ALLOWED.region, value);
   }
 }
 
 export function checkAccountId(construct: string, prop: string, value: string): void {
   if (isToken(value)) return;
-  if (typeof value !== "string" || !ACCOUNT_PATTERN.test(value)) fail(construct, prop, "a 12-digit AWS account ID", value);
+  if (typeof value !== "string" || !ACCOUNT_PATTERN.test(value)) fail(construct, prop, ALLOWED.accountId, value);
 }
 
 export function checkPrincipalArns(construct: string, prop: string, values: readonly string[]): void {
@@ -100,12 +114,7 @@ export function checkPrincipalArns(construct: string, prop: string, values: read
   values.forEach((value, index) => {
     if (isToken(value)) return;
     if (typeof value !== "string" || !PRINCIPAL_ARN_PATTERN.test(value)) {
-      fail(
-        construct,
-        `${prop}[${index}]`,
-        "an IAM principal ARN (arn:<partition>:iam::<12-digit account>:root|user/<name>|role/<name>, or an sts assumed-role ARN)",
-        value,
-      );
+      fail(construct, `${prop}[${index}]`, ALLOWED.principalArn, value);
     }
   });
 }
@@ -122,12 +131,7 @@ export function checkKmsKeyArn(construct: string, prop: string, value: string): 
   if (isToken(value)) return undefined;
   const match = typeof value === "string" ? KMS_KEY_ARN_PATTERN.exec(value) : null;
   if (!match) {
-    fail(
-      construct,
-      prop,
-      "a KMS key ARN (arn:<aws|aws-cn|aws-us-gov>:kms:<region>:<12-digit account>:key/<key id>; alias ARNs are not accepted)",
-      value,
-    );
+    fail(construct, prop, ALLOWED.kmsKeyArn, value);
   }
   return { partition: match[1], region: match[2], accountId: match[4], keyId: match[5] };
 }
@@ -145,18 +149,17 @@ export function checkKmsKeyArnLocation(
   const parts = checkKmsKeyArn(construct, prop, value);
   if (!parts) return;
   if (where.partition !== undefined && !isToken(where.partition) && parts.partition !== where.partition) {
-    fail(construct, prop, `a key in partition "${where.partition}" (the partition prop)`, value);
+    fail(construct, prop, ALLOWED.keyInPartition(where.partition), value);
   }
   if (where.region !== undefined && !isToken(where.region) && parts.region !== where.region) {
-    fail(construct, prop, `a key in region "${where.region}" (S3 encrypts only with keys of the bucket's region)`, value);
+    fail(construct, prop, ALLOWED.keyInRegion(where.region), value);
   }
 }
 
 export function checkAlias(construct: string, prop: string, value: string): void {
   if (isToken(value)) return;
-  const allowed = "\"alias/<name>\" with letters, digits, '/', '_' or '-' only, at most 256 characters, not under \"alias/aws/\"";
   if (typeof value !== "string" || !ALIAS_PATTERN.test(value) || value.length > ALIAS_MAX_LENGTH || value.startsWith(RESERVED_ALIAS_PREFIX)) {
-    fail(construct, prop, allowed, value);
+    fail(construct, prop, ALLOWED.alias(ALIAS_MAX_LENGTH, RESERVED_ALIAS_PREFIX), value);
   }
 }
 
@@ -164,7 +167,7 @@ export function checkAlias(construct: string, prop: string, value: string): void
 export function checkBucketName(construct: string, prop: string, value: string): void {
   if (isToken(value)) return;
   const broken = bucketNameProblem(value);
-  if (broken) fail(construct, prop, `a valid S3 bucket name (${broken})`, value);
+  if (broken) fail(construct, prop, ALLOWED.bucketName(broken), value);
 }
 
 function bucketNameProblem(name: string): string | undefined {
@@ -172,14 +175,14 @@ function bucketNameProblem(name: string): string | undefined {
   return BUCKET_NAME_RULES.find((r) => r.pattern.test(name) !== r.valid)?.rule;
 }
 
-/** `bucketName` or `bucketPrefix` (Terraform adds a unique suffix to the prefix, hence at most 37 characters). */
+/** `bucketName` or `bucketPrefix` (Terraform adds a unique suffix to the prefix). */
 export function checkBucketNaming(construct: string, props: { readonly bucketName?: string; readonly bucketPrefix?: string }): void {
   if (props.bucketName !== undefined && props.bucketPrefix !== undefined) {
-    fail(construct, "bucketPrefix", "unset when bucketName is set (they conflict)", props.bucketPrefix);
+    fail(construct, "bucketPrefix", ALLOWED.unsetWhenBucketName, props.bucketPrefix);
   }
   if (props.bucketName !== undefined) checkBucketName(construct, "bucketName", props.bucketName);
-  if (props.bucketPrefix !== undefined && !isToken(props.bucketPrefix) && !/^[a-z0-9][a-z0-9.-]{0,36}$/.test(props.bucketPrefix)) {
-    fail(construct, "bucketPrefix", "1-37 lowercase letters, digits, '.' or '-', starting with a letter or digit", props.bucketPrefix);
+  if (props.bucketPrefix !== undefined && !isToken(props.bucketPrefix) && !BUCKET_PREFIX_PATTERN.test(props.bucketPrefix)) {
+    fail(construct, "bucketPrefix", ALLOWED.bucketPrefix(BUCKET_PREFIX_MAX_LENGTH), props.bucketPrefix);
   }
 }
 
@@ -187,12 +190,7 @@ export function checkBucketNaming(construct: string, props: { readonly bucketNam
 export function checkBucketNamePart(construct: string, prop: string, value: string, maxLength: number): void {
   if (isToken(value)) return;
   if (typeof value !== "string" || !BUCKET_NAME_PART_PATTERN.test(value) || value.length > maxLength) {
-    fail(
-      construct,
-      prop,
-      `1-${maxLength} lowercase letters, digits or hyphens, starting and ending with a letter or digit`,
-      value,
-    );
+    fail(construct, prop, ALLOWED.bucketNamePart(maxLength), value);
   }
 }
 
@@ -200,7 +198,7 @@ export function checkBucketNamePart(construct: string, prop: string, value: stri
 export function checkS3Prefix(construct: string, prop: string, value: string): void {
   if (isToken(value)) return;
   if (typeof value !== "string" || !S3_PREFIX_PATTERN.test(value) || value.length > S3_PREFIX_MAX_LENGTH) {
-    fail(construct, prop, "a non-empty S3 key prefix of at most 1024 characters, not starting with '/', without '//' or whitespace", value);
+    fail(construct, prop, ALLOWED.s3Prefix(S3_PREFIX_MAX_LENGTH), value);
   }
 }
 
@@ -208,10 +206,10 @@ export function checkTags(construct: string, prop: string, tags: Record<string, 
   if (isToken(tags)) return;
   for (const [key, value] of Object.entries(tags)) {
     if (key.length === 0 || key.length > TAG_KEY_MAX_LENGTH || key.startsWith(RESERVED_TAG_PREFIX)) {
-      fail(construct, `${prop} key`, "1-128 characters, not starting with \"aws:\"", key);
+      fail(construct, `${prop} key`, ALLOWED.tagKey(TAG_KEY_MAX_LENGTH, RESERVED_TAG_PREFIX), key);
     }
     if (!isToken(value) && (typeof value !== "string" || value.length > TAG_VALUE_MAX_LENGTH)) {
-      fail(construct, `${prop}.${key}`, "a string of at most 256 characters", value);
+      fail(construct, `${prop}.${key}`, ALLOWED.tagValue(TAG_VALUE_MAX_LENGTH), value);
     }
   }
 }

@@ -1,5 +1,8 @@
 import { ConditionBlock, PolicyDocument, PolicyStatement, policyDocument } from "./policy-document";
 
+/** Sids of the statements every EncryptedBucket policy starts with; callers' statements may not reuse them. */
+export const ENCRYPTED_BUCKET_POLICY_SIDS = ["DenyInsecureTransport", "DenyOutdatedTls", "DenyNonKmsEncryptionHeader", "DenyOtherKmsKey", "DenySseC"];
+
 /** The bucket and every object in it: transport rules apply to both. */
 function bucketAndObjects(bucketArn: string): string[] {
   return [bucketArn, `${bucketArn}/*`];

@@ -1,4 +1,5 @@
 import { Fn, Token } from "cdktf";
+import { SID_PATTERN } from "../validation";
 
 /**
  * IAM policy document shapes: plain data, so tests can build and inspect them without synthesizing.
@@ -37,7 +38,7 @@ export interface PolicyDocument {
 export function policyDocument(statements: PolicyStatement[]): PolicyDocument {
   const seen = new Set<string>();
   for (const { Sid } of statements) {
-    if (!/^[A-Za-z0-9]+$/.test(Sid)) throw new Error(`policy statement Sid must be alphanumeric, got ${JSON.stringify(Sid)}`);
+    if (!SID_PATTERN.test(Sid)) throw new Error(`policy statement Sid must be alphanumeric, got ${JSON.stringify(Sid)}`);
     if (seen.has(Sid)) throw new Error(`policy statement Sid must be unique within a policy, got ${JSON.stringify(Sid)} twice`);
     seen.add(Sid);
   }

@@ -4,7 +4,7 @@ import { KeyFacts, keyFacts, keyIssues } from "./key-check";
 import { RULE_IDS } from "./rules";
 import { indexStack } from "./stack-index";
 import { suppressionsOf } from "./suppressions";
-import { ResourceRef, TerraformJson, address, compareStrings, constructPathOf } from "./terraform-json";
+import { ResourceRef, TerraformJson, address, compareStrings, constructPathOf } from "../private/terraform-json";
 
 /** The posture of one synthesized stack: what it holds and what breaks the rules. */
 export interface StackPosture {

@@ -1,7 +1,7 @@
 import { Issue, issue, unchecked } from "./findings";
-import { LooseStatement, PolicyReading, conditionValues, coversAction, principalsOf, readPolicy, resourcesOfStatement, anyPatternMatches } from "./policy-reading";
+import { LooseStatement, PolicyReading, conditionValues, coversAction, principalsOf, readPolicy, resourcesOfStatement, anyPatternMatches } from "../private/policy-reading";
 import { StackIndex, attachedToBucket, referencedBucket, referencedKey } from "./stack-index";
-import { ResourceRef, address, blocks, isExpression, isTrue } from "./terraform-json";
+import { ResourceRef, address, blocks, isExpression, isTrue } from "../private/terraform-json";
 
 export const PUBLIC_ACCESS_FLAGS = ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"] as const;
 

@@ -13,7 +13,7 @@ import { analyzeStack } from "./analyze";
 import { Finding } from "./findings";
 import { SUPPRESSIONS_OVERRIDE, suppress, suppressionsInScope } from "./suppressions";
 import { POSTURE_RESOURCE_TYPES } from "./stack-index";
-import { TerraformJson } from "./terraform-json";
+import { TerraformJson } from "../private/terraform-json";
 
 /** One line for the synth log: rule, resource, what is wrong, how to fix it. */
 export function annotationMessage(finding: Finding): string {

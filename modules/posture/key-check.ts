@@ -1,7 +1,7 @@
 import { Issue, issue, unchecked } from "./findings";
-import { LooseStatement, PolicyReading, conditionValues, coversAction, describeConditions, isAccountRoot, isAllow, principalsOf, readPolicy } from "./policy-reading";
+import { LooseStatement, PolicyReading, conditionValues, coversAction, describeConditions, isAccountRoot, isAllow, principalsOf, readPolicy } from "../private/policy-reading";
 import { StackIndex, referencedKey } from "./stack-index";
-import { ResourceRef, isExpression, isTrue } from "./terraform-json";
+import { ResourceRef, isExpression, isTrue } from "../private/terraform-json";
 
 /** Actions that control the key itself: whoever has one of them administers it. */
 const ADMINISTER_ACTIONS = ["kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:DisableKey"];

@@ -1,4 +1,4 @@
-import { ResourceRef, TerraformJson, findReferenced, resourcesOf } from "./terraform-json";
+import { ResourceRef, TerraformJson, findReferenced, resourcesOf } from "../private/terraform-json";
 
 /** The resource types the posture check reads, collected once per stack. */
 export interface StackIndex {

@@ -1,6 +1,6 @@
 import { IConstruct } from "constructs";
 import { RULE_IDS, RuleId, isRuleId } from "./rules";
-import { ResourceRef } from "./terraform-json";
+import { ResourceRef } from "../private/terraform-json";
 
 export interface Suppression {
   readonly rule: RuleId;

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 import cdktf
-from cdktf import App, TerraformStack
+from cdktf import App, Aspects, TerraformStack
 from cdktf_cdktf_provider_aws.provider import AwsProvider
 
-from cdktf_lookout_vision_encryption import LookoutVisionEncryption, OutputBucketEntry, Policies, ServiceProfiles
+from cdktf_lookout_vision_encryption import EncryptedBucket, EncryptionPosture, LookoutVisionEncryption, OutputBucketEntry, Policies, ServiceProfiles
 
 from conftest import ROOT, run_node
 
@@ -20,6 +20,9 @@ import single_account  # noqa: E402
 
 ACCOUNT = "111111111111"
 TRAINER = f"arn:aws:iam::{ACCOUNT}:role/LookoutVisionTrainer"
+KEY_ARN = f"arn:aws:kms:us-east-1:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+# Where the constructs of these tests are: given, so no data source is read.
+ENV = {"region": "us-east-1", "account_id": ACCOUNT, "partition": "aws"}
 
 
 def synth_single_account(outdir: Path) -> dict:
@@ -54,9 +57,7 @@ def test_rekognition_custom_labels_profile_is_selectable() -> None:
     encryption = LookoutVisionEncryption(
         stack,
         "E",
-        region="us-east-1",
-        account_id=ACCOUNT,
-        partition="aws",
+        **ENV,
         profile=ServiceProfiles.REKOGNITION_CUSTOM_LABELS,
         key_user_arns=[TRAINER],
         output_buckets=[OutputBucketEntry(id="models", bucket_name=f"example-models-{ACCOUNT}")],
@@ -102,3 +103,38 @@ def test_readme_quick_start_synthesizes(tmp_path: Path) -> None:
     synthesized = json.loads((tmp_path / "cdktf.out" / "stacks" / "vision" / "cdk.tf.json").read_text())
     buckets = [b.get("bucket") for b in synthesized["resource"]["aws_s3_bucket"].values()]
     assert "my-lookout-vision-models" in buckets
+
+
+def public_bucket_stack(outdir: Path) -> tuple:
+    """A checked stack with one bucket whose public access block is off (acknowledged, so the construct allows it)."""
+    app = App(outdir=str(outdir))
+    stack = TerraformStack(app, "checked")
+    AwsProvider(stack, "aws", region="us-east-1")
+    bucket = EncryptedBucket(
+        stack,
+        "Data",
+        **ENV,
+        encryption_key=KEY_ARN,
+        bucket_name="vision-public-data",
+        block_public_access=False,
+        acknowledge_public_access=True,
+    )
+    Aspects.of(stack).add(EncryptionPosture())
+    return app, bucket
+
+
+def test_encryption_posture_fails_synth_on_a_public_bucket(tmp_path: Path) -> None:
+    app, _ = public_bucket_stack(tmp_path)
+    with pytest.raises(Exception) as raised:
+        app.synth()
+    assert "[LVE-S3-004]" in str(raised.value)
+    assert "block_public_acls, block_public_policy, ignore_public_acls, restrict_public_buckets not true" in str(raised.value)
+
+
+def test_encryption_posture_finding_suppressed_with_a_reason(tmp_path: Path) -> None:
+    app, bucket = public_bucket_stack(tmp_path)
+    EncryptionPosture.suppress(bucket, "LVE-S3-004", "a public website bucket, on purpose")
+    app.synth()
+    synthesized = json.loads((tmp_path / "stacks" / "checked" / "cdk.tf.json").read_text())
+    data = next(b for b in synthesized["resource"]["aws_s3_bucket"].values() if b.get("bucket") == "vision-public-data")
+    assert data["//"]["posture"]["suppressions"] == [{"rule": "LVE-S3-004", "reason": "a public website bucket, on purpose"}]
