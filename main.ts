@@ -75,7 +75,8 @@ export function stateBackendSettings(scope: Construct, env: NodeJS.ProcessEnv = 
   const { bucket, keyPrefix, region, kmsKeyId } = values;
   if (bucket === undefined) {
     const orphan = (Object.keys(values) as StateSetting[])[0];
-    if (orphan !== undefined) fail(APP, settingName("bucket"), `set when ${settingName(orphan)} is set (the S3 state backend needs its bucket)`, bucket);
+    if (orphan !== undefined)
+      fail(APP, settingName("bucket"), `set when ${settingName(orphan)} is set (the S3 state backend needs its bucket)`, bucket);
     return undefined;
   }
   checkBucketName(APP, settingName("bucket"), bucket);

@@ -35,7 +35,8 @@ function encryption(scope: Construct, id: string, props: Partial<LookoutVisionEn
 /** Set-ups whose plan runs offline. */
 const PLANNABLE: Record<string, (scope: Construct) => void> = {
   "a new key, console bucket, output bucket and user policy": (s) => encryption(s, "NewKey"),
-  "a bring-your-own key": (s) => encryption(s, "Byok", { key: { existingKeyArn: `arn:aws:kms:us-east-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab` } }),
+  "a bring-your-own key": (s) =>
+    encryption(s, "Byok", { key: { existingKeyArn: `arn:aws:kms:us-east-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab` } }),
   "a multi-region primary key and its replica": (s) => {
     const primary = encryption(s, "Primary", { key: { multiRegion: true, alias: "alias/engine-test-primary" } });
     encryption(s, "Replica", { region: "eu-west-1", key: { replicaOf: primary.key, alias: "alias/engine-test-replica" } });
@@ -47,7 +48,10 @@ const PLANNABLE: Record<string, (scope: Construct) => void> = {
 const VALIDATE_ONLY: Record<string, (scope: Construct) => void> = {
   // The data sources call STS and read the region at plan time.
   "a new key with account, region and partition read from data sources": (s) =>
-    new LookoutVisionEncryption(s, "FromDataSources", { keyUserArns: [USER], outputBuckets: [{ id: "models", bucketName: `engine-test-data-sources-${ACCOUNT}` }] }),
+    new LookoutVisionEncryption(s, "FromDataSources", {
+      keyUserArns: [USER],
+      outputBuckets: [{ id: "models", bucketName: `engine-test-data-sources-${ACCOUNT}` }],
+    }),
   // Importing reads the bucket from AWS at plan time.
   "an existing console bucket adopted with an import block": (s) => encryption(s, "Adopted", { consoleBucket: { importExisting: true } }),
 };
@@ -58,9 +62,14 @@ function synthForEngine(setups: Record<string, (scope: Construct) => void>): str
   new AwsProvider(stack, "aws", { region: ENV.region });
   for (const build of Object.values(setups)) build(stack);
   const outdir = Testing.fullSynth(stack);
-  const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")) as { stacks: Record<string, { workingDirectory: string; synthesizedStackPath: string }> };
+  const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")) as {
+    stacks: Record<string, { workingDirectory: string; synthesizedStackPath: string }>;
+  };
   for (const entry of Object.values(manifest.stacks)) {
-    writeEngineOverride(path.join(outdir, entry.workingDirectory), JSON.parse(fs.readFileSync(path.join(outdir, entry.synthesizedStackPath), "utf8")) as object);
+    writeEngineOverride(
+      path.join(outdir, entry.workingDirectory),
+      JSON.parse(fs.readFileSync(path.join(outdir, entry.synthesizedStackPath), "utf8")) as object
+    );
   }
   return outdir;
 }

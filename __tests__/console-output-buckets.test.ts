@@ -31,7 +31,7 @@ describe("ConsoleBucket", () => {
   it("takes a suffix and the Custom Labels profile prefix", () => {
     expect(onlyResource(synthConsole({ suffix: "team-a" }).json, "aws_s3_bucket").bucket).toBe("lookoutvision-eu-west-1-team-a");
     expect(onlyResource(synthConsole({ profile: REKOGNITION_CUSTOM_LABELS, suffix: "abc123" }).json, "aws_s3_bucket").bucket).toBe(
-      "custom-labels-console-eu-west-1-abc123",
+      "custom-labels-console-eu-west-1-abc123"
     );
   });
 
@@ -40,16 +40,25 @@ describe("ConsoleBucket", () => {
       new ConsoleBucket(scope, "Console", { encryptionKey: KEY_ARN });
     });
     expect(onlyResource(json, "aws_s3_bucket").bucket).toMatch(
-      /^lookoutvision-\$\{data\.aws_region\.AwsEnvironment_region_\w+\.region\}-\$\{data\.aws_caller_identity\.AwsEnvironment_identity_\w+\.account_id\}$/,
+      /^lookoutvision-\$\{data\.aws_region\.AwsEnvironment_region_\w+\.region\}-\$\{data\.aws_caller_identity\.AwsEnvironment_identity_\w+\.account_id\}$/
     );
   });
 
   it("is SSE-KMS, public-access-blocked and TLS-only like every EncryptedBucket", () => {
     const { json } = synthConsole();
     expect(onlyResource(json, "aws_s3_bucket_server_side_encryption_configuration").rule).toEqual([
-      { apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: KEY_ARN }, bucket_key_enabled: true, blocked_encryption_types: ["SSE-C"] },
+      {
+        apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: KEY_ARN },
+        bucket_key_enabled: true,
+        blocked_encryption_types: ["SSE-C"],
+      },
     ]);
-    expect(onlyResource(json, "aws_s3_bucket_public_access_block")).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+    expect(onlyResource(json, "aws_s3_bucket_public_access_block")).toMatchObject({
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
+    });
     expect(sids(parsePolicy(onlyResource(json, "aws_s3_bucket_policy").policy))).toEqual(OUR_SIDS);
   });
 
@@ -76,7 +85,10 @@ describe("OutputBucket", () => {
   it("is encrypted with the key like every other bucket", () => {
     const { json } = synthOutput();
     expect(onlyResource(json, "aws_s3_bucket_server_side_encryption_configuration").rule).toEqual([
-      expect.objectContaining({ apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: KEY_ARN }, bucket_key_enabled: true }),
+      expect.objectContaining({
+        apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: KEY_ARN },
+        bucket_key_enabled: true,
+      }),
     ]);
     expect(sids(parsePolicy(onlyResource(json, "aws_s3_bucket_policy").policy))).toEqual(OUR_SIDS);
   });
@@ -86,7 +98,7 @@ describe("OutputBucket", () => {
       synth((scope) => {
         const prefix = new TerraformVariable(scope, "prefix", { type: "string" });
         new OutputBucket(scope, "Output", { ...ENV, encryptionKey: KEY_ARN, prefix: prefix.stringValue });
-      }),
+      })
     ).not.toThrow();
   });
 });

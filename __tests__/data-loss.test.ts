@@ -63,7 +63,13 @@ function keyAndBucket(props: Partial<EncryptedBucketProps> = {}) {
 
 function multiRegion(scope: Construct): void {
   const primary = new LookoutVisionEncryption(scope, "Primary", { ...ENV, keyUserArns: [USER], key: { multiRegion: true }, outputNamePrefix: "p_" });
-  new LookoutVisionEncryption(scope, "Replica", { ...ENV, region: "eu-west-1", keyUserArns: [USER], key: { replicaOf: primary.key }, outputNamePrefix: "r_" });
+  new LookoutVisionEncryption(scope, "Replica", {
+    ...ENV,
+    region: "eu-west-1",
+    keyUserArns: [USER],
+    key: { replicaOf: primary.key },
+    outputNamePrefix: "r_",
+  });
 }
 
 describe("data-loss protection by default", () => {
@@ -101,7 +107,11 @@ describe("data-loss protection by default", () => {
 
 describe("data-loss protection opt-outs", () => {
   const cases: Array<[string, (scope: Construct) => void, Protections]> = [
-    ["key.preventDestroy: false lets the key be destroyed, nothing else", everything({ key: { preventDestroy: false } }), { ...SAFE, keyPreventDestroy: [false] }],
+    [
+      "key.preventDestroy: false lets the key be destroyed, nothing else",
+      everything({ key: { preventDestroy: false } }),
+      { ...SAFE, keyPreventDestroy: [false] },
+    ],
     [
       "bucketSettings.preventDestroy: false lets every bucket (log buckets too) be destroyed, nothing else",
       everything({ bucketSettings: { preventDestroy: false } }),
@@ -112,7 +122,11 @@ describe("data-loss protection opt-outs", () => {
       everything({ bucketSettings: { forceDestroy: true } }),
       { ...SAFE, bucketForceDestroy: [true] },
     ],
-    ["bucketSettings.versioned: false suspends versioning, nothing else", everything({ bucketSettings: { versioned: false } }), { ...SAFE, versioning: ["Suspended"] }],
+    [
+      "bucketSettings.versioned: false suspends versioning, nothing else",
+      everything({ bucketSettings: { versioned: false } }),
+      { ...SAFE, versioning: ["Suspended"] },
+    ],
     [
       "EncryptedBucket preventDestroy: false and forceDestroy: true apply to the bucket and its log bucket",
       keyAndBucket({ preventDestroy: false, forceDestroy: true }),
@@ -145,13 +159,23 @@ describe("destroy order", () => {
   function expected(json: SynthJson, rows: KeyOfBuckets[]): Record<string, unknown> {
     const key = ([, type, prefix]: KeyOfBuckets) => `${type}.${Object.keys(resourcesOf(json, type)).find((name) => name.startsWith(prefix))}`;
     return Object.fromEntries(
-      Object.keys(resourcesOf(json, "aws_s3_bucket")).map((name) => [name, name.includes("AccessLogs") ? undefined : [key(rows.find(([prefix]) => name.startsWith(prefix))!)]]),
+      Object.keys(resourcesOf(json, "aws_s3_bucket")).map((name) => [
+        name,
+        name.includes("AccessLogs") ? undefined : [key(rows.find(([prefix]) => name.startsWith(prefix))!)],
+      ])
     );
   }
 
   it.each<[string, (scope: Construct) => void, KeyOfBuckets[]]>([
     ["the whole set-up: every data bucket on the key", everything(), [["Encryption_", "aws_kms_key", "Encryption_Key_"]]],
-    ["a multi-region set-up: each region's buckets on that region's key", multiRegion, [["Primary_", "aws_kms_key", "Primary_Key_"], ["Replica_", "aws_kms_replica_key", "Replica_Key_"]]],
+    [
+      "a multi-region set-up: each region's buckets on that region's key",
+      multiRegion,
+      [
+        ["Primary_", "aws_kms_key", "Primary_Key_"],
+        ["Replica_", "aws_kms_replica_key", "Replica_Key_"],
+      ],
+    ],
     ["an EncryptedBucket used directly: on its LookoutVisionKey", keyAndBucket(), [["Data_", "aws_kms_key", "Key_"]]],
   ])("%s, so destroy deletes the key only once the buckets are gone (a bucket it cannot delete keeps its key)", (_name, build, rows) => {
     const { json } = synth(build);
@@ -160,6 +184,11 @@ describe("destroy order", () => {
   });
 
   it("adds no dependency for a key made elsewhere", () => {
-    expect(Object.values(bucketDependencies(synth(everything({ key: { existingKeyArn: BYO_KEY } })).json))).toEqual([undefined, undefined, undefined, undefined]);
+    expect(Object.values(bucketDependencies(synth(everything({ key: { existingKeyArn: BYO_KEY } })).json))).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 });

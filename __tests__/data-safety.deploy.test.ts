@@ -138,7 +138,8 @@ async function creationDate(aws: Clients, bucket: string): Promise<Date | undefi
 }
 
 async function defaultEncryption(aws: Clients, bucket: string): Promise<unknown> {
-  return (await aws.s3().send(new GetBucketEncryptionCommand({ Bucket: bucket }))).ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault;
+  return (await aws.s3().send(new GetBucketEncryptionCommand({ Bucket: bucket }))).ServerSideEncryptionConfiguration?.Rules?.[0]
+    ?.ApplyServerSideEncryptionByDefault;
 }
 
 async function keyState(aws: Clients, keyId: string): Promise<{ state?: string; deletionScheduled: boolean }> {
@@ -165,9 +166,17 @@ interface Adoption extends Deployment {
 async function createAsTheConsoleDoes(aws: Clients, bucket: string): Promise<void> {
   const s3 = aws.s3();
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-  await s3.send(new PutBucketEncryptionCommand({ Bucket: bucket, ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } }] } }));
   await s3.send(
-    new PutPublicAccessBlockCommand({ Bucket: bucket, PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true } }),
+    new PutBucketEncryptionCommand({
+      Bucket: bucket,
+      ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } }] },
+    })
+  );
+  await s3.send(
+    new PutPublicAccessBlockCommand({
+      Bucket: bucket,
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
+    })
   );
   await put(aws, bucket, sample(bucket));
 }
@@ -249,7 +258,7 @@ async function putObjects(applied: Applied): Promise<DeployedExample> {
     buckets.map(async (bucket) => {
       await put(aws, bucket, "first version");
       await put(aws, bucket, sample(bucket));
-    }),
+    })
   );
   const keyId = state.attribute(`${addressesOf(json, "aws_kms_key")[0]}.key_id`) as string;
   return { ...applied, buckets, versioned, keyId, held: await holdings(aws, buckets, keyId) };
@@ -266,7 +275,13 @@ const BUCKETS_OPTED_OUT = "buckets_opted_out_override.tf.json";
 
 /** An override turning prevent_destroy off on every bucket and nothing else (destroy reads it from the configuration). */
 function bucketsOptedOut(json: SynthJson): object {
-  return { resource: { aws_s3_bucket: Object.fromEntries(Object.keys(json.resource?.aws_s3_bucket ?? {}).map((name) => [name, { lifecycle: { prevent_destroy: false } }])) } };
+  return {
+    resource: {
+      aws_s3_bucket: Object.fromEntries(
+        Object.keys(json.resource?.aws_s3_bucket ?? {}).map((name) => [name, { lifecycle: { prevent_destroy: false } }])
+      ),
+    },
+  };
 }
 
 async function refuseDestroy(): Promise<Refusal> {
@@ -319,7 +334,8 @@ function optedOutMain(className: string, edits: [string, string][]): string {
   let body = source.slice(start, end);
   for (const [prop, additions] of edits) {
     const open = body.indexOf(`${prop}: {`);
-    if (open < 0 || body.indexOf(`${prop}: {`, open + 1) >= 0) throw new Error(`main.ts ${className}: expected one "${prop}: {" for the README's opt-out "${additions}"`);
+    if (open < 0 || body.indexOf(`${prop}: {`, open + 1) >= 0)
+      throw new Error(`main.ts ${className}: expected one "${prop}: {" for the README's opt-out "${additions}"`);
     const close = matchingBrace(body, open + prop.length + 2);
     body = `${body.slice(0, close).trimEnd()}, ${additions} ${body.slice(close)}`;
   }
@@ -341,7 +357,9 @@ async function tearDown(): Promise<Teardown> {
   const optOutPlan = await savedPlan(dir);
   await apply(dir, ["tfplan"]);
   const optedOutState = await deployedState(dir);
-  const forceDestroyApplied = Object.fromEntries(addressesOf(json, "aws_s3_bucket").map((address) => [address, optedOutState.attribute(`${address}.force_destroy`)]));
+  const forceDestroyApplied = Object.fromEntries(
+    addressesOf(json, "aws_s3_bucket").map((address) => [address, optedOutState.attribute(`${address}.force_destroy`)])
+  );
 
   // Step 4: `cdktf destroy <stack>`.
   const destroyed = await destroy(dir);
@@ -361,7 +379,7 @@ async function tearDown(): Promise<Teardown> {
       .send(new GetPolicyCommand({ PolicyArn: userPolicyArn }))
       .then(
         () => "still there",
-        (error: Error) => error.name,
+        (error: Error) => error.name
       ),
   };
 }
@@ -391,7 +409,12 @@ async function settings(aws: Clients, bucket: string): Promise<Record<string, st
 }
 
 async function keepData(): Promise<KeepsData> {
-  const stack = synthesized("keeps-data", { accountId: KEEPS_DATA_ACCOUNT, key: { preventDestroy: false }, bucketSettings: { preventDestroy: false }, userPolicy: false });
+  const stack = synthesized("keeps-data", {
+    accountId: KEEPS_DATA_ACCOUNT,
+    key: { preventDestroy: false },
+    bucketSettings: { preventDestroy: false },
+    userPolicy: false,
+  });
   const deployment = await onEmulator(stack, KEEPS_DATA_ACCOUNT);
   const { aws, dir } = deployment;
   await apply(dir);
@@ -400,7 +423,14 @@ async function keepData(): Promise<KeepsData> {
   const keyId = state.attribute(`${addressesOf(stack.json, "aws_kms_key")[0]}.key_id`) as string;
   await put(aws, bucket, sample(bucket));
   const destroyed = await destroy(dir);
-  return { ...deployment, bucket, destroyed, stateAfter: await stateAddresses(dir), after: await holdings(aws, [bucket], keyId), settingsAfter: await settings(aws, bucket) };
+  return {
+    ...deployment,
+    bucket,
+    destroyed,
+    stateAfter: await stateAddresses(dir),
+    after: await holdings(aws, [bucket], keyId),
+    settingsAfter: await settings(aws, bucket),
+  };
 }
 
 let adoption: Promise<Adoption>;
@@ -439,7 +469,9 @@ describe("adopting the console bucket the service console created (consoleBucket
   it("plans an import of the bucket, never a create, delete or replace of it", async () => {
     const { json, plan, bucket } = await adoption;
     const [address] = addressesOf(json, "aws_s3_bucket");
-    const imports = plan.filter((c) => c.change.importing !== undefined).map((c) => ({ address: c.address, id: c.change.importing?.id, actions: c.change.actions }));
+    const imports = plan
+      .filter((c) => c.change.importing !== undefined)
+      .map((c) => ({ address: c.address, id: c.change.importing?.id, actions: c.change.actions }));
     expect(imports).toEqual([{ address, id: bucket, actions: [expect.stringMatching(/^(no-op|update)$/)] }]);
     expect(plan.filter((c) => c.change.actions.includes("delete")).map((c) => c.address)).toEqual([]);
   });
@@ -447,18 +479,26 @@ describe("adopting the console bucket the service console created (consoleBucket
   it("turns its default encryption from SSE-S3 to SSE-KMS with the stack's key", async () => {
     const { json, state, encryptionBefore, encryptionAfter } = await adoption;
     const keyArn = state.attribute(`${addressesOf(json, "aws_kms_key")[0]}.arn`);
-    expect({ before: encryptionBefore, after: encryptionAfter }).toEqual({ before: { SSEAlgorithm: "AES256" }, after: { SSEAlgorithm: "aws:kms", KMSMasterKeyID: keyArn } });
+    expect({ before: encryptionBefore, after: encryptionAfter }).toEqual({
+      before: { SSEAlgorithm: "AES256" },
+      after: { SSEAlgorithm: "aws:kms", KMSMasterKeyID: keyArn },
+    });
   });
 
   it.each(Object.keys(READ_BACKS) as (keyof typeof READ_BACKS)[])("reads back %s as synthesized", async (what) => {
     const { json, state, aws } = await adoption;
-    for (const { address, expected, actual } of await READ_BACKS[what](json, state, aws, REGION)) expect({ address, value: actual }).toEqual({ address, value: expected });
+    for (const { address, expected, actual } of await READ_BACKS[what](json, state, aws, REGION))
+      expect({ address, value: actual }).toEqual({ address, value: expected });
   });
 
   it("keeps the bucket (created when the console made it) and the object put before, byte for byte, as it was stored", async () => {
     const { bucket, createdBefore, createdAfter, object, objectEncryption } = await adoption;
     expect(createdBefore).toBeInstanceOf(Date);
-    expect({ created: createdAfter, object, objectEncryption }).toEqual({ created: createdBefore, object: { versions: 1, bytes: sample(bucket) }, objectEncryption: "AES256" });
+    expect({ created: createdAfter, object, objectEncryption }).toEqual({
+      created: createdBefore,
+      object: { versions: 1, bytes: sample(bucket) },
+      objectEncryption: "AES256",
+    });
   });
 
   it("shows no change on the second plan", async () => {
@@ -473,7 +513,8 @@ describe(`destroying the example's ${TEARDOWN_STACK} stack as deployed`, () => {
     expect(addresses.length).toBeGreaterThan(0);
     expect(result.status).toBe(1);
     const message = result.stderr.replace(/\s+/g, " ");
-    for (const address of addresses) expect(message).toContain(`Resource instance ${address} has prevent_destroy set, but the plan calls for it to be destroyed.`);
+    for (const address of addresses)
+      expect(message).toContain(`Resource instance ${address} has prevent_destroy set, but the plan calls for it to be destroyed.`);
     expect(message.match(/has prevent_destroy set/g)).toHaveLength(addresses.length);
   }
 
@@ -498,7 +539,11 @@ describe(`destroying the example's ${TEARDOWN_STACK} stack as deployed`, () => {
 describe(`README's "${TEARDOWN_SECTION}", run as written`, () => {
   it("step 2's edits of main.ts turn prevent_destroy off on the key and every bucket, force_destroy on for every bucket (access-log buckets too)", async () => {
     const { optedOut } = await teardown;
-    const lifecycle = (type: string) => Object.values(optedOut.resource?.[type] ?? {}).map((r) => ({ preventDestroy: (r.lifecycle as { prevent_destroy?: boolean }).prevent_destroy, forceDestroy: r.force_destroy }));
+    const lifecycle = (type: string) =>
+      Object.values(optedOut.resource?.[type] ?? {}).map((r) => ({
+        preventDestroy: (r.lifecycle as { prevent_destroy?: boolean }).prevent_destroy,
+        forceDestroy: r.force_destroy,
+      }));
     const buckets = lifecycle("aws_s3_bucket");
     expect(buckets.length).toBeGreaterThan(3);
     expect(buckets).toEqual(buckets.map(() => ({ preventDestroy: false, forceDestroy: true })));
@@ -507,7 +552,11 @@ describe(`README's "${TEARDOWN_SECTION}", run as written`, () => {
 
   it("step 3 applies them in place: nothing created, replaced or deleted; force_destroy true in the state of every bucket", async () => {
     const { json, optOutPlan, forceDestroyApplied } = await teardown;
-    expect(optOutPlan.filter((c) => !c.change.actions.every((a) => a === "update" || a === "no-op")).map((c) => `${c.address}: ${c.change.actions.join(", ")}`)).toEqual([]);
+    expect(
+      optOutPlan
+        .filter((c) => !c.change.actions.every((a) => a === "update" || a === "no-op"))
+        .map((c) => `${c.address}: ${c.change.actions.join(", ")}`)
+    ).toEqual([]);
     expect(forceDestroyApplied).toEqual(Object.fromEntries(addressesOf(json, "aws_s3_bucket").map((address) => [address, true])));
   });
 
@@ -528,7 +577,9 @@ describe(`README's "${TEARDOWN_SECTION}", run as written`, () => {
 describe("destroying a bucket that holds an object, prevent_destroy off and force_destroy left false", () => {
   it("fails with BucketNotEmpty, naming the bucket", async () => {
     const { json, bucket, destroyed } = await keepsData;
-    expect(Object.values(json.resource?.aws_s3_bucket ?? {}).map((r) => ({ lifecycle: r.lifecycle, forceDestroy: r.force_destroy }))).toEqual([{ lifecycle: { prevent_destroy: false }, forceDestroy: false }]);
+    expect(Object.values(json.resource?.aws_s3_bucket ?? {}).map((r) => ({ lifecycle: r.lifecycle, forceDestroy: r.force_destroy }))).toEqual([
+      { lifecycle: { prevent_destroy: false }, forceDestroy: false },
+    ]);
     expect(destroyed.status).toBe(1);
     expect(destroyed.stderr).toContain("BucketNotEmpty");
     expect(destroyed.stderr).toContain(bucket);
@@ -536,12 +587,20 @@ describe("destroying a bucket that holds an object, prevent_destroy off and forc
 
   it("leaves the bucket, its object byte for byte, and the key its object needs (the bucket depends on it: destroy stops first)", async () => {
     const { json, bucket, stateAfter, after } = await keepsData;
-    expect(after).toEqual({ buckets: [bucket], objects: { [bucket]: { versions: 1, bytes: sample(bucket) } }, key: { state: "Enabled", deletionScheduled: false } });
+    expect(after).toEqual({
+      buckets: [bucket],
+      objects: { [bucket]: { versions: 1, bytes: sample(bucket) } },
+      key: { state: "Enabled", deletionScheduled: false },
+    });
     expect(stateAfter).toEqual([...addressesOf(json, "aws_kms_key"), ...addressesOf(json, "aws_s3_bucket")].sort());
   });
 
   it("has already removed what depends on the bucket and the key: versioning suspended, no public access block, no policy (README step 3 says so)", async () => {
     const { settingsAfter } = await keepsData;
-    expect(settingsAfter).toEqual({ versioning: "Suspended", publicAccessBlock: "NoSuchPublicAccessBlockConfiguration", policy: "NoSuchBucketPolicy" });
+    expect(settingsAfter).toEqual({
+      versioning: "Suspended",
+      publicAccessBlock: "NoSuchPublicAccessBlockConfiguration",
+      policy: "NoSuchBucketPolicy",
+    });
   });
 });

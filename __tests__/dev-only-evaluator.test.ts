@@ -72,7 +72,9 @@ describe("the AGPL policy evaluator stays a test-only dependency", () => {
 
   it("is not reached through any runtime dependency, and no runtime dependency is GPL-family licensed", () => {
     const closure = runtimeClosure();
-    expect(closure.map((p) => p.name)).toEqual(expect.arrayContaining(["cdktf", "constructs", "@cdktf/provider-aws", "cdktn", "@cdktn/provider-aws"]));
+    expect(closure.map((p) => p.name)).toEqual(
+      expect.arrayContaining(["cdktf", "constructs", "@cdktf/provider-aws", "cdktn", "@cdktn/provider-aws"])
+    );
     expect(closure.filter((p) => p.name.startsWith("@cloud-copilot/")).map((p) => p.name)).toEqual([]);
     expect(closure.filter((p) => /GPL/i.test(String(p.license ?? ""))).map((p) => `${p.name}: ${p.license}`)).toEqual([]);
   });
@@ -84,7 +86,12 @@ describe("the AGPL policy evaluator stays a test-only dependency", () => {
   });
 
   it("would notice an import in any form", () => {
-    const probe = [`import { runSimulation } from "${EVALUATOR}";`, `const s = require('${EVALUATOR}');`, `await import("${EVALUATOR}")`, "// @cloud-copilot/ in a comment"];
+    const probe = [
+      `import { runSimulation } from "${EVALUATOR}";`,
+      `const s = require('${EVALUATOR}');`,
+      `await import("${EVALUATOR}")`,
+      "// @cloud-copilot/ in a comment",
+    ];
     expect(evaluatorImports(probe.join("\n"))).toEqual(probe.slice(0, 3));
   });
 });

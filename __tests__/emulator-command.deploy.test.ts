@@ -112,15 +112,18 @@ describe("npm run emulator", () => {
         'resource "aws_s3_bucket" "here" {\n  bucket = "emulator-command-here"\n}',
         `resource "aws_s3_bucket" "there" {\n  provider = aws.${ALIAS}\n  bucket   = "emulator-command-there"\n}`,
         'data "aws_caller_identity" "current" {}',
-        "output \"account\" {\n  value = data.aws_caller_identity.current.account_id\n}",
-      ].join("\n\n"),
+        'output "account" {\n  value = data.aws_caller_identity.current.account_id\n}',
+      ].join("\n\n")
     );
     await tofuOkAsync(dir, ["init", "-input=false", "-no-color"]);
     await tofuOkAsync(dir, ["apply", "-auto-approve", "-input=false", "-no-color"]);
     expect(await stateAddresses(dir)).toEqual(["aws_s3_bucket.here", "aws_s3_bucket.there"]);
     expect(JSON.parse(await tofuOkAsync(dir, ["output", "-json", "account"]))).toBe(ACCOUNT);
     const aws = clients(emulatorOf(first.override));
-    expect(((await aws.s3().send(new ListBucketsCommand({}))).Buckets ?? []).map((b) => b.Name).sort()).toEqual(["emulator-command-here", "emulator-command-there"]);
+    expect(((await aws.s3().send(new ListBucketsCommand({}))).Buckets ?? []).map((b) => b.Name).sort()).toEqual([
+      "emulator-command-here",
+      "emulator-command-there",
+    ]);
     expect((await aws.kms().send(new CreateKeyCommand({}))).KeyMetadata?.Arn).toMatch(new RegExp(`^arn:aws:kms:us-east-1:${ACCOUNT}:key/`));
   });
 

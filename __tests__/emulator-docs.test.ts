@@ -27,7 +27,9 @@ describe("the emulator's patches as the docs list them", () => {
   });
 
   it("docs/engine.md has a row for each, in the launcher's order, with the moto source and the gap", () => {
-    const rows = listed("docs/engine.md").split("\n").filter((row) => /^\| `/.test(row));
+    const rows = listed("docs/engine.md")
+      .split("\n")
+      .filter((row) => /^\| `/.test(row));
     expect(rows.map((row) => /^\| `([\w-]+)` \|/.exec(row)?.[1])).toEqual(patches);
     for (const row of rows) expect(row.split(" | ").map((cell) => cell.trim().length > 0)).toEqual([true, true, true]);
   });

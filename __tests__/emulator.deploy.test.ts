@@ -1,5 +1,23 @@
-import { CreateAliasCommand, CreateKeyCommand, DescribeKeyCommand, EnableKeyRotationCommand, GetKeyPolicyCommand, GetKeyRotationStatusCommand, ListKeysCommand, ListResourceTagsCommand, ReplicateKeyCommand } from "@aws-sdk/client-kms";
-import { CreateBucketCommand, GetBucketEncryptionCommand, GetBucketTaggingCommand, PutBucketEncryptionCommand, PutBucketLoggingCommand, PutBucketPolicyCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import {
+  CreateAliasCommand,
+  CreateKeyCommand,
+  DescribeKeyCommand,
+  EnableKeyRotationCommand,
+  GetKeyPolicyCommand,
+  GetKeyRotationStatusCommand,
+  ListKeysCommand,
+  ListResourceTagsCommand,
+  ReplicateKeyCommand,
+} from "@aws-sdk/client-kms";
+import {
+  CreateBucketCommand,
+  GetBucketEncryptionCommand,
+  GetBucketTaggingCommand,
+  PutBucketEncryptionCommand,
+  PutBucketLoggingCommand,
+  PutBucketPolicyCommand,
+  PutObjectCommand,
+} from "@aws-sdk/client-s3";
 import { Emulator, startEmulator } from "../tools/emulator";
 import { clients, Clients } from "./emulator";
 
@@ -28,8 +46,21 @@ const LOGGING_POLICY = (bucket: string) =>
   JSON.stringify({
     Version: "2012-10-17",
     Statement: [
-      { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } },
-      { Sid: "AllowLogDelivery", Effect: "Allow", Principal: { Service: ["logging.s3.amazonaws.com"] }, Action: "s3:PutObject", Resource: `arn:aws:s3:::${bucket}/*` },
+      {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      },
+      {
+        Sid: "AllowLogDelivery",
+        Effect: "Allow",
+        Principal: { Service: ["logging.s3.amazonaws.com"] },
+        Action: "s3:PutObject",
+        Resource: `arn:aws:s3:::${bucket}/*`,
+      },
     ],
   });
 
@@ -38,7 +69,12 @@ async function enableLogging(aws: Clients, suffix: string): Promise<void> {
   await s3.send(new CreateBucketCommand({ Bucket: `logs-${suffix}` }));
   await s3.send(new CreateBucketCommand({ Bucket: `data-${suffix}` }));
   await s3.send(new PutBucketPolicyCommand({ Bucket: `logs-${suffix}`, Policy: LOGGING_POLICY(`logs-${suffix}`) }));
-  await s3.send(new PutBucketLoggingCommand({ Bucket: `data-${suffix}`, BucketLoggingStatus: { LoggingEnabled: { TargetBucket: `logs-${suffix}`, TargetPrefix: "" } } }));
+  await s3.send(
+    new PutBucketLoggingCommand({
+      Bucket: `data-${suffix}`,
+      BucketLoggingStatus: { LoggingEnabled: { TargetBucket: `logs-${suffix}`, TargetPrefix: "" } },
+    })
+  );
 }
 
 async function blockedEncryptionTypes(aws: Clients, bucket: string): Promise<unknown> {
@@ -48,9 +84,15 @@ async function blockedEncryptionTypes(aws: Clients, bucket: string): Promise<unk
     new PutBucketEncryptionCommand({
       Bucket: bucket,
       ServerSideEncryptionConfiguration: {
-        Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "aws:kms", KMSMasterKeyID: "arn:aws:kms:us-east-1:111111111111:key/k" }, BucketKeyEnabled: true, BlockedEncryptionTypes: { EncryptionType: ["SSE-C"] } }],
+        Rules: [
+          {
+            ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "aws:kms", KMSMasterKeyID: "arn:aws:kms:us-east-1:111111111111:key/k" },
+            BucketKeyEnabled: true,
+            BlockedEncryptionTypes: { EncryptionType: ["SSE-C"] },
+          },
+        ],
       },
-    }),
+    })
   );
   const read = await s3.send(new GetBucketEncryptionCommand({ Bucket: bucket }));
   return read.ServerSideEncryptionConfiguration?.Rules?.[0]?.BlockedEncryptionTypes;
@@ -77,14 +119,23 @@ async function rotationPeriods(aws: Clients): Promise<unknown[]> {
   return periods;
 }
 
-const REPLICA_POLICY = JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "Root", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:root" }, Action: "kms:*", Resource: "*" }] });
+const REPLICA_POLICY = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [{ Sid: "Root", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:root" }, Action: "kms:*", Resource: "*" }],
+});
 
 async function replica(aws: Clients) {
   const primaryKms = aws.kms("us-east-1");
   const replicaKms = aws.kms("eu-west-1");
   const primary = (await primaryKms.send(new CreateKeyCommand({ MultiRegion: true }))).KeyMetadata!;
   await primaryKms.send(
-    new ReplicateKeyCommand({ KeyId: primary.KeyId, ReplicaRegion: "eu-west-1", Policy: REPLICA_POLICY, Description: "replica", Tags: [{ TagKey: "role", TagValue: "replica" }] }),
+    new ReplicateKeyCommand({
+      KeyId: primary.KeyId,
+      ReplicaRegion: "eu-west-1",
+      Policy: REPLICA_POLICY,
+      Description: "replica",
+      Tags: [{ TagKey: "role", TagValue: "replica" }],
+    })
   );
   const replicaKey = (await replicaKms.send(new DescribeKeyCommand({ KeyId: primary.KeyId }))).KeyMetadata!;
   return {
@@ -98,7 +149,7 @@ async function replica(aws: Clients) {
       replicaKms.send(new CreateAliasCommand({ AliasName: "alias/same-name", TargetKeyId: replicaKey.Arn })),
     ]).then(
       () => "created in both regions",
-      (error: Error) => error.name,
+      (error: Error) => error.name
     ),
   };
 }
@@ -114,14 +165,21 @@ async function putsUnderConditionalDeny(aws: Clients, bucket: string): Promise<s
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
   const arn = `arn:aws:s3:::${bucket}`;
   const statements = [
-    { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [arn, `${arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } },
+    {
+      Sid: "DenyInsecureTransport",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:*",
+      Resource: [arn, `${arn}/*`],
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
+    },
     { Sid: "DenyDeniedPrefix", Effect: "Deny", Principal: "*", Action: "s3:PutObject", Resource: `${arn}/denied/*` },
   ];
   await s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }) }));
   const put = (key: string) =>
     s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: "x" })).then(
       () => `${key}: stored`,
-      (error: { $metadata?: { httpStatusCode?: number } }) => `${key}: ${error.$metadata?.httpStatusCode}`,
+      (error: { $metadata?: { httpStatusCode?: number } }) => `${key}: ${error.$metadata?.httpStatusCode}`
     );
   return [await put("allowed/a.txt"), await put("denied/a.txt")];
 }
@@ -140,7 +198,7 @@ describe("emulator patches (tools/emulator/launcher.py)", () => {
     expect(unpatched.emulator.patches).toEqual([]);
   });
 
-  it("s3-logging-policy-principals: a log bucket policy with a Principal \"*\" statement and a list of services lets logging be enabled", async () => {
+  it('s3-logging-policy-principals: a log bucket policy with a Principal "*" statement and a list of services lets logging be enabled', async () => {
     await expect(enableLogging(patched.aws, "patched")).resolves.toBeUndefined();
     await expect(enableLogging(unpatched.aws, "unpatched")).rejects.toThrow();
   });
@@ -162,7 +220,11 @@ describe("emulator patches (tools/emulator/launcher.py)", () => {
 
   it("kms-replica-key: the replica is a REPLICA of the primary with its own policy, description and tags; the primary stays PRIMARY and lists it", async () => {
     const found = await replica(patched.aws);
-    expect(found.replica.MultiRegionConfiguration).toEqual({ MultiRegionKeyType: "REPLICA", PrimaryKey: { Arn: found.primaryArn, Region: "us-east-1" }, ReplicaKeys: [] });
+    expect(found.replica.MultiRegionConfiguration).toEqual({
+      MultiRegionKeyType: "REPLICA",
+      PrimaryKey: { Arn: found.primaryArn, Region: "us-east-1" },
+      ReplicaKeys: [],
+    });
     expect(found.replica.Arn).toBe(found.primaryArn!.replace(":us-east-1:", ":eu-west-1:"));
     expect(found.replica.Description).toBe("replica");
     expect(JSON.parse(found.replicaPolicy!)).toEqual(JSON.parse(REPLICA_POLICY));

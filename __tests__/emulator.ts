@@ -27,10 +27,7 @@ export interface Clients {
  * moto's proxy ends the tunnel after its first request when CONNECT says `Proxy-Connection: close`.
  */
 class EmulatorProxyAgent extends HttpsProxyAgent<string> {
-  constructor(
-    proxy: string,
-    private readonly ca: Buffer,
-  ) {
+  constructor(proxy: string, private readonly ca: Buffer) {
     super(proxy, { keepAlive: true });
   }
 
@@ -67,7 +64,10 @@ export function clients(emulator: Pick<Emulator, "port" | "caBundle">): Clients 
 /** Roles the stack attaches policies to exist before it, as in a real account. */
 export async function createAttachedRoles(json: SynthJson, aws: Clients): Promise<void> {
   const roles = new Set(Object.values(json.resource?.aws_iam_role_policy_attachment ?? {}).map((a) => a.role as string));
-  const trust = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lookoutvision.amazonaws.com" }, Action: "sts:AssumeRole" }] });
+  const trust = JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: { Service: "lookoutvision.amazonaws.com" }, Action: "sts:AssumeRole" }],
+  });
   for (const role of roles) await aws.iam().send(new CreateRoleCommand({ RoleName: role, AssumeRolePolicyDocument: trust }));
 }
 
@@ -117,7 +117,10 @@ export async function outputs(dir: string): Promise<Record<string, unknown>> {
 /** Every managed resource's address in the state (data sources, `data.x.y` in any module, left out). */
 export async function stateAddresses(dir: string): Promise<string[]> {
   const isDataSource = (address: string) => /(^|\.)data\.[a-z0-9_]+\.[^.]+$/.test(address);
-  return (await tofuOkAsync(dir, ["state", "list"])).split("\n").filter((line) => line !== "" && !isDataSource(line)).sort();
+  return (await tofuOkAsync(dir, ["state", "list"]))
+    .split("\n")
+    .filter((line) => line !== "" && !isDataSource(line))
+    .sort();
 }
 
 /** Writes the emulator override next to a configuration and runs `tofu init`. */
@@ -142,6 +145,9 @@ export async function withEmulator<T>(account: string, body: (emulator: Emulator
  * after each address.
  */
 export function refusedForPreventDestroy(output: string): string[] {
-  const text = output.replace(/\u001b\[[0-9;]*m/g, "").replace(/[│╷╵]/g, " ").replace(/\s+/g, " ");
+  const text = output
+    .replace(/\u001b\[[0-9;]*m/g, "")
+    .replace(/[│╷╵]/g, " ")
+    .replace(/\s+/g, " ");
   return [...new Set([...text.matchAll(/Resource instance (\S+)(?: \([^)]*\))? has prevent_destroy set/g)].map((m) => m[1]))].sort();
 }

@@ -60,10 +60,14 @@ describe("EncryptedBucket resources", () => {
       new EncryptedBucket(scope, "Data", { ...ENV, encryptionKey: key });
     });
     const keyName = Object.keys(resourcesOf(json, "aws_kms_key"))[0];
-    const sse = onlyResource(json, "aws_s3_bucket_server_side_encryption_configuration") as { rule: Array<{ apply_server_side_encryption_by_default: { kms_master_key_id: string } }> };
+    const sse = onlyResource(json, "aws_s3_bucket_server_side_encryption_configuration") as {
+      rule: Array<{ apply_server_side_encryption_by_default: { kms_master_key_id: string } }>;
+    };
     expect(sse.rule[0].apply_server_side_encryption_by_default.kms_master_key_id).toBe(`\${aws_kms_key.${keyName}.arn}`);
     const policy = parsePolicy(onlyResource(json, "aws_s3_bucket_policy").policy);
-    expect(statement(policy, "DenyOtherKmsKey").Condition?.StringNotEquals["s3:x-amz-server-side-encryption-aws-kms-key-id"]).toBe(`\${aws_kms_key.${keyName}.arn}`);
+    expect(statement(policy, "DenyOtherKmsKey").Condition?.StringNotEquals["s3:x-amz-server-side-encryption-aws-kms-key-id"]).toBe(
+      `\${aws_kms_key.${keyName}.arn}`
+    );
   });
 
   it("blocks all public access", () => {
@@ -89,7 +93,9 @@ describe("EncryptedBucket resources", () => {
       abort_incomplete_multipart_upload: [{ days_after_initiation: days }],
     });
     expect(synthBucket().text).toHaveResourceWithProperties(S3BucketLifecycleConfiguration, { rule: [rule(7)] });
-    expect(synthBucket({ abortIncompleteMultipartUploadDays: 2 }).text).toHaveResourceWithProperties(S3BucketLifecycleConfiguration, { rule: [rule(2)] });
+    expect(synthBucket({ abortIncompleteMultipartUploadDays: 2 }).text).toHaveResourceWithProperties(S3BucketLifecycleConfiguration, {
+      rule: [rule(2)],
+    });
   });
 
   it("makes the bucket policy depend on the public access block", () => {
@@ -193,12 +199,18 @@ describe("EncryptedBucket policy", () => {
           if (operator === "NumericLessThan") return Number(value) < Number(expected);
           if (operator === "StringNotEquals") return value !== expected;
           throw new Error(`operator ${operator} not modelled`);
-        }),
+        })
       );
-    const denies = policy().Statement.filter((s) => s.Effect === "Deny" && matches(s)).map((s) => s.Sid);
+    const denies = policy()
+      .Statement.filter((s) => s.Effect === "Deny" && matches(s))
+      .map((s) => s.Sid);
     expect(denies).toEqual([]);
     request["s3:x-amz-server-side-encryption"] = "AES256";
-    expect(policy().Statement.filter((s) => matches(s)).map((s) => s.Sid)).toEqual(["DenyNonKmsEncryptionHeader"]);
+    expect(
+      policy()
+        .Statement.filter((s) => matches(s))
+        .map((s) => s.Sid)
+    ).toEqual(["DenyNonKmsEncryptionHeader"]);
   });
 
   it("appends the caller's statements after ours", () => {
@@ -210,11 +222,24 @@ describe("EncryptedBucket policy", () => {
       Resource: `${arn}/*`,
     };
     const { json } = synth((scope) => {
-      const bucket = new EncryptedBucket(scope, "Data", { ...ENV, encryptionKey: KEY_ARN, bucketName: "vision-data-bucket", additionalPolicyStatements: [extra] });
+      const bucket = new EncryptedBucket(scope, "Data", {
+        ...ENV,
+        encryptionKey: KEY_ARN,
+        bucketName: "vision-data-bucket",
+        additionalPolicyStatements: [extra],
+      });
       bucket.addToResourcePolicy({ ...extra, Sid: "AllowLater" });
     });
     const doc = dataBucketPolicy(json);
-    expect(sids(doc)).toEqual(["DenyInsecureTransport", "DenyOutdatedTls", "DenyNonKmsEncryptionHeader", "DenyOtherKmsKey", "DenySseC", "AllowReplicationRole", "AllowLater"]);
+    expect(sids(doc)).toEqual([
+      "DenyInsecureTransport",
+      "DenyOutdatedTls",
+      "DenyNonKmsEncryptionHeader",
+      "DenyOtherKmsKey",
+      "DenySseC",
+      "AllowReplicationRole",
+      "AllowLater",
+    ]);
     expect(statement(doc, "AllowReplicationRole")).toEqual(extra);
   });
 
@@ -238,9 +263,15 @@ describe("EncryptedBucket access logs", () => {
     const buckets = Object.values(resourcesOf(json, "aws_s3_bucket"));
     expect(buckets.map((b) => b.bucket).sort()).toEqual(["vision-data-bucket", LOGS]);
     expect(buckets.find((b) => b.bucket === LOGS)).toMatchObject({ force_destroy: false, lifecycle: { prevent_destroy: true } });
-    const logSse = Object.values(resourcesOf(json, "aws_s3_bucket_server_side_encryption_configuration")).find((r) => r.bucket === bucketRef(json, "id", LOGS));
+    const logSse = Object.values(resourcesOf(json, "aws_s3_bucket_server_side_encryption_configuration")).find(
+      (r) => r.bucket === bucketRef(json, "id", LOGS)
+    );
     expect(logSse?.rule).toEqual([{ apply_server_side_encryption_by_default: { sse_algorithm: "AES256" }, blocked_encryption_types: ["SSE-C"] }]);
-    expect(onlyResource(json, "aws_s3_bucket_logging")).toMatchObject({ bucket: bucketRef(json, "id"), target_bucket: bucketRef(json, "id", LOGS), target_prefix: "s3/" });
+    expect(onlyResource(json, "aws_s3_bucket_logging")).toMatchObject({
+      bucket: bucketRef(json, "id"),
+      target_bucket: bucketRef(json, "id", LOGS),
+      target_prefix: "s3/",
+    });
   });
 
   it("blocks public access on the log bucket, makes it TLS-only and lets only S3 logging of the source write", () => {
@@ -272,10 +303,19 @@ describe("EncryptedBucket shared access-log destination", () => {
     const { json } = synth((scope) => {
       const logs = new AccessLogBucket(scope, "Logs", { ...ENV, bucketName: "shared-access-logs" });
       for (const name of ["vision-a-bucket", "vision-b-bucket"]) {
-        new EncryptedBucket(scope, name, { ...ENV, encryptionKey: KEY_ARN, bucketName: name, accessLogs: { destination: logs, targetPrefix: `${name}/` } });
+        new EncryptedBucket(scope, name, {
+          ...ENV,
+          encryptionKey: KEY_ARN,
+          bucketName: name,
+          accessLogs: { destination: logs, targetPrefix: `${name}/` },
+        });
       }
     });
-    expect(Object.values(resourcesOf(json, "aws_s3_bucket")).map((b) => b.bucket).sort()).toEqual(["shared-access-logs", "vision-a-bucket", "vision-b-bucket"]);
+    expect(
+      Object.values(resourcesOf(json, "aws_s3_bucket"))
+        .map((b) => b.bucket)
+        .sort()
+    ).toEqual(["shared-access-logs", "vision-a-bucket", "vision-b-bucket"]);
     const logsId = bucketRef(json, "id", "shared-access-logs");
     expect(Object.values(resourcesOf(json, "aws_s3_bucket_logging")).map((l) => [l.target_bucket, l.target_prefix])).toEqual([
       [logsId, "vision-a-bucket/"],
@@ -293,7 +333,11 @@ describe("EncryptedBucket shared access-log destination", () => {
       new AccessLogBucket(scope, "Logs", ENV);
     });
     expect(sids(parsePolicy(onlyResource(json, "aws_s3_bucket_policy").policy))).toEqual(["DenyInsecureTransport", "DenyOutdatedTls"]);
-    expect(onlyResource(json, "aws_s3_bucket")).toMatchObject({ bucket_prefix: "access-logs-", force_destroy: false, lifecycle: { prevent_destroy: true } });
+    expect(onlyResource(json, "aws_s3_bucket")).toMatchObject({
+      bucket_prefix: "access-logs-",
+      force_destroy: false,
+      lifecycle: { prevent_destroy: true },
+    });
   });
 
   it("refuses new-log-bucket options next to a destination", () => {
@@ -301,7 +345,7 @@ describe("EncryptedBucket shared access-log destination", () => {
       synth((scope) => {
         const logs = new AccessLogBucket(scope, "Logs", ENV);
         new EncryptedBucket(scope, "Data", { ...ENV, encryptionKey: KEY_ARN, accessLogs: { destination: logs, expireAfterDays: 30 } });
-      }),
+      })
     ).toThrow(/^EncryptedBucket: accessLogs.expireAfterDays must be unset with accessLogs.destination \(it configures a new log bucket\), got 30$/);
   });
 });

@@ -33,7 +33,9 @@ describe("tools/engine.ts", () => {
 
   it("reads the provider version from the bindings and picks the nearest pinned build of the same major, newer ones first", () => {
     const paths = enginePaths();
-    const bindings = JSON.parse(fs.readFileSync(require.resolve("@cdktf/provider-aws/package.json"), "utf8")) as { cdktf: { provider: { version: string } } };
+    const bindings = JSON.parse(fs.readFileSync(require.resolve("@cdktf/provider-aws/package.json"), "utf8")) as {
+      cdktf: { provider: { version: string } };
+    };
     expect(paths.bindingsProviderVersion).toBe(bindings.cdktf.provider.version);
     expect(providerBuildFor("6.25.0").version).toBe("6.47.1");
     expect(providerBuildFor("6.47.1").version).toBe("6.47.1");
@@ -78,7 +80,9 @@ describe("tools/engine.ts", () => {
       const paths = enginePaths();
       expect(paths.tofu).toBe("/opt/tofu/tofu");
       expect(paths.provider.version).toBe(paths.bindingsProviderVersion);
-      expect(paths.dir).toMatch(new RegExp(`cdktf-lookout-vision-encryption/engine/tofu-installed_aws-${paths.bindingsProviderVersion.replace(/\./g, "\\.")}-registry$`));
+      expect(paths.dir).toMatch(
+        new RegExp(`cdktf-lookout-vision-encryption/engine/tofu-installed_aws-${paths.bindingsProviderVersion.replace(/\./g, "\\.")}-registry$`)
+      );
       expect(paths.mirror).toBe(path.join(paths.dir, "mirror"));
       expect(tofurcText(paths)).toContain(`path    = ${JSON.stringify(paths.mirror)}`);
       expect(tofurcText(paths)).not.toMatch(/direct/);

@@ -98,9 +98,14 @@ export async function planAsync(cwd: string): Promise<PlanStream> {
   const messages = stdout
     .split("\n")
     .filter((line) => line.trim() !== "")
-    .map((line) => JSON.parse(line) as { type: string; change?: { resource: { addr: string }; action: string }; diagnostic?: PlanStream["diagnostics"][number] });
+    .map(
+      (line) =>
+        JSON.parse(line) as { type: string; change?: { resource: { addr: string }; action: string }; diagnostic?: PlanStream["diagnostics"][number] }
+    );
   return {
-    changes: messages.filter((m) => m.type === "planned_change" && m.change).map((m) => ({ address: m.change!.resource.addr, action: m.change!.action })),
+    changes: messages
+      .filter((m) => m.type === "planned_change" && m.change)
+      .map((m) => ({ address: m.change!.resource.addr, action: m.change!.action })),
     diagnostics: messages.filter((m) => m.type === "diagnostic" && m.diagnostic).map((m) => m.diagnostic!),
   };
 }

@@ -25,7 +25,11 @@ function sourcesUnder(dir: string): string[] {
 export function compileInto(dir: string, file: string, source: string = readFileSync(join(ROOT, file), "utf8")): void {
   const out = join(dir, file.replace(/\.ts$/, ".js"));
   mkdirSync(dirname(out), { recursive: true });
-  const { code } = transformSync(source, { filename: file, jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } });
+  const { code } = transformSync(source, {
+    filename: file,
+    jsc: { parser: { syntax: "typescript" }, target: "es2022" },
+    module: { type: "commonjs" },
+  });
   writeFileSync(out, code);
 }
 

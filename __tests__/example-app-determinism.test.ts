@@ -33,7 +33,8 @@ const secondFiles = synthIn(second);
 afterAll(() => rmSync(parent, { recursive: true, force: true }));
 
 function backendOf(files: Map<string, string>, stack: string): unknown {
-  return (JSON.parse(files.get(join("cdktf.out", "stacks", stack, "cdk.tf.json")) ?? "{}") as { terraform?: { backend?: unknown } }).terraform?.backend;
+  return (JSON.parse(files.get(join("cdktf.out", "stacks", stack, "cdk.tf.json")) ?? "{}") as { terraform?: { backend?: unknown } }).terraform
+    ?.backend;
 }
 
 describe("the example app synthesized in two folders", () => {
@@ -46,12 +47,15 @@ describe("the example app synthesized in two folders", () => {
   it("names no folder of the machine in any file", () => {
     const machinePaths = [first, second, realpathSync(first), realpathSync(second), ROOT, realpathSync(tmpdir()), tmpdir(), homedir()];
     for (const [file, text] of [...firstFiles, ...secondFiles]) {
-      for (const machinePath of machinePaths) expect(`${file} contains ${machinePath}: ${text.includes(machinePath)}`).toBe(`${file} contains ${machinePath}: false`);
+      for (const machinePath of machinePaths)
+        expect(`${file} contains ${machinePath}: ${text.includes(machinePath)}`).toBe(`${file} contains ${machinePath}: false`);
     }
   });
 
   it("keeps local state next to the project, by a path relative to the stack's folder", () => {
-    expect(backendOf(firstFiles, "lookout-vision-single-account")).toEqual({ local: { path: "../../../terraform.lookout-vision-single-account.tfstate" } });
+    expect(backendOf(firstFiles, "lookout-vision-single-account")).toEqual({
+      local: { path: "../../../terraform.lookout-vision-single-account.tfstate" },
+    });
   });
 });
 
@@ -59,9 +63,21 @@ describe("the example app's S3 state backend", () => {
   const kmsKeyArn = "arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
   it("comes from environment variables: one key per stack under the prefix, native locking, encrypted", () => {
-    const files = synthIn(first, { STATE_BUCKET: "example-terraform-state", STATE_KEY_PREFIX: "vision/prod", STATE_REGION: "eu-west-1", STATE_KMS_KEY_ID: kmsKeyArn });
+    const files = synthIn(first, {
+      STATE_BUCKET: "example-terraform-state",
+      STATE_KEY_PREFIX: "vision/prod",
+      STATE_REGION: "eu-west-1",
+      STATE_KMS_KEY_ID: kmsKeyArn,
+    });
     expect(backendOf(files, "lookout-vision-multi-region")).toEqual({
-      s3: { bucket: "example-terraform-state", key: "vision/prod/lookout-vision-multi-region.tfstate", region: "eu-west-1", encrypt: true, kms_key_id: kmsKeyArn, use_lockfile: true },
+      s3: {
+        bucket: "example-terraform-state",
+        key: "vision/prod/lookout-vision-multi-region.tfstate",
+        region: "eu-west-1",
+        encrypt: true,
+        kms_key_id: kmsKeyArn,
+        use_lockfile: true,
+      },
     });
     expect(backendOf(files, "lookout-vision-single-account")).toMatchObject({ s3: { key: "vision/prod/lookout-vision-single-account.tfstate" } });
   });
@@ -77,17 +93,43 @@ describe("the example app's S3 state backend", () => {
   });
 
   it.each<[string, Record<string, string>, string]>([
-    ["a region without a bucket", { STATE_REGION: "eu-west-1" }, "example app: stateBucket (context) or STATE_BUCKET must be set when stateRegion (context) or STATE_REGION is set (the S3 state backend needs its bucket), got undefined"],
-    ["a bucket without a region", { STATE_BUCKET: "example-terraform-state" }, "example app: stateRegion (context) or STATE_REGION must be set with the state bucket (the region of the bucket), got undefined"],
-    ["a bad bucket name", { STATE_BUCKET: "Example_State", STATE_REGION: "eu-west-1" }, 'example app: stateBucket (context) or STATE_BUCKET must be a valid S3 bucket name (only lowercase letters, digits, \'.\' and \'-\'), got "Example_State"'],
-    ["a bad region", { STATE_BUCKET: "example-terraform-state", STATE_REGION: "europe" }, 'example app: stateRegion (context) or STATE_REGION must be an AWS region name like "us-east-1", got "europe"'],
-    ["a key prefix with a trailing slash", { STATE_BUCKET: "example-terraform-state", STATE_REGION: "eu-west-1", STATE_KEY_PREFIX: "vision/" }, "example app: stateKeyPrefix (context) or STATE_KEY_PREFIX must be S3 key segments separated by single '/', no leading or trailing '/', no whitespace, got \"vision/\""],
-    ["a key alias instead of a key ARN", { STATE_BUCKET: "example-terraform-state", STATE_REGION: "eu-west-1", STATE_KMS_KEY_ID: "alias/state" }, "example app: stateKmsKeyId (context) or STATE_KMS_KEY_ID must be a KMS key ARN"],
+    [
+      "a region without a bucket",
+      { STATE_REGION: "eu-west-1" },
+      "example app: stateBucket (context) or STATE_BUCKET must be set when stateRegion (context) or STATE_REGION is set (the S3 state backend needs its bucket), got undefined",
+    ],
+    [
+      "a bucket without a region",
+      { STATE_BUCKET: "example-terraform-state" },
+      "example app: stateRegion (context) or STATE_REGION must be set with the state bucket (the region of the bucket), got undefined",
+    ],
+    [
+      "a bad bucket name",
+      { STATE_BUCKET: "Example_State", STATE_REGION: "eu-west-1" },
+      "example app: stateBucket (context) or STATE_BUCKET must be a valid S3 bucket name (only lowercase letters, digits, '.' and '-'), got \"Example_State\"",
+    ],
+    [
+      "a bad region",
+      { STATE_BUCKET: "example-terraform-state", STATE_REGION: "europe" },
+      'example app: stateRegion (context) or STATE_REGION must be an AWS region name like "us-east-1", got "europe"',
+    ],
+    [
+      "a key prefix with a trailing slash",
+      { STATE_BUCKET: "example-terraform-state", STATE_REGION: "eu-west-1", STATE_KEY_PREFIX: "vision/" },
+      "example app: stateKeyPrefix (context) or STATE_KEY_PREFIX must be S3 key segments separated by single '/', no leading or trailing '/', no whitespace, got \"vision/\"",
+    ],
+    [
+      "a key alias instead of a key ARN",
+      { STATE_BUCKET: "example-terraform-state", STATE_REGION: "eu-west-1", STATE_KMS_KEY_ID: "alias/state" },
+      "example app: stateKmsKeyId (context) or STATE_KMS_KEY_ID must be a KMS key ARN",
+    ],
   ])("refuses %s", (_, env, message) => {
     expect(() => stateBackendSettings(new App(), env)).toThrow(message);
   });
 
   it("refuses a context value that is not a string", () => {
-    expect(() => stateBackendSettings(new App({ context: { stateBucket: 42 } }), {})).toThrow("example app: stateBucket (context) or STATE_BUCKET must be a string, got 42");
+    expect(() => stateBackendSettings(new App({ context: { stateBucket: 42 } }), {})).toThrow(
+      "example app: stateBucket (context) or STATE_BUCKET must be a string, got 42"
+    );
   });
 });

@@ -11,9 +11,15 @@ function synthExampleApp(): Stacks {
     Object.entries(STACKS).map(([name, Stack]) => {
       const stack = new Stack(app, name);
       const text = Testing.synth(stack);
-      const annotations = stack.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.ERROR || m.type === AnnotationMetadataEntryType.WARN).map((m) => `${m.type} ${m.data}`));
+      const annotations = stack.node
+        .findAll()
+        .flatMap((c) =>
+          c.node.metadata
+            .filter((m) => m.type === AnnotationMetadataEntryType.ERROR || m.type === AnnotationMetadataEntryType.WARN)
+            .map((m) => `${m.type} ${m.data}`)
+        );
       return [name, { text, json: JSON.parse(text) as SynthJson, annotations }];
-    }),
+    })
   );
 }
 
@@ -44,7 +50,9 @@ describe("example app (main.ts)", () => {
     expect(buckets.length).toBeGreaterThan(0);
     for (const bucket of buckets) {
       const id = `\${aws_s3_bucket.${bucket}.id}`;
-      const rule = (sse.get(id)?.rule as Array<{ apply_server_side_encryption_by_default: { sse_algorithm: string; kms_master_key_id?: string } }>)[0];
+      const rule = (
+        sse.get(id)?.rule as Array<{ apply_server_side_encryption_by_default: { sse_algorithm: string; kms_master_key_id?: string } }>
+      )[0];
       const isLogBucket = bucket.includes("AccessLogs");
       if (isLogBucket) {
         expect(rule.apply_server_side_encryption_by_default).toEqual({ sse_algorithm: "AES256" });
@@ -52,7 +60,12 @@ describe("example app (main.ts)", () => {
         expect(rule.apply_server_side_encryption_by_default.sse_algorithm).toBe("aws:kms");
         expect(keys).toContain(rule.apply_server_side_encryption_by_default.kms_master_key_id);
       }
-      expect(pab.get(id)).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+      expect(pab.get(id)).toMatchObject({
+        block_public_acls: true,
+        block_public_policy: true,
+        ignore_public_acls: true,
+        restrict_public_buckets: true,
+      });
       const policy: PolicyDocument = parsePolicy(policies.get(id)?.policy);
       expect(policy.Statement.find((s) => s.Sid === "DenyInsecureTransport")?.Condition).toEqual({ Bool: { "aws:SecureTransport": "false" } });
     }
@@ -72,8 +85,13 @@ describe("example app (main.ts)", () => {
     const { json } = stacks["lookout-vision-multi-region"];
     const [primaryName, primary] = Object.entries(resourcesOf(json, "aws_kms_key"))[0];
     expect(primary).toMatchObject({ multi_region: true, region: "us-east-1" });
-    expect(Object.values(resourcesOf(json, "aws_kms_replica_key"))[0]).toMatchObject({ primary_key_arn: `\${aws_kms_key.${primaryName}.arn}`, region: "eu-west-1" });
-    const consoleBuckets = Object.values(resourcesOf(json, "aws_s3_bucket")).map((b) => b.bucket).filter((b) => String(b).startsWith("lookoutvision-"));
+    expect(Object.values(resourcesOf(json, "aws_kms_replica_key"))[0]).toMatchObject({
+      primary_key_arn: `\${aws_kms_key.${primaryName}.arn}`,
+      region: "eu-west-1",
+    });
+    const consoleBuckets = Object.values(resourcesOf(json, "aws_s3_bucket"))
+      .map((b) => b.bucket)
+      .filter((b) => String(b).startsWith("lookoutvision-"));
     expect(consoleBuckets.sort()).toEqual(["lookoutvision-eu-west-1-444444444444", "lookoutvision-us-east-1-444444444444"]);
   });
 
@@ -85,7 +103,17 @@ describe("example app (main.ts)", () => {
 
   it.each(names)("%s: has the outputs users need", (name) => {
     const outputs = Object.keys(stacks[name].json.output as object).map((o) => o.replace(/^(primary|replica)_/, ""));
-    expect(outputs).toEqual(expect.arrayContaining(["key_arn", "console_bucket_name", "console_bucket_arn", "output_bucket_names", "output_bucket_arns", "output_configs", "user_policy_arn"]));
+    expect(outputs).toEqual(
+      expect.arrayContaining([
+        "key_arn",
+        "console_bucket_name",
+        "console_bucket_arn",
+        "output_bucket_names",
+        "output_bucket_arns",
+        "output_configs",
+        "user_policy_arn",
+      ])
+    );
   });
 
   /** Renaming a construct ID changes a logical ID, which makes Terraform destroy and recreate the resource. */

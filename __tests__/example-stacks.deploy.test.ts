@@ -122,10 +122,16 @@ describe.each(names)("example stack %s on the AWS emulator", (name) => {
     for (const [, config] of encryption) {
       const s3 = aws.s3(typeof config.region === "string" ? config.region : REGION);
       const bucket = config.bucket as string;
-      const keyArn = ((config.rule as Record<string, unknown>[])[0].apply_server_side_encryption_by_default as Record<string, unknown>).kms_master_key_id;
+      const keyArn = ((config.rule as Record<string, unknown>[])[0].apply_server_side_encryption_by_default as Record<string, unknown>)
+        .kms_master_key_id;
       await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "images/sample.bin", Body: body }));
       const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "images/sample.bin" }));
-      expect({ bucket, sse: head.ServerSideEncryption, key: head.SSEKMSKeyId, bucketKey: head.BucketKeyEnabled }).toEqual({ bucket, sse: "aws:kms", key: keyArn, bucketKey: true });
+      expect({ bucket, sse: head.ServerSideEncryption, key: head.SSEKMSKeyId, bucketKey: head.BucketKeyEnabled }).toEqual({
+        bucket,
+        sse: "aws:kms",
+        key: keyArn,
+        bucketKey: true,
+      });
       const read = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "images/sample.bin" }));
       expect(Buffer.from(await read.Body!.transformToByteArray()).equals(body)).toBe(true);
     }

@@ -2,7 +2,17 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { App } from "cdktf";
 import { buildApp, STACKS } from "../main";
-import { describeDiagnostics, planAsync, PlanStream, removeTempDirs, tempDir, tofuOkAsync, validateAsync, ValidateResult, writeEngineOverride } from "./engine";
+import {
+  describeDiagnostics,
+  planAsync,
+  PlanStream,
+  removeTempDirs,
+  tempDir,
+  tofuOkAsync,
+  validateAsync,
+  ValidateResult,
+  writeEngineOverride,
+} from "./engine";
 import { SynthJson } from "./helpers";
 
 // The example app's stacks, as `cdktf synth` writes them, through a real Terraform engine:
@@ -37,7 +47,7 @@ beforeAll(async () => {
       writeEngineOverride(dir, stackJson(name));
       await tofuOkAsync(dir, ["init", "-input=false", "-no-color"]);
       results[name] = { validation: await validateAsync(dir), plan: await planAsync(dir) };
-    }),
+    })
   );
 }, 300_000);
 

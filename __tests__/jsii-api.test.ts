@@ -35,7 +35,13 @@ describe("EncryptedBucket policy as JSON", () => {
   });
 
   it("addToResourcePolicyJson appends the statement after ours, in IAM's spelling", () => {
-    const added = { Sid: "AllowAuditRead", Effect: "Allow", Principal: { AWS: ["arn:aws:iam::111111111111:role/Audit"] }, Action: ["s3:GetObject"], Resource: "*" };
+    const added = {
+      Sid: "AllowAuditRead",
+      Effect: "Allow",
+      Principal: { AWS: ["arn:aws:iam::111111111111:role/Audit"] },
+      Action: ["s3:GetObject"],
+      Resource: "*",
+    };
     const out = withBucket((bucket) => bucket.addToResourcePolicyJson(JSON.stringify(added)));
     const [policy] = Object.values(resourcesOf(out.json, "aws_s3_bucket_policy"));
     const statements = parsePolicy(policy.policy).Statement;
@@ -43,7 +49,11 @@ describe("EncryptedBucket policy as JSON", () => {
   });
 
   it.each([
-    ["not JSON", "{Sid: AllowX}", 'EncryptedBucket: addToResourcePolicyJson(statementJson) must be JSON text of one IAM policy statement, got "{Sid: AllowX}"'],
+    [
+      "not JSON",
+      "{Sid: AllowX}",
+      'EncryptedBucket: addToResourcePolicyJson(statementJson) must be JSON text of one IAM policy statement, got "{Sid: AllowX}"',
+    ],
     ["a list", "[]", 'EncryptedBucket: addToResourcePolicyJson(statementJson) must be JSON text of one IAM policy statement (an object), got "[]"'],
     ["one of our Sids", '{"Sid":"DenySseC"}', "EncryptedBucket: addToResourcePolicy(statement).Sid must be alphanumeric and none of"],
   ])("addToResourcePolicyJson rejects %s", (_case, text, message) => {
@@ -69,11 +79,24 @@ describe("static members for other languages", () => {
   });
 
   it("Policies returns each builder's document as JSON", () => {
-    const key = { accountRootArn: "arn:aws:iam::111111111111:root", administratorArns: [], keyUserArns: [TRAINER], serviceEndpoint: "lookoutvision.us-east-1.amazonaws.com", dataServiceEndpoints: ["s3.us-east-1.amazonaws.com"], callerAccounts: ["111111111111"] };
+    const key = {
+      accountRootArn: "arn:aws:iam::111111111111:root",
+      administratorArns: [],
+      keyUserArns: [TRAINER],
+      serviceEndpoint: "lookoutvision.us-east-1.amazonaws.com",
+      dataServiceEndpoints: ["s3.us-east-1.amazonaws.com"],
+      callerAccounts: ["111111111111"],
+    };
     expect(JSON.parse(Policies.keyPolicyJson(key))).toEqual(keyPolicy(key));
     const bucket = { bucketArn: "arn:aws:s3:::b", keyArn: KEY_ARN, enforceTls: true, minimumTlsVersion: "1.2" };
     expect(JSON.parse(Policies.encryptedBucketPolicyJson(bucket))).toEqual(encryptedBucketPolicy(bucket));
-    const user = { keyArn: KEY_ARN, serviceEndpoint: "lookoutvision.us-east-1.amazonaws.com", dataServiceEndpoints: ["s3.us-east-1.amazonaws.com"], serviceActions: ["lookoutvision:*"], bucketArns: ["arn:aws:s3:::b"] };
+    const user = {
+      keyArn: KEY_ARN,
+      serviceEndpoint: "lookoutvision.us-east-1.amazonaws.com",
+      dataServiceEndpoints: ["s3.us-east-1.amazonaws.com"],
+      serviceActions: ["lookoutvision:*"],
+      bucketArns: ["arn:aws:s3:::b"],
+    };
     expect(JSON.parse(Policies.userPolicyJson(user))).toEqual(userPolicy(user));
   });
 });
@@ -88,15 +111,34 @@ describe("the jsii assembly", () => {
   const type = (name: string) => assembly.types[`cdktf-lookout-vision-encryption.${name}`];
 
   it("compiles, with the constructs, the profiles and the policy builders", () => {
-    for (const name of ["LookoutVisionEncryption", "LookoutVisionKey", "EncryptedBucket", "ConsoleBucket", "OutputBucket", "AccessLogBucket", "ServiceProfiles", "Policies", "LookoutVisionKeyOptions", "EncryptedBucketOptions"]) {
+    for (const name of [
+      "LookoutVisionEncryption",
+      "LookoutVisionKey",
+      "EncryptedBucket",
+      "ConsoleBucket",
+      "OutputBucket",
+      "AccessLogBucket",
+      "ServiceProfiles",
+      "Policies",
+      "LookoutVisionKeyOptions",
+      "EncryptedBucketOptions",
+    ]) {
       expect(type(name)).toBeDefined();
     }
-    expect(type("Policies").methods?.map((m) => m.name).sort()).toEqual(["encryptedBucketPolicyJson", "keyPolicyJson", "userPolicyJson"]);
+    expect(
+      type("Policies")
+        .methods?.map((m) => m.name)
+        .sort()
+    ).toEqual(["encryptedBucketPolicyJson", "keyPolicyJson", "userPolicyJson"]);
   });
 
   it("holds the encryption posture check, with suppress as a static member", () => {
     expect(type("EncryptionPosture").interfaces).toEqual(["cdktf.IAspect"]);
-    expect(type("EncryptionPosture").methods?.map((m) => `${m.static ? "static " : ""}${m.name}`).sort()).toEqual(["static suppress", "visit"]);
+    expect(
+      type("EncryptionPosture")
+        .methods?.map((m) => `${m.static ? "static " : ""}${m.name}`)
+        .sort()
+    ).toEqual(["static suppress", "visit"]);
   });
 
   it("leaves out the TypeScript-only parts: the IAM-shaped types", () => {

@@ -19,19 +19,28 @@ function synthEncryption(props: LookoutVisionEncryptionProps = {}) {
   return { ...result, construct };
 }
 
-const TWO_OUTPUTS = { outputBuckets: [{ id: "models", bucketName: "vision-models-bucket" }, { id: "runs", bucketName: "vision-runs-bucket", prefix: "runs/" }] };
+const TWO_OUTPUTS = {
+  outputBuckets: [
+    { id: "models", bucketName: "vision-models-bucket" },
+    { id: "runs", bucketName: "vision-runs-bucket", prefix: "runs/" },
+  ],
+};
 
 describe("LookoutVisionEncryption", () => {
   it("creates one key, the console bucket and each output bucket, all SSE-KMS with that key", () => {
     const { json } = synthEncryption(TWO_OUTPUTS);
     const keyArn = `\${aws_kms_key.${Object.keys(resourcesOf(json, "aws_kms_key"))[0]}.arn}`;
-    expect(Object.values(resourcesOf(json, "aws_s3_bucket")).map((b) => b.bucket).sort()).toEqual([
-      "lookoutvision-us-east-1-111111111111",
-      "vision-models-bucket",
-      "vision-runs-bucket",
-    ]);
-    const sse = Object.values(resourcesOf(json, "aws_s3_bucket_server_side_encryption_configuration")) as Array<{ rule: Array<{ apply_server_side_encryption_by_default: unknown }> }>;
-    expect(sse.map((r) => r.rule[0].apply_server_side_encryption_by_default)).toEqual(Array(3).fill({ sse_algorithm: "aws:kms", kms_master_key_id: keyArn }));
+    expect(
+      Object.values(resourcesOf(json, "aws_s3_bucket"))
+        .map((b) => b.bucket)
+        .sort()
+    ).toEqual(["lookoutvision-us-east-1-111111111111", "vision-models-bucket", "vision-runs-bucket"]);
+    const sse = Object.values(resourcesOf(json, "aws_s3_bucket_server_side_encryption_configuration")) as Array<{
+      rule: Array<{ apply_server_side_encryption_by_default: unknown }>;
+    }>;
+    expect(sse.map((r) => r.rule[0].apply_server_side_encryption_by_default)).toEqual(
+      Array(3).fill({ sse_algorithm: "aws:kms", kms_master_key_id: keyArn })
+    );
   });
 
   it("grants key users in the key policy", () => {
@@ -45,9 +54,21 @@ describe("LookoutVisionEncryption", () => {
     const policy = parsePolicy(onlyResource(json, "aws_iam_policy").policy);
     const bucketArns = Object.keys(resourcesOf(json, "aws_s3_bucket")).map((name) => `\${aws_s3_bucket.${name}.arn}`);
     const keyArn = `\${aws_kms_key.${Object.keys(resourcesOf(json, "aws_kms_key"))[0]}.arn}`;
-    expect(sids(policy)).toEqual(["UseService", "ListDataBuckets", "ReadWriteDataObjects", "AllowGrantsOnlyViaServiceForAwsResources", "AllowDescribeKey", "AllowDataUseOnlyViaServices"]);
+    expect(sids(policy)).toEqual([
+      "UseService",
+      "ListDataBuckets",
+      "ReadWriteDataObjects",
+      "AllowGrantsOnlyViaServiceForAwsResources",
+      "AllowDescribeKey",
+      "AllowDataUseOnlyViaServices",
+    ]);
     expect(statement(policy, "UseService")).toEqual({ Sid: "UseService", Effect: "Allow", Action: ["lookoutvision:*"], Resource: "*" });
-    expect(statement(policy, "ListDataBuckets")).toEqual({ Sid: "ListDataBuckets", Effect: "Allow", Action: BUCKET_LIST_ACTIONS, Resource: expect.arrayContaining(bucketArns) });
+    expect(statement(policy, "ListDataBuckets")).toEqual({
+      Sid: "ListDataBuckets",
+      Effect: "Allow",
+      Action: BUCKET_LIST_ACTIONS,
+      Resource: expect.arrayContaining(bucketArns),
+    });
     expect((statement(policy, "ListDataBuckets").Resource as string[]).length).toBe(3);
     expect(statement(policy, "ReadWriteDataObjects")).toEqual({
       Sid: "ReadWriteDataObjects",
@@ -100,7 +121,7 @@ describe("LookoutVisionEncryption", () => {
     ]);
     const models = Object.keys(resourcesOf(json, "aws_s3_bucket")).find((n) => n.includes("models"));
     expect((outputs.output_configs.value as Record<string, string>).models).toBe(
-      `\${jsonencode({"S3Location" = {"Bucket" = aws_s3_bucket.${models}.bucket, "Prefix" = "training-output/"}})}`,
+      `\${jsonencode({"S3Location" = {"Bucket" = aws_s3_bucket.${models}.bucket, "Prefix" = "training-output/"}})}`
     );
     expect(outputs.key_alias.value).toBe("alias/lookout-vision");
     expect(Object.values(outputs).every((o) => o.description.length > 0)).toBe(true);
@@ -109,7 +130,13 @@ describe("LookoutVisionEncryption", () => {
   it("prefixes output names so two set-ups fit in one stack", () => {
     const { json } = synth((scope) => {
       new LookoutVisionEncryption(scope, "A", { ...ENV, keyUserArns: [USER], outputNamePrefix: "a_" });
-      new LookoutVisionEncryption(scope, "B", { ...ENV, keyUserArns: [USER], region: "eu-west-1", outputNamePrefix: "b_", key: { alias: "alias/lookout-vision-b" } });
+      new LookoutVisionEncryption(scope, "B", {
+        ...ENV,
+        keyUserArns: [USER],
+        region: "eu-west-1",
+        outputNamePrefix: "b_",
+        key: { alias: "alias/lookout-vision-b" },
+      });
     });
     expect(Object.keys(json.output as object)).toEqual(expect.arrayContaining(["a_key_arn", "b_key_arn"]));
   });
@@ -120,7 +147,9 @@ describe("LookoutVisionEncryption", () => {
     it("creates no key and encrypts every bucket with the given key", () => {
       const { json } = byo();
       expect(resourcesOf(json, "aws_kms_key")).toEqual({});
-      const sse = Object.values(resourcesOf(json, "aws_s3_bucket_server_side_encryption_configuration")) as Array<{ rule: Array<{ apply_server_side_encryption_by_default: { kms_master_key_id: string } }> }>;
+      const sse = Object.values(resourcesOf(json, "aws_s3_bucket_server_side_encryption_configuration")) as Array<{
+        rule: Array<{ apply_server_side_encryption_by_default: { kms_master_key_id: string } }>;
+      }>;
       expect(sse.map((r) => r.rule[0].apply_server_side_encryption_by_default.kms_master_key_id)).toEqual([BYO_KEY, BYO_KEY, BYO_KEY]);
       expect(statement(parsePolicy(onlyResource(json, "aws_iam_policy").policy), "AllowDescribeKey").Resource).toBe(BYO_KEY);
     });
@@ -139,7 +168,9 @@ describe("LookoutVisionEncryption", () => {
     expect(onlyResource(json, "aws_s3_bucket").bucket).toBe("custom-labels-console-us-east-1-abc123");
     const policy = parsePolicy(onlyResource(json, "aws_iam_policy").policy);
     expect(statement(policy, "UseService").Action).toEqual(REKOGNITION_CUSTOM_LABELS.userActions);
-    expect(statement(policy, "AllowGrantsOnlyViaServiceForAwsResources").Condition?.StringEquals["kms:ViaService"]).toBe("rekognition.us-east-1.amazonaws.com");
+    expect(statement(policy, "AllowGrantsOnlyViaServiceForAwsResources").Condition?.StringEquals["kms:ViaService"]).toBe(
+      "rekognition.us-east-1.amazonaws.com"
+    );
     expect(onlyResource(json, "aws_kms_alias").name).toBe("alias/rekognition-custom-labels");
     expect((json.output as Record<string, { description: string }>).output_configs.description).toContain("CreateProjectVersion");
   });
@@ -157,17 +188,25 @@ describe("LookoutVisionEncryption access logs", () => {
     const loggings = Object.values(resourcesOf(json, "aws_s3_bucket_logging"));
     expect(loggings.map((l) => l.target_bucket)).toEqual(Array(3).fill(`\${aws_s3_bucket.${logName}.id}`));
     expect(loggings.map((l) => l.target_prefix).sort()).toEqual(["s3/console/", "s3/output-models/", "s3/output-runs/"]);
-    const logSse = Object.values(resourcesOf(json, "aws_s3_bucket_server_side_encryption_configuration")).find((r) => r.bucket === `\${aws_s3_bucket.${logName}.id}`);
+    const logSse = Object.values(resourcesOf(json, "aws_s3_bucket_server_side_encryption_configuration")).find(
+      (r) => r.bucket === `\${aws_s3_bucket.${logName}.id}`
+    );
     expect(logSse?.rule).toEqual([{ apply_server_side_encryption_by_default: { sse_algorithm: "AES256" }, blocked_encryption_types: ["SSE-C"] }]);
-    const lifecycle = Object.values(resourcesOf(json, "aws_s3_bucket_lifecycle_configuration")).find((r) => r.bucket === `\${aws_s3_bucket.${logName}.id}`);
+    const lifecycle = Object.values(resourcesOf(json, "aws_s3_bucket_lifecycle_configuration")).find(
+      (r) => r.bucket === `\${aws_s3_bucket.${logName}.id}`
+    );
     expect(lifecycle?.rule).toEqual([expect.objectContaining({ expiration: [{ days: 90 }] })]);
   });
 
   it("lets S3 log delivery write for exactly the three source buckets", () => {
     const json = logged();
     const logName = Object.entries(resourcesOf(json, "aws_s3_bucket")).find(([, b]) => b.bucket_prefix !== undefined)?.[0];
-    const policy = parsePolicy(Object.values(resourcesOf(json, "aws_s3_bucket_policy")).find((p) => p.bucket === `\${aws_s3_bucket.${logName}.id}`)?.policy);
-    const sources = Object.keys(resourcesOf(json, "aws_s3_bucket")).filter((n) => n !== logName).map((n) => `\${aws_s3_bucket.${n}.arn}`);
+    const policy = parsePolicy(
+      Object.values(resourcesOf(json, "aws_s3_bucket_policy")).find((p) => p.bucket === `\${aws_s3_bucket.${logName}.id}`)?.policy
+    );
+    const sources = Object.keys(resourcesOf(json, "aws_s3_bucket"))
+      .filter((n) => n !== logName)
+      .map((n) => `\${aws_s3_bucket.${n}.arn}`);
     expect(sids(policy)).toEqual(["DenyInsecureTransport", "DenyOutdatedTls", "AllowServerAccessLogDelivery"]);
     expect(statement(policy, "AllowServerAccessLogDelivery").Condition).toEqual({
       ArnLike: { "aws:SourceArn": expect.arrayContaining(sources) },

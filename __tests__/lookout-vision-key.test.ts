@@ -56,7 +56,7 @@ describe("LookoutVisionKey resources", () => {
   it("passes rotation period, deletion window, multi-region and tags through", () => {
     const key = onlyResource(
       synthKey({ rotationPeriodInDays: 90, deletionWindowInDays: 7, multiRegion: true, tags: { team: "vision" } }).json,
-      "aws_kms_key",
+      "aws_kms_key"
     );
     expect(key).toMatchObject({ rotation_period_in_days: 90, deletion_window_in_days: 7, multi_region: true, tags: { team: "vision" } });
   });
@@ -70,11 +70,15 @@ describe("LookoutVisionKey resources", () => {
     const doc = parsePolicy(key.policy);
     const root = statement(doc, "EnableIamPoliciesOfAccount");
     expect(root.Principal).toEqual({
-      AWS: [expect.stringMatching(/^arn:\$\{data\.aws_partition\.AwsEnvironment_partition_\w+\.partition\}:iam::\$\{data\.aws_caller_identity\.AwsEnvironment_identity_\w+\.account_id\}:root$/)],
+      AWS: [
+        expect.stringMatching(
+          /^arn:\$\{data\.aws_partition\.AwsEnvironment_partition_\w+\.partition\}:iam::\$\{data\.aws_caller_identity\.AwsEnvironment_identity_\w+\.account_id\}:root$/
+        ),
+      ],
     });
     const grant = statement(doc, "AllowGrantsOnlyViaServiceForAwsResources");
     expect(grant.Condition?.StringEquals["kms:ViaService"]).toMatch(
-      /^lookoutvision\.\$\{data\.aws_region\.AwsEnvironment_region_\w+\.region\}\.\$\{data\.aws_partition\.AwsEnvironment_partition_\w+\.dns_suffix\}$/,
+      /^lookoutvision\.\$\{data\.aws_region\.AwsEnvironment_region_\w+\.region\}\.\$\{data\.aws_partition\.AwsEnvironment_partition_\w+\.dns_suffix\}$/
     );
     expect(Object.keys(json.data as object).sort()).toEqual(["aws_caller_identity", "aws_partition", "aws_region"]);
   });
@@ -179,7 +183,10 @@ describe("LookoutVisionKey key policy", () => {
     for (const s of doc().Statement) {
       const isRoot = JSON.stringify(s.Principal) === JSON.stringify({ AWS: [`arn:aws:iam::${ACCOUNT}:root`] });
       if (isRoot) continue;
-      const expands = (pattern: string) => ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:ReEncryptFrom"].some((a) => new RegExp(`^${pattern.replace(/\*/g, ".*")}$`).test(a));
+      const expands = (pattern: string) =>
+        ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:ReEncryptFrom"].some((a) =>
+          new RegExp(`^${pattern.replace(/\*/g, ".*")}$`).test(a)
+        );
       if (s.Action.some((a) => dataAction.test(a) || expands(a))) {
         expect({ sid: s.Sid, via: s.Condition?.StringEquals?.["kms:ViaService"] }).toEqual({ sid: s.Sid, via: expect.anything() });
       }
@@ -189,7 +196,7 @@ describe("LookoutVisionKey key policy", () => {
   it("uses the Rekognition endpoint with the Custom Labels profile", () => {
     const policy = keyPolicyOf({ profile: REKOGNITION_CUSTOM_LABELS, keyUserArns: [USER] });
     expect(statement(policy, "AllowGrantsOnlyViaServiceForAwsResources").Condition?.StringEquals["kms:ViaService"]).toBe(
-      "rekognition.us-east-1.amazonaws.com",
+      "rekognition.us-east-1.amazonaws.com"
     );
   });
 
@@ -258,7 +265,11 @@ describe("LookoutVisionKey bring-your-own and replicas", () => {
       imported = LookoutVisionKey.fromKeyArn(scope, "Imported", KEY_ARN, ENV);
     });
     const statements = imported.grantUseStatements();
-    expect(sids({ Version: "2012-10-17", Statement: statements })).toEqual(["AllowGrantsOnlyViaServiceForAwsResources", "AllowDescribeKey", "AllowDataUseOnlyViaServices"]);
+    expect(sids({ Version: "2012-10-17", Statement: statements })).toEqual([
+      "AllowGrantsOnlyViaServiceForAwsResources",
+      "AllowDescribeKey",
+      "AllowDataUseOnlyViaServices",
+    ]);
     expect(statements.every((s) => s.Resource === KEY_ARN && s.Principal === undefined)).toBe(true);
     expect(statements[0].Condition?.StringEquals["kms:ViaService"]).toBe("lookoutvision.us-east-1.amazonaws.com");
     expect(JSON.parse(imported.grantUsePolicyJson()).Statement).toEqual(statements);
@@ -279,7 +290,7 @@ describe("LookoutVisionKey bring-your-own and replicas", () => {
       lifecycle: { prevent_destroy: true },
     });
     expect(statement(parsePolicy(replica.policy), "AllowGrantsOnlyViaServiceForAwsResources").Condition?.StringEquals["kms:ViaService"]).toBe(
-      "lookoutvision.eu-west-1.amazonaws.com",
+      "lookoutvision.eu-west-1.amazonaws.com"
     );
     expect(Object.values(resourcesOf(json, "aws_kms_alias")).map((a) => a.region)).toEqual(["us-east-1", "eu-west-1"]);
   });
@@ -287,7 +298,11 @@ describe("LookoutVisionKey bring-your-own and replicas", () => {
   it("replicates an imported multi-region primary key, by its ARN", () => {
     const primaryArn = "arn:aws:kms:us-east-1:111111111111:key/mrk-1234abcd12ab34cd56ef1234567890ab";
     const { json } = synth((scope) => {
-      new LookoutVisionKey(scope, "Replica", { ...ENV, region: "eu-west-1", replicaOf: LookoutVisionKey.fromKeyArn(scope, "Primary", primaryArn, ENV) });
+      new LookoutVisionKey(scope, "Replica", {
+        ...ENV,
+        region: "eu-west-1",
+        replicaOf: LookoutVisionKey.fromKeyArn(scope, "Primary", primaryArn, ENV),
+      });
     });
     expect(resourcesOf(json, "aws_kms_key")).toEqual({});
     expect(onlyResource(json, "aws_kms_replica_key")).toMatchObject({ primary_key_arn: primaryArn, region: "eu-west-1" });

@@ -7,7 +7,18 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { satisfies, subset } from "semver";
 import { writeModule } from "../tools/terraform-module/build";
 import { installCommand, table } from "./package-readme";
-import { CDKTF, CDKTN, Flavour, FLAVOURS, flavourManifest, installedEngine, PackageJson, readPackage, rewriteImports, withoutEngineStamp } from "../tools/pack-flavours";
+import {
+  CDKTF,
+  CDKTN,
+  Flavour,
+  FLAVOURS,
+  flavourManifest,
+  installedEngine,
+  PackageJson,
+  readPackage,
+  rewriteImports,
+  withoutEngineStamp,
+} from "../tools/pack-flavours";
 
 /** The engine the suite runs on: `globals` of jest.config.js, or of tools/cdktn-test.ts. */
 declare const expectedEngine: string;
@@ -25,23 +36,29 @@ describe("peer dependencies", () => {
     for (const [name, range] of Object.entries(source.peerDependencies ?? {})) expect([name, source.devDependencies?.[name]]).toEqual([name, range]);
   });
 
-  it.each(FLAVOURS.map((f) => [f.engine, f] as const))("%s flavour: the installed engine, bindings and constructs satisfy its peers", (_engine, flavour) => {
-    const peers = flavourManifest(source, flavour).peerDependencies ?? {};
-    expect(Object.keys(peers).sort()).toEqual([flavour.providerPackage, flavour.engine, "constructs"].sort());
-    const unmet = Object.entries(peers).filter(([name, range]) => !satisfies(installed(name).version, range));
-    expect(unmet.map(([name, range]) => `${name}@${installed(name).version} is not ${range}`)).toEqual([]);
-  });
+  it.each(FLAVOURS.map((f) => [f.engine, f] as const))(
+    "%s flavour: the installed engine, bindings and constructs satisfy its peers",
+    (_engine, flavour) => {
+      const peers = flavourManifest(source, flavour).peerDependencies ?? {};
+      expect(Object.keys(peers).sort()).toEqual([flavour.providerPackage, flavour.engine, "constructs"].sort());
+      const unmet = Object.entries(peers).filter(([name, range]) => !satisfies(installed(name).version, range));
+      expect(unmet.map(([name, range]) => `${name}@${installed(name).version} is not ${range}`)).toEqual([]);
+    }
+  );
 
-  it.each(FLAVOURS.map((f) => [f.engine, f] as const))("%s flavour: every version its peers allow is one the engine and the bindings accept", (_engine, flavour) => {
-    const peers = flavourManifest(source, flavour).peerDependencies ?? {};
-    const outside = [flavour.engine, flavour.providerPackage].flatMap((dependent) =>
-      Object.entries(installed(dependent).peerDependencies ?? {})
-        .filter(([name, theirs]) => peers[name] && !subset(peers[name], theirs))
-        .map(([name, theirs]) => `${dependent} wants ${name} ${theirs}, ours allows ${peers[name]}`),
-    );
-    expect(Object.keys(peers).filter((name) => name !== flavour.engine && name !== flavour.providerPackage)).toEqual(["constructs"]);
-    expect(outside).toEqual([]);
-  });
+  it.each(FLAVOURS.map((f) => [f.engine, f] as const))(
+    "%s flavour: every version its peers allow is one the engine and the bindings accept",
+    (_engine, flavour) => {
+      const peers = flavourManifest(source, flavour).peerDependencies ?? {};
+      const outside = [flavour.engine, flavour.providerPackage].flatMap((dependent) =>
+        Object.entries(installed(dependent).peerDependencies ?? {})
+          .filter(([name, theirs]) => peers[name] && !subset(peers[name], theirs))
+          .map(([name, theirs]) => `${dependent} wants ${name} ${theirs}, ours allows ${peers[name]}`)
+      );
+      expect(Object.keys(peers).filter((name) => name !== flavour.engine && name !== flavour.providerPackage)).toEqual(["constructs"]);
+      expect(outside).toEqual([]);
+    }
+  );
 
   it("the rule above would notice a constructs range cdktn does not accept", () => {
     expect(subset("^10.8.1", installed("cdktn").peerDependencies?.constructs ?? "")).toBe(false);
@@ -60,7 +77,10 @@ describe("the cdktn package.json", () => {
       "@cdktn/provider-aws": source.devDependencies?.["@cdktn/provider-aws"],
       constructs: source.peerDependencies?.constructs,
     });
-    const rest = (pkg: PackageJson) => Object.fromEntries(Object.entries(pkg).filter(([k]) => !["name", "description", "keywords", "peerDependencies", "scripts", "devDependencies"].includes(k)));
+    const rest = (pkg: PackageJson) =>
+      Object.fromEntries(
+        Object.entries(pkg).filter(([k]) => !["name", "description", "keywords", "peerDependencies", "scripts", "devDependencies"].includes(k))
+      );
     expect(rest(cdktn)).toEqual(rest(source));
     expect(cdktn.scripts).toBeUndefined();
     expect(cdktn.devDependencies).toBeUndefined();
@@ -72,10 +92,13 @@ describe("the cdktn package.json", () => {
 });
 
 describe("README", () => {
-  it.each(FLAVOURS.map((f) => [f.engine, f] as const))("%s: the install command names the package and its peers with their ranges", (_engine, flavour) => {
-    const manifest = flavourManifest(source, flavour);
-    expect(installCommand(manifest.name)).toEqual({ [manifest.name]: "", ...manifest.peerDependencies });
-  });
+  it.each(FLAVOURS.map((f) => [f.engine, f] as const))(
+    "%s: the install command names the package and its peers with their ranges",
+    (_engine, flavour) => {
+      const manifest = flavourManifest(source, flavour);
+      expect(installCommand(manifest.name)).toEqual({ [manifest.name]: "", ...manifest.peerDependencies });
+    }
+  );
 
   it("the tested-versions table names the versions the tests run on", () => {
     const column = (flavour: Flavour) => {
@@ -83,7 +106,9 @@ describe("README", () => {
       return [
         `\`${flavourManifest(source, flavour).name}\``,
         `${flavour.engine} ${installed(flavour.engine).version}`,
-        `${flavour.providerPackage} ${installed(flavour.providerPackage).version} (${provider.name.replace(/^registry\.terraform\.io\//, "")} ${provider.version})`,
+        `${flavour.providerPackage} ${installed(flavour.providerPackage).version} (${provider.name.replace(/^registry\.terraform\.io\//, "")} ${
+          provider.version
+        })`,
         installed("constructs").version,
       ];
     };
@@ -125,7 +150,7 @@ describe("import rewrite for cdktn", () => {
 
   it("fails on a form it does not rewrite, naming the file and line", () => {
     expect(() => rewriteImports('const x = 1;\nconst p = require.resolve("cdktf");', CDKTN, "dist/modules/x.js")).toThrow(
-      'cdktn flavour: dist/modules/x.js still names cdktf or @cdktf/provider-aws after the rewrite:\ndist/modules/x.js:2: const p = require.resolve("cdktf");',
+      'cdktn flavour: dist/modules/x.js still names cdktf or @cdktf/provider-aws after the rewrite:\ndist/modules/x.js:2: const p = require.resolve("cdktf");'
     );
   });
 
@@ -169,12 +194,18 @@ function meetsTerraformConstraint(version: string, constraint: string): boolean 
     const bound = parts(match[2]);
     const c = compare(v, bound);
     switch (match[1] ?? "=") {
-      case ">=": return c >= 0;
-      case "<=": return c <= 0;
-      case ">": return c > 0;
-      case "<": return c < 0;
-      case "!=": return c !== 0;
-      case "=": return c === 0;
+      case ">=":
+        return c >= 0;
+      case "<=":
+        return c <= 0;
+      case ">":
+        return c > 0;
+      case "<":
+        return c < 0;
+      case "!=":
+        return c !== 0;
+      case "=":
+        return c === 0;
       default: {
         // ~> x.y.z allows x.y.*; ~> x.y allows x.*: the last given part may grow.
         if (bound.length < 2) throw new Error(`unsupported version constraint: ${term}`);
@@ -192,7 +223,9 @@ describe("the Terraform module's provider range", () => {
   beforeAll(async () => {
     const dir = mkdtempSync(join(tmpdir(), "module-"));
     writeModule(dir);
-    const versions = (await parse("versions.tf", readFileSync(join(dir, "versions.tf"), "utf8"))) as { terraform: Array<{ required_providers: Array<Record<string, { source: string; version: string }>> }> };
+    const versions = (await parse("versions.tf", readFileSync(join(dir, "versions.tf"), "utf8"))) as {
+      terraform: Array<{ required_providers: Array<Record<string, { source: string; version: string }>> }>;
+    };
     constraint = versions.terraform[0].required_providers[0].aws.version;
   });
 
@@ -202,7 +235,13 @@ describe("the Terraform module's provider range", () => {
   });
 
   it("is checked by a reader of Terraform constraints that also says no", () => {
-    expect([">= 6.25.0, < 7.0.0", "~> 6.25", "~> 6.25.0", "!= 6.66.0", "6.66.0"].map((c) => meetsTerraformConstraint("6.66.0", c))).toEqual([true, true, false, false, true]);
+    expect([">= 6.25.0, < 7.0.0", "~> 6.25", "~> 6.25.0", "!= 6.66.0", "6.66.0"].map((c) => meetsTerraformConstraint("6.66.0", c))).toEqual([
+      true,
+      true,
+      false,
+      false,
+      true,
+    ]);
     expect([">= 6.25.0, < 7.0.0", "> 6.25.0", "~> 6.25"].map((c) => meetsTerraformConstraint("7.0.0", c))).toEqual([false, true, false]);
     expect(meetsTerraformConstraint("6.24.9", ">= 6.25.0, < 7.0.0")).toBe(false);
   });

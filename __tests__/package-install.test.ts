@@ -33,7 +33,9 @@ const readStack = (outdir: string): Json => JSON.parse(readFileSync(join(outdir,
 const MANIFEST = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { files: string[]; bin: Record<string, string> };
 
 /** The source folders whose compiled code package.json's `files` ships whole (`dist/<folder>/**`): the library and the command-line tools. */
-const SHIPPED_FOLDERS = [...new Set(MANIFEST.files.map((pattern) => /^dist\/([^/]+)\/\*\*\//.exec(pattern)?.[1]).filter((folder): folder is string => folder !== undefined))];
+const SHIPPED_FOLDERS = [
+  ...new Set(MANIFEST.files.map((pattern) => /^dist\/([^/]+)\/\*\*\//.exec(pattern)?.[1]).filter((folder): folder is string => folder !== undefined)),
+];
 
 /** Every source module of the shipped folders (without extension), relative to the repository: `modules/index`, `cli/plan-review/cli`. */
 function sourceModules(dir?: string): string[] {
@@ -72,7 +74,11 @@ async function installApp(pkg: Packed): Promise<string> {
   writeFileSync(join(app, "package.json"), JSON.stringify({ name: "quick-start", private: true }));
   const args = ["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts", pkg.tarball, ...lockedPeers(ROOT, pkg.flavour)];
   await promisify(execFile)("npm", args, { cwd: app }).catch((error: { stderr?: string; message: string }) => {
-    throw new Error(`npm ${args.join(" ")} failed: the npm cache lacks a package (\`npm ci\` fills it, through \`prepare\`: tools/pack-cache.ts):\n${error.stderr ?? error.message}`);
+    throw new Error(
+      `npm ${args.join(" ")} failed: the npm cache lacks a package (\`npm ci\` fills it, through \`prepare\`: tools/pack-cache.ts):\n${
+        error.stderr ?? error.message
+      }`
+    );
   });
   return app;
 }
@@ -85,7 +91,11 @@ beforeAll(async () => {
   run("npm", ["run", "build"], { cwd: ROOT, stdio: "pipe" });
   packed = packAll(mkdtempSync(join(tmpdir(), "packages-")));
   const installing = Promise.all(packed.map(async (pkg) => [pkg.flavour, await installApp(pkg)] as const));
-  fromSource = withoutEngineStamp(synthFromSource(), STACK, installedEngine(FLAVOURS.find((f) => f.engine === expectedEngine) ?? CDKTF, NODE_MODULES));
+  fromSource = withoutEngineStamp(
+    synthFromSource(),
+    STACK,
+    installedEngine(FLAVOURS.find((f) => f.engine === expectedEngine) ?? CDKTF, NODE_MODULES)
+  );
   apps = new Map(await installing);
 }, 180_000);
 
@@ -95,14 +105,17 @@ describe.each(FLAVOURS.map((f) => [f.engine, f] as const))("the %s package as in
 
   it("holds the compiled JS and declarations of every module of the library and the command-line tools, the README, the changelog and package.json", () => {
     expect(SHIPPED_FOLDERS).toEqual(["modules", "cli"]);
-    const files = pkg().files.map((f) => f.path).sort();
+    const files = pkg()
+      .files.map((f) => f.path)
+      .sort();
     const expected = ["CHANGELOG.md", "README.md", "package.json", ...sourceModules().flatMap((m) => [`dist/${m}.d.ts`, `dist/${m}.js`])].sort();
     expect(files).toEqual(expected);
   });
 
   it("loads every module of the package, each on the flavour's engine", () => {
     const dir = join(app(), "node_modules", pkg().name);
-    const script = `for (const f of ${JSON.stringify(sourceModules())}) require(${JSON.stringify(dir)} + "/dist/" + f);` +
+    const script =
+      `for (const f of ${JSON.stringify(sourceModules())}) require(${JSON.stringify(dir)} + "/dist/" + f);` +
       `const engines = Object.keys(require.cache).map((p) => p.match(/node_modules\\/(cdkt[fn])\\/lib\\//)?.[1]).filter(Boolean);` +
       `process.stdout.write([...new Set(engines)].join());`;
     expect(run(process.execPath, ["-e", script], { cwd: app(), stdio: "pipe" })).toBe(flavour.engine);
@@ -114,13 +127,19 @@ describe.each(FLAVOURS.map((f) => [f.engine, f] as const))("the %s package as in
     const review = spawnSync(bin("lookout-vision-plan-review"), [], { cwd: app(), encoding: "utf8" });
     expect({ status: review.status, usage: review.stderr.includes("usage: lookout-vision-plan-review") }).toEqual({ status: 2, usage: true });
     const report = spawnSync(bin("lookout-vision-posture-report"), [], { cwd: app(), encoding: "utf8" });
-    expect({ status: report.status, out: report.stdout }).toEqual({ status: 1, out: expect.stringContaining("posture report: no synthesized stacks") });
+    expect({ status: report.status, out: report.stdout }).toEqual({
+      status: 1,
+      out: expect.stringContaining("posture report: no synthesized stacks"),
+    });
   });
 
   it("compiles the README's quick start with tsc --strict and synthesizes the stack built from the source, but for the engine's stamp", () => {
     const dir = app();
     writeFileSync(join(dir, "main.ts"), quickStart(pkg().name));
-    writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true, target: "ES2022", module: "commonjs", types: [] }, files: ["main.ts"] }));
+    writeFileSync(
+      join(dir, "tsconfig.json"),
+      JSON.stringify({ compilerOptions: { strict: true, target: "ES2022", module: "commonjs", types: [] }, files: ["main.ts"] })
+    );
     run(process.execPath, [TSC, "-p", dir], { cwd: dir, stdio: "pipe" });
     run(process.execPath, ["main.js"], { cwd: dir, stdio: "pipe", env: { ...process.env, CDKTF_OUTDIR: join(dir, "cdktf.out") } });
     const installed = withoutEngineStamp(readStack(join(dir, "cdktf.out")), STACK, installedEngine(flavour, join(dir, "node_modules")));

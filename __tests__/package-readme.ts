@@ -16,24 +16,40 @@ function only<T>(found: T[], what: string): T {
 
 /** The packages of the README's `npm install <packageName> ...` line, as name -> range (the package itself: ""). */
 export function installCommand(packageName: string): Record<string, string> {
-  const line = only(codeBlocks("sh").flatMap((block) => block.split("\n").filter((l) => l.startsWith(`npm install ${packageName} `))), `"npm install ${packageName}" line`);
+  const line = only(
+    codeBlocks("sh").flatMap((block) => block.split("\n").filter((l) => l.startsWith(`npm install ${packageName} `))),
+    `"npm install ${packageName}" line`
+  );
   const words = [...line.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]).slice(2);
-  return Object.fromEntries(words.map((word) => {
-    const at = word.indexOf("@", 1);
-    return at < 0 ? [word, ""] : [word.slice(0, at), word.slice(at + 1)];
-  }));
+  return Object.fromEntries(
+    words.map((word) => {
+      const at = word.indexOf("@", 1);
+      return at < 0 ? [word, ""] : [word.slice(0, at), word.slice(at + 1)];
+    })
+  );
 }
 
 /** The README's TypeScript quick start that imports the package. */
 export function quickStart(packageName: string): string {
-  return only(codeBlocks("ts").filter((block) => block.includes(`from "${packageName}";`) && block.includes("app.synth()")), `quick start importing ${packageName}`);
+  return only(
+    codeBlocks("ts").filter((block) => block.includes(`from "${packageName}";`) && block.includes("app.synth()")),
+    `quick start importing ${packageName}`
+  );
 }
 
 /** The rows of the table between `<!-- name -->` and `<!-- /name -->`, as arrays of cells. */
 export function table(name: string): string[][] {
   const match = new RegExp(`<!-- ${name} -->\\n([\\s\\S]*?)<!-- /${name} -->`).exec(README);
   if (!match) throw new Error(`README.md: no <!-- ${name} --> table`);
-  return match[1].trim().split("\n").map((row) => row.split("|").slice(1, -1).map((cell) => cell.trim()));
+  return match[1]
+    .trim()
+    .split("\n")
+    .map((row) =>
+      row
+        .split("|")
+        .slice(1, -1)
+        .map((cell) => cell.trim())
+    );
 }
 
 /** The text under the heading `## <title>`, up to the next `## ` heading. */

@@ -19,7 +19,11 @@ interface Run {
 function review(...args: string[]): Run {
   const out: string[] = [];
   const err: string[] = [];
-  const status = runPlanReview(["--out", join(work, "plan-review.md"), ...args], (t) => out.push(t), (t) => err.push(t));
+  const status = runPlanReview(
+    ["--out", join(work, "plan-review.md"), ...args],
+    (t) => out.push(t),
+    (t) => err.push(t)
+  );
   return { status, out: out.join("\n"), err: err.join("\n") };
 }
 
@@ -33,7 +37,11 @@ function file(name: string, text: string): string {
 describe("plan-review input errors: exit 2, the file named", () => {
   it.each<[string, string, string]>([
     ["a file that is not JSON", "garbage.json", "not JSON ("],
-    ["JSON that is not a plan", "package.json", "not a plan (no format_version); expected the output of `tofu show -json <planfile>` or `terraform show -json <planfile>`"],
+    [
+      "JSON that is not a plan",
+      "package.json",
+      "not a plan (no format_version); expected the output of `tofu show -json <planfile>` or `terraform show -json <planfile>`",
+    ],
     ["a state instead of a plan", "state.json", "a state (`tofu show -json` of a state file); expected the output of"],
     ["an unknown format version", "future.json", 'plan format_version "2.0" is not supported (supported: 1.x)'],
     ["resource_changes of another shape", "odd.json", "resource_changes is not a list of changes with address and change.actions"],
@@ -66,10 +74,21 @@ describe("plan-review input errors: exit 2, the file named", () => {
 
   it("a configuration folder that is not a cdktf output folder, or lacks the stack", () => {
     const plan = join(FIXTURES, "no-change.json");
-    expect(review("--before-config", work, "--after-config", join(FIXTURES, "after"), plan).err).toBe(`plan-review: ${work}: not a cdktf output folder (no stacks/ in it)`);
+    expect(review("--before-config", work, "--after-config", join(FIXTURES, "after"), plan).err).toBe(
+      `plan-review: ${work}: not a cdktf output folder (no stacks/ in it)`
+    );
     mkdirSync(join(work, "empty-out", "stacks"), { recursive: true });
     const run = review("--before-config", join(FIXTURES, "before"), "--after-config", join(work, "empty-out"), plan);
-    expect(run).toMatchObject({ status: 2, err: `plan-review: ${join(work, "empty-out", "stacks", "no-change", "cdk.tf.json")}: no synthesized configuration for stack "no-change" in ${join(work, "empty-out")}` });
+    expect(run).toMatchObject({
+      status: 2,
+      err: `plan-review: ${join(
+        work,
+        "empty-out",
+        "stacks",
+        "no-change",
+        "cdk.tf.json"
+      )}: no synthesized configuration for stack "no-change" in ${join(work, "empty-out")}`,
+    });
   });
 });
 
@@ -80,7 +99,11 @@ describe("plan-review usage errors: exit 2 with the usage", () => {
     ["--accept without an id", ["x.json", "--accept"], "--accept needs a value"],
     ["one configuration folder without the other", ["--before-config", "base/cdktf.out", "x.json"], "--before-config and --after-config go together"],
     ["--out twice", ["--out", "a.md", "x.json"], "--out given twice"],
-    ["two plans for one stack", ["a/stack.json", "b/stack.json"], 'two plan files for stack "stack": the stack is the file name without .json, so name them apart'],
+    [
+      "two plans for one stack",
+      ["a/stack.json", "b/stack.json"],
+      'two plan files for stack "stack": the stack is the file name without .json, so name them apart',
+    ],
   ])("%s", (_, args, message) => {
     const run = review(...args);
     expect(run.status).toBe(2);

@@ -69,30 +69,46 @@ const EXPECTED: Record<string, string[]> = {
   ],
   "key-policy-narrowed": [],
   "key-policy-reordered": [],
-  "bucket-delete": ["bucket-delete aws_s3_bucket.data (resource): bucket plan-review-fixture-data → deleted (fails while it holds objects: force_destroy is off)"],
+  "bucket-delete": [
+    "bucket-delete aws_s3_bucket.data (resource): bucket plan-review-fixture-data → deleted (fails while it holds objects: force_destroy is off)",
+  ],
   "bucket-forget": [],
   "bucket-replace": ["bucket-replace aws_s3_bucket.data bucket: plan-review-fixture-data → plan-review-fixture-data-renamed"],
   "bucket-tags-update": [],
   "bucket-force-destroy-on": ["bucket-force-destroy-on aws_s3_bucket.data force_destroy: false → true"],
   "bucket-force-destroy-off": [],
-  "bucket-versioning-suspended": ["bucket-versioning-suspended aws_s3_bucket_versioning.data versioning_configuration[0].status: Enabled → Suspended"],
-  "bucket-versioning-removed": ["bucket-versioning-suspended aws_s3_bucket_versioning.data versioning_configuration[0].status: Enabled → Suspended (destroying this resource suspends versioning)"],
+  "bucket-versioning-suspended": [
+    "bucket-versioning-suspended aws_s3_bucket_versioning.data versioning_configuration[0].status: Enabled → Suspended",
+  ],
+  "bucket-versioning-removed": [
+    "bucket-versioning-suspended aws_s3_bucket_versioning.data versioning_configuration[0].status: Enabled → Suspended (destroying this resource suspends versioning)",
+  ],
   "bucket-versioning-enabled": [],
-  "bucket-public-access-block-off": [`bucket-public-access-block-off ${PAB} block_public_policy: true → false`, `bucket-public-access-block-off ${PAB} restrict_public_buckets: true → false`],
+  "bucket-public-access-block-off": [
+    `bucket-public-access-block-off ${PAB} block_public_policy: true → false`,
+    `bucket-public-access-block-off ${PAB} restrict_public_buckets: true → false`,
+  ],
   "bucket-public-access-block-removed": ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"].map(
-    (flag) => `bucket-public-access-block-off ${PAB} ${flag}: true → false (the block is destroyed)`,
+    (flag) => `bucket-public-access-block-off ${PAB} ${flag}: true → false (the block is destroyed)`
   ),
   "bucket-public-access-block-on": [],
   "bucket-encryption-sse-s3": [`bucket-encryption-changed ${SSE} ${SSE_DEFAULT}.sse_algorithm: aws:kms → AES256`],
   "bucket-encryption-other-key": [`bucket-encryption-changed ${SSE} ${SSE_DEFAULT}.kms_master_key_id: ${KEY_ARN} → (known after apply)`],
   "bucket-encryption-key-id": [],
-  "bucket-policy-deny-removed": [`bucket-policy-widened ${POLICY} policy "DenyInsecureTransport" (statement) (Deny removed): Deny; Principal *; Action s3:*; when Bool aws:SecureTransport=false → removed`],
-  "bucket-policy-deny-narrowed": [`bucket-policy-widened ${POLICY} policy "DenyOutdatedTls" Action (Deny narrowed): Action s3:* → Action s3:GetObject (no longer denied: s3:*)`],
+  "bucket-policy-deny-removed": [
+    `bucket-policy-widened ${POLICY} policy "DenyInsecureTransport" (statement) (Deny removed): Deny; Principal *; Action s3:*; when Bool aws:SecureTransport=false → removed`,
+  ],
+  "bucket-policy-deny-narrowed": [
+    `bucket-policy-widened ${POLICY} policy "DenyOutdatedTls" Action (Deny narrowed): Action s3:* → Action s3:GetObject (no longer denied: s3:*)`,
+  ],
   "bucket-policy-allow-added": [
     `bucket-policy-widened ${POLICY} policy "AllowPartnerRead" (statement) (Allow statement added): absent → Allow; Principal AWS:arn:aws:iam::999999999999:role/Partner; Action s3:GetObject`,
   ],
   "bucket-policy-deny-added": [],
-  "prevent-destroy-removed": [`prevent-destroy-removed ${KEY} lifecycle.prevent_destroy: true → unset`, "prevent-destroy-removed aws_s3_bucket.data lifecycle.prevent_destroy: true → false"],
+  "prevent-destroy-removed": [
+    `prevent-destroy-removed ${KEY} lifecycle.prevent_destroy: true → unset`,
+    "prevent-destroy-removed aws_s3_bucket.data lifecycle.prevent_destroy: true → false",
+  ],
   "prevent-destroy-added": [],
 };
 
@@ -132,8 +148,14 @@ describe("plan fixtures", () => {
   it("were planned from the configurations checked in (the manifest holds the SHA-256 of what one run wrote)", () => {
     for (const c of cases) {
       const hashes = manifest.cases[c.name];
-      expect({ case: c.name, before: digest(readFileSync(join(BEFORE, "stacks", c.name, "cdk.tf.json"), "utf8")) }).toEqual({ case: c.name, before: hashes.before });
-      expect({ case: c.name, after: digest(readFileSync(join(AFTER, "stacks", c.name, "cdk.tf.json"), "utf8")) }).toEqual({ case: c.name, after: hashes.after });
+      expect({ case: c.name, before: digest(readFileSync(join(BEFORE, "stacks", c.name, "cdk.tf.json"), "utf8")) }).toEqual({
+        case: c.name,
+        before: hashes.before,
+      });
+      expect({ case: c.name, after: digest(readFileSync(join(AFTER, "stacks", c.name, "cdk.tf.json"), "utf8")) }).toEqual({
+        case: c.name,
+        after: hashes.after,
+      });
       expect({ case: c.name, plan: digest(readFileSync(join(FIXTURES, `${c.name}.json`), "utf8")) }).toEqual({ case: c.name, plan: hashes.plan });
     }
   });
@@ -142,15 +164,28 @@ describe("plan fixtures", () => {
     const paths = enginePaths();
     expect(manifest.engine).toEqual({ opentofu: paths.opentofuVersion, aws: paths.provider.version });
     expect(manifest.emulator.moto).toBe(motoVersion());
-    for (const c of cases) expect((JSON.parse(readFileSync(join(FIXTURES, `${c.name}.json`), "utf8")) as { terraform_version: string }).terraform_version).toBe(paths.opentofuVersion);
+    for (const c of cases)
+      expect((JSON.parse(readFileSync(join(FIXTURES, `${c.name}.json`), "utf8")) as { terraform_version: string }).terraform_version).toBe(
+        paths.opentofuVersion
+      );
   });
 
   it("cover every rule with a case that triggers it and a near miss that does not", () => {
     expect(Object.keys(EXPECTED).sort()).toEqual(reviewable.map((c) => c.name).sort());
-    const triggered = new Set(Object.values(EXPECTED).flat().map((line) => line.split(" ")[0]));
+    const triggered = new Set(
+      Object.values(EXPECTED)
+        .flat()
+        .map((line) => line.split(" ")[0])
+    );
     expect([...triggered].sort()).toEqual(Object.keys(RISK_RULES).sort());
     for (const [rule, misses] of Object.entries(NEAR_MISSES)) {
-      for (const miss of misses) expect({ rule, miss, summary: manifest.cases[miss].summary.startsWith("near miss: "), risks: EXPECTED[miss] }).toEqual({ rule, miss, summary: true, risks: [] });
+      for (const miss of misses)
+        expect({ rule, miss, summary: manifest.cases[miss].summary.startsWith("near miss: "), risks: EXPECTED[miss] }).toEqual({
+          rule,
+          miss,
+          summary: true,
+          risks: [],
+        });
     }
   });
 });
@@ -198,7 +233,11 @@ describe("npm run plan-review on the fixtures", () => {
     const out: string[] = [];
     const err: string[] = [];
     const file = join(work, "plan-review.md");
-    const status = runPlanReview(["--out", file, "--before-config", BEFORE, "--after-config", AFTER, ...args], (t) => out.push(t), (t) => err.push(t));
+    const status = runPlanReview(
+      ["--out", file, "--before-config", BEFORE, "--after-config", AFTER, ...args],
+      (t) => out.push(t),
+      (t) => err.push(t)
+    );
     return { status, printed: out.join("\n"), written: existsSync(file) ? readFileSync(file, "utf8") : "", err: err.join("\n") };
   }
 
@@ -207,14 +246,18 @@ describe("npm run plan-review on the fixtures", () => {
     expect(result.status).toBe(1);
     expect(result.printed).toBe(result.written);
     expect(result.written).toContain("**1 risk not accepted** in 2 stacks");
-    expect(result.written).toContain("| `key-replace-e6946152` | KMS key replaced | `key-replace` | `aws_kms_key.data` | `multi_region` | `false` → `true` | **not accepted** |");
+    expect(result.written).toContain(
+      "| `key-replace-e6946152` | KMS key replaced | `key-replace` | `aws_kms_key.data` | `multi_region` | `false` → `true` | **not accepted** |"
+    );
   });
 
   it("exits 0 when every risk is accepted by id, and the report says each was accepted; stale ids are listed", () => {
     const result = run("--accept", "key-replace-e6946152", "--accept", "bucket-delete-00000000", join(FIXTURES, "key-replace.json"));
     expect(result.status).toBe(0);
     expect(result.written).toContain("**1 risk, all accepted on purpose**, in 1 stack.");
-    expect(result.written).toContain("| `key-replace-e6946152` | KMS key replaced | `aws_kms_key.data` | `multi_region` | `false` → `true` | accepted (--accept) |");
+    expect(result.written).toContain(
+      "| `key-replace-e6946152` | KMS key replaced | `aws_kms_key.data` | `multi_region` | `false` → `true` | accepted (--accept) |"
+    );
     expect(result.written).toContain("Accepted ids that match no risk of these plans: `bucket-delete-00000000`.");
   });
 

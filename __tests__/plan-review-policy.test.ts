@@ -43,14 +43,32 @@ describe("policyWidenings: no change", () => {
   it("single values as lists and lists in another order, action names in another case, condition values as booleans", () => {
     const rewritten: LooseStatement[] = [
       { ...root, Principal: { AWS: [ROOT] }, Action: ["KMS:*"], Resource: ["*"] },
-      { ...useKey, Principal: { AWS: TRAINER }, Action: ["kms:generatedatakey*", "kms:Decrypt"], Condition: { StringEquals: { "KMS:VIASERVICE": "s3.us-east-1.amazonaws.com" } } },
-      { ...denyPlainHttp, Action: ["s3:*"], Resource: ["arn:aws:s3:::data/*", "arn:aws:s3:::data"], Condition: { Bool: { "aws:SecureTransport": false as unknown as string } } },
+      {
+        ...useKey,
+        Principal: { AWS: TRAINER },
+        Action: ["kms:generatedatakey*", "kms:Decrypt"],
+        Condition: { StringEquals: { "KMS:VIASERVICE": "s3.us-east-1.amazonaws.com" } },
+      },
+      {
+        ...denyPlainHttp,
+        Action: ["s3:*"],
+        Resource: ["arn:aws:s3:::data/*", "arn:aws:s3:::data"],
+        Condition: { Bool: { "aws:SecureTransport": false as unknown as string } },
+      },
     ];
     expect(policyWidenings([root, useKey, denyPlainHttp], rewritten)).toEqual([]);
   });
 
-  it("an account ID and its root ARN are the same principal; {AWS: \"*\"} is \"*\"", () => {
-    expect(policyWidenings([root, denyPlainHttp], [{ ...root, Principal: { AWS: "111111111111" } }, { ...denyPlainHttp, Principal: { AWS: ["*"] } }])).toEqual([]);
+  it('an account ID and its root ARN are the same principal; {AWS: "*"} is "*"', () => {
+    expect(
+      policyWidenings(
+        [root, denyPlainHttp],
+        [
+          { ...root, Principal: { AWS: "111111111111" } },
+          { ...denyPlainHttp, Principal: { AWS: ["*"] } },
+        ]
+      )
+    ).toEqual([]);
   });
 
   it("statements without Sid, matched by content whatever their order", () => {
@@ -72,15 +90,26 @@ describe("policyWidenings: narrowing is not a risk", () => {
   });
 
   it("a value removed from a positive test of an Allow", () => {
-    const twoServices = { ...useKey, Condition: { StringEquals: { "kms:ViaService": ["s3.us-east-1.amazonaws.com", "lookoutvision.us-east-1.amazonaws.com"] } } };
+    const twoServices = {
+      ...useKey,
+      Condition: { StringEquals: { "kms:ViaService": ["s3.us-east-1.amazonaws.com", "lookoutvision.us-east-1.amazonaws.com"] } },
+    };
     expect(policyWidenings([twoServices], [useKey])).toEqual([]);
   });
 
-  const denyOtherAccounts: LooseStatement = { ...denyPlainHttp, Sid: "DenyOtherAccounts", Condition: { StringEquals: { "aws:PrincipalAccount": ["222222222222"] } } };
+  const denyOtherAccounts: LooseStatement = {
+    ...denyPlainHttp,
+    Sid: "DenyOtherAccounts",
+    Condition: { StringEquals: { "aws:PrincipalAccount": ["222222222222"] } },
+  };
   it.each<[string, LooseStatement[], LooseStatement[]]>([
     ["a Deny widened to more actions", [denyPlainHttp], [{ ...denyPlainHttp, Action: ["s3:*", "kms:*"] }]],
     ["a Deny's condition removed (it now denies always)", [denyPlainHttp], [{ ...denyPlainHttp, Condition: undefined }]],
-    ["a value added to a positive test of a Deny", [denyOtherAccounts], [{ ...denyOtherAccounts, Condition: { StringEquals: { "aws:PrincipalAccount": ["222222222222", "333333333333"] } } }]],
+    [
+      "a value added to a positive test of a Deny",
+      [denyOtherAccounts],
+      [{ ...denyOtherAccounts, Condition: { StringEquals: { "aws:PrincipalAccount": ["222222222222", "333333333333"] } } }],
+    ],
     ["a Deny added", [denyPlainHttp], [denyPlainHttp, denyOtherAccounts]],
     ["an Allow removed", [root, useKey], [root]],
   ])("%s", (_, before, after) => {
@@ -92,7 +121,13 @@ describe("policyWidenings: widening", () => {
   it("a principal added to an Allow", () => {
     const found = policyWidenings([useKey], [{ ...useKey, Principal: { AWS: [TRAINER, ANALYST] } }]);
     expect(found).toEqual([
-      { kind: "principal-added", statement: '"AllowDataUse"', element: "Principal", before: `Principal AWS:${TRAINER}`, after: `Principal AWS:${ANALYST}, AWS:${TRAINER} (added: AWS:${ANALYST})` },
+      {
+        kind: "principal-added",
+        statement: '"AllowDataUse"',
+        element: "Principal",
+        before: `Principal AWS:${TRAINER}`,
+        after: `Principal AWS:${ANALYST}, AWS:${TRAINER} (added: AWS:${ANALYST})`,
+      },
     ]);
   });
 
@@ -101,8 +136,13 @@ describe("policyWidenings: widening", () => {
   });
 
   it("an action added to an Allow, but not one an old wildcard covered", () => {
-    const found = policyWidenings([useKey], [{ ...useKey, Action: ["kms:Decrypt", "kms:GenerateDataKey*", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncrypt*"] }]);
-    expect(found.map((w) => [w.kind, w.after])).toEqual([["action-added", "Action kms:Decrypt, kms:GenerateDataKey*, kms:GenerateDataKeyWithoutPlaintext, kms:ReEncrypt* (added: kms:ReEncrypt*)"]]);
+    const found = policyWidenings(
+      [useKey],
+      [{ ...useKey, Action: ["kms:Decrypt", "kms:GenerateDataKey*", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncrypt*"] }]
+    );
+    expect(found.map((w) => [w.kind, w.after])).toEqual([
+      ["action-added", "Action kms:Decrypt, kms:GenerateDataKey*, kms:GenerateDataKeyWithoutPlaintext, kms:ReEncrypt* (added: kms:ReEncrypt*)"],
+    ]);
   });
 
   it("a wider wildcard in an Allow", () => {
@@ -115,18 +155,31 @@ describe("policyWidenings: widening", () => {
   });
 
   it("a resource added to an Allow", () => {
-    expect(kinds(policyWidenings([{ ...useKey, Resource: "arn:aws:s3:::data/*" }], [{ ...useKey, Resource: ["arn:aws:s3:::data/*", "arn:aws:s3:::other/*"] }]))).toEqual([
-      'resource-added "AllowDataUse" Resource',
-    ]);
+    expect(
+      kinds(
+        policyWidenings([{ ...useKey, Resource: "arn:aws:s3:::data/*" }], [{ ...useKey, Resource: ["arn:aws:s3:::data/*", "arn:aws:s3:::other/*"] }])
+      )
+    ).toEqual(['resource-added "AllowDataUse" Resource']);
   });
 
   it("a condition removed from an Allow", () => {
     const found = policyWidenings([useKey], [{ ...useKey, Condition: undefined }]);
-    expect(found).toEqual([{ kind: "condition-removed", statement: '"AllowDataUse"', element: "Condition StringEquals kms:ViaService", before: "s3.us-east-1.amazonaws.com", after: "removed" }]);
+    expect(found).toEqual([
+      {
+        kind: "condition-removed",
+        statement: '"AllowDataUse"',
+        element: "Condition StringEquals kms:ViaService",
+        before: "s3.us-east-1.amazonaws.com",
+        after: "removed",
+      },
+    ]);
   });
 
   it("a condition of an Allow loosened: a value added to a positive test, IfExists, a Bool flipped", () => {
-    const moreServices = { ...useKey, Condition: { StringEquals: { "kms:ViaService": ["s3.us-east-1.amazonaws.com", "lambda.us-east-1.amazonaws.com"] } } };
+    const moreServices = {
+      ...useKey,
+      Condition: { StringEquals: { "kms:ViaService": ["s3.us-east-1.amazonaws.com", "lambda.us-east-1.amazonaws.com"] } },
+    };
     expect(kinds(policyWidenings([useKey], [moreServices]))).toEqual(['condition-loosened "AllowDataUse" Condition StringEquals kms:ViaService']);
     const ifExists = { ...useKey, Condition: { StringEqualsIfExists: { "kms:ViaService": "s3.us-east-1.amazonaws.com" } } };
     expect(kinds(policyWidenings([useKey], [ifExists]))).toEqual(['condition-removed "AllowDataUse" Condition StringEquals kms:ViaService']);
@@ -138,9 +191,9 @@ describe("policyWidenings: widening", () => {
 
   it("a value removed from a negated test of an Allow", () => {
     const notOthers = { ...useKey, Condition: { StringNotEquals: { "aws:PrincipalAccount": ["222222222222", "333333333333"] } } };
-    expect(kinds(policyWidenings([notOthers], [{ ...notOthers, Condition: { StringNotEquals: { "aws:PrincipalAccount": ["222222222222"] } } }]))).toEqual([
-      'condition-loosened "AllowDataUse" Condition StringNotEquals aws:PrincipalAccount',
-    ]);
+    expect(
+      kinds(policyWidenings([notOthers], [{ ...notOthers, Condition: { StringNotEquals: { "aws:PrincipalAccount": ["222222222222"] } } }]))
+    ).toEqual(['condition-loosened "AllowDataUse" Condition StringNotEquals aws:PrincipalAccount']);
   });
 
   it("an Allow statement added", () => {
@@ -163,18 +216,46 @@ describe("policyWidenings: widening", () => {
 
   it("a Deny narrowed: fewer actions, fewer resources, a principal instead of everyone, a condition added", () => {
     expect(policyWidenings([denyPlainHttp], [{ ...denyPlainHttp, Action: ["s3:GetObject"] }])).toEqual([
-      { kind: "deny-narrowed", statement: '"DenyInsecureTransport"', element: "Action", before: "Action s3:*", after: "Action s3:GetObject (no longer denied: s3:*)" },
+      {
+        kind: "deny-narrowed",
+        statement: '"DenyInsecureTransport"',
+        element: "Action",
+        before: "Action s3:*",
+        after: "Action s3:GetObject (no longer denied: s3:*)",
+      },
     ]);
-    expect(kinds(policyWidenings([denyPlainHttp], [{ ...denyPlainHttp, Resource: "arn:aws:s3:::data/*" }]))).toEqual(['deny-narrowed "DenyInsecureTransport" Resource']);
-    expect(kinds(policyWidenings([denyPlainHttp], [{ ...denyPlainHttp, Principal: { AWS: ANALYST } }]))).toEqual(['deny-narrowed "DenyInsecureTransport" Principal']);
+    expect(kinds(policyWidenings([denyPlainHttp], [{ ...denyPlainHttp, Resource: "arn:aws:s3:::data/*" }]))).toEqual([
+      'deny-narrowed "DenyInsecureTransport" Resource',
+    ]);
+    expect(kinds(policyWidenings([denyPlainHttp], [{ ...denyPlainHttp, Principal: { AWS: ANALYST } }]))).toEqual([
+      'deny-narrowed "DenyInsecureTransport" Principal',
+    ]);
     const excepted = { ...denyPlainHttp, Condition: { ...denyPlainHttp.Condition, StringNotEquals: { "aws:PrincipalArn": TRAINER } } };
-    expect(kinds(policyWidenings([denyPlainHttp], [excepted]))).toEqual(['deny-narrowed "DenyInsecureTransport" Condition StringNotEquals aws:PrincipalArn']);
+    expect(kinds(policyWidenings([denyPlainHttp], [excepted]))).toEqual([
+      'deny-narrowed "DenyInsecureTransport" Condition StringNotEquals aws:PrincipalArn',
+    ]);
   });
 
   it("a Deny narrowed by its condition values: fewer values in a positive test, more in a negated one", () => {
-    const denyOtherKeys = { Sid: "DenyOtherKmsKey", Effect: "Deny", Principal: "*", Action: "s3:PutObject", Resource: "*", Condition: { StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "arn:aws:kms:us-east-1:111111111111:key/a" } } };
-    const allowed = { ...denyOtherKeys, Condition: { StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": ["arn:aws:kms:us-east-1:111111111111:key/a", "arn:aws:kms:us-east-1:999999999999:key/b"] } } };
-    expect(kinds(policyWidenings([denyOtherKeys], [allowed]))).toEqual(['deny-narrowed "DenyOtherKmsKey" Condition StringNotEquals s3:x-amz-server-side-encryption-aws-kms-key-id']);
+    const denyOtherKeys = {
+      Sid: "DenyOtherKmsKey",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:PutObject",
+      Resource: "*",
+      Condition: { StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "arn:aws:kms:us-east-1:111111111111:key/a" } },
+    };
+    const allowed = {
+      ...denyOtherKeys,
+      Condition: {
+        StringNotEquals: {
+          "s3:x-amz-server-side-encryption-aws-kms-key-id": ["arn:aws:kms:us-east-1:111111111111:key/a", "arn:aws:kms:us-east-1:999999999999:key/b"],
+        },
+      },
+    };
+    expect(kinds(policyWidenings([denyOtherKeys], [allowed]))).toEqual([
+      'deny-narrowed "DenyOtherKmsKey" Condition StringNotEquals s3:x-amz-server-side-encryption-aws-kms-key-id',
+    ]);
   });
 
   it("a changed statement without Sid counts as removed and added", () => {

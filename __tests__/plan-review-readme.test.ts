@@ -16,13 +16,18 @@ const START = "<!-- plan-review-sample -->";
 const END = "<!-- /plan-review-sample -->";
 
 function sample(): string {
-  const config = (side: string, stack: string) => JSON.parse(readFileSync(join(FIXTURES, side, "stacks", stack, "cdk.tf.json"), "utf8")) as TerraformJson;
+  const config = (side: string, stack: string) =>
+    JSON.parse(readFileSync(join(FIXTURES, side, "stacks", stack, "cdk.tf.json"), "utf8")) as TerraformJson;
   const inputs = STACKS.map((stack) => {
     const file = join(FIXTURES, `${stack}.json`);
     return { stack, plan: readPlan(file, readFileSync(file, "utf8")), configs: { before: config("before", stack), after: config("after", stack) } };
   });
-  const command = `npm run plan-review -- --accept ${ACCEPTED} --before-config base/cdktf.out --after-config cdktf.out ${STACKS.map((s) => `plans/${s}.json`).join(" ")}`;
-  return [START, "", "```sh", command, "```", "", "````markdown", reviewMarkdown(reviewPlans(inputs, [ACCEPTED])).trimEnd(), "````", "", END].join("\n");
+  const command = `npm run plan-review -- --accept ${ACCEPTED} --before-config base/cdktf.out --after-config cdktf.out ${STACKS.map(
+    (s) => `plans/${s}.json`
+  ).join(" ")}`;
+  return [START, "", "```sh", command, "```", "", "````markdown", reviewMarkdown(reviewPlans(inputs, [ACCEPTED])).trimEnd(), "````", "", END].join(
+    "\n"
+  );
 }
 
 function withSample(readme: string): string {

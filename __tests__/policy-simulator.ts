@@ -17,7 +17,9 @@ export interface StackLocation {
  */
 export function standInKeyId(logicalName: string, multiRegion: boolean): string {
   const hex = createHash("sha256").update(logicalName).digest("hex");
-  return multiRegion ? `mrk-${hex.slice(0, 32)}` : `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+  return multiRegion
+    ? `mrk-${hex.slice(0, 32)}`
+    : `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
 function literal(value: unknown, what: string): string {
@@ -34,7 +36,10 @@ export function referenceValues(json: SynthJson, where: StackLocation): Map<stri
   const values = new Map<string, string>();
   for (const [name, bucket] of Object.entries(resourcesOf(json, "aws_s3_bucket"))) {
     // A `bucket_prefix` bucket gets a name Terraform generates at apply: stand in a fixed suffix.
-    const bucketName = bucket.bucket === undefined && typeof bucket.bucket_prefix === "string" ? `${bucket.bucket_prefix}0000` : literal(bucket.bucket, `aws_s3_bucket.${name}.bucket`);
+    const bucketName =
+      bucket.bucket === undefined && typeof bucket.bucket_prefix === "string"
+        ? `${bucket.bucket_prefix}0000`
+        : literal(bucket.bucket, `aws_s3_bucket.${name}.bucket`);
     values.set(`aws_s3_bucket.${name}.arn`, `arn:${where.partition}:s3:::${bucketName}`);
     values.set(`aws_s3_bucket.${name}.id`, bucketName);
     values.set(`aws_s3_bucket.${name}.bucket`, bucketName);
@@ -159,7 +164,9 @@ export async function evaluate(request: PolicyRequest, policies: PolicySet): Pro
     result: response.overallResult,
     allowedBy: grants(analysis, resourcePolicyName),
     deniedBy: getDenialReasons(analysis)
-      .flatMap((d) => (d.denialType === "Explicit" ? [`${d.policyType === "resource" ? resourcePolicyName : d.policyIdentifier}/${d.statementId}`] : []))
+      .flatMap((d) =>
+        d.denialType === "Explicit" ? [`${d.policyType === "resource" ? resourcePolicyName : d.policyIdentifier}/${d.statementId}`] : []
+      )
       .sort(),
   };
 }

@@ -30,7 +30,9 @@ function annotations(stack: TerraformStack): string[] {
   Testing.synth(stack);
   return stack.node
     .findAll()
-    .flatMap((c) => c.node.metadata.filter((m) => m.type.startsWith("@cdktf/")).map((m) => `${m.type.replace("@cdktf/", "")} ${c.node.path} ${m.data}`));
+    .flatMap((c) =>
+      c.node.metadata.filter((m) => m.type.startsWith("@cdktf/")).map((m) => `${m.type.replace("@cdktf/", "")} ${c.node.path} ${m.data}`)
+    );
 }
 
 /** A hand-written key and bucket; the bucket has no public access block (LVE-S3-004, an error). */
@@ -70,7 +72,9 @@ describe("EncryptionPosture aspect", () => {
     const { app } = checkedApp(withoutPublicAccessBlock);
     app.synth();
     const manifest = JSON.parse(readFileSync(join(app.outdir, "manifest.json"), "utf8"));
-    expect(manifest.stacks.checked.annotations.map((a: { level: string; constructPath: string }) => [a.level, a.constructPath])).toEqual([["@cdktf/error", "checked/Data"]]);
+    expect(manifest.stacks.checked.annotations.map((a: { level: string; constructPath: string }) => [a.level, a.constructPath])).toEqual([
+      ["@cdktf/error", "checked/Data"],
+    ]);
   });
 
   it("does not fail synth on warnings", () => {
@@ -78,7 +82,9 @@ describe("EncryptionPosture aspect", () => {
       handWrittenBucket(scope, "Data", handWrittenKey(scope)).bucket.forceDestroy = true;
     });
     expect(() => app.synth()).not.toThrow();
-    expect(annotations(stack)).toEqual([expect.stringMatching(/^warn checked\/Data \[LVE-S3-006\] aws_s3_bucket\.Data: force_destroy = true on a data bucket\. Fix: /)]);
+    expect(annotations(stack)).toEqual([
+      expect.stringMatching(/^warn checked\/Data \[LVE-S3-006\] aws_s3_bucket\.Data: force_destroy = true on a data bucket\. Fix: /),
+    ]);
   });
 
   it("does not fail synth on a suppressed error, and records the reason in the synthesized resource", () => {
@@ -116,9 +122,11 @@ describe("EncryptionPosture aspect", () => {
   it("refuses unknown rule ids and empty reasons", () => {
     const scope = new TerraformStack(Testing.app(), "s");
     expect(() => EncryptionPosture.suppress(scope, "LVE-S3-999", "x")).toThrow(
-      /EncryptionPosture\.suppress: rule must be one of LVE-KMS-001, .*LVE-S3-008, got "LVE-S3-999"/,
+      /EncryptionPosture\.suppress: rule must be one of LVE-KMS-001, .*LVE-S3-008, got "LVE-S3-999"/
     );
-    expect(() => EncryptionPosture.suppress(scope, "LVE-S3-001", " ")).toThrow(/EncryptionPosture\.suppress: reason must be a non-empty sentence saying why LVE-S3-001 is acceptable here, got " "/);
+    expect(() => EncryptionPosture.suppress(scope, "LVE-S3-001", " ")).toThrow(
+      /EncryptionPosture\.suppress: reason must be a non-empty sentence saying why LVE-S3-001 is acceptable here, got " "/
+    );
   });
 
   it("checks each stack it is added to (cdktf 0.21 runs no aspect added to the App)", () => {
@@ -134,7 +142,11 @@ describe("EncryptionPosture aspect", () => {
   it("passes our own constructs without a finding", () => {
     const { stack } = checkedApp((scope) => {
       const env = { region: "us-east-1", accountId: "111111111111", partition: "aws" };
-      const key = new LookoutVisionKey(scope, "Key", { ...env, administratorArns: ["arn:aws:iam::111111111111:role/Admin"], keyUserArns: ["arn:aws:iam::111111111111:role/User"] });
+      const key = new LookoutVisionKey(scope, "Key", {
+        ...env,
+        administratorArns: ["arn:aws:iam::111111111111:role/Admin"],
+        keyUserArns: ["arn:aws:iam::111111111111:role/User"],
+      });
       new EncryptedBucket(scope, "Bucket", { ...env, encryptionKey: key, bucketName: "posture-bucket", accessLogs: true });
     });
     expect(annotations(stack)).toEqual([]);

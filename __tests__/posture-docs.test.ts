@@ -59,7 +59,12 @@ describe("the checkov skip table", () => {
 
   it("gives the module writer the skips of a resource and the comment line for each", () => {
     expect(checkovSkipsFor({ resourceType: "aws_s3_bucket", receivesAccessLogs: false }).map((s) => s.check)).toEqual(["CKV2_AWS_62", "CKV_AWS_144"]);
-    expect(checkovSkipsFor({ resourceType: "aws_s3_bucket", receivesAccessLogs: true }).map((s) => s.check)).toEqual(["CKV2_AWS_62", "CKV_AWS_144", "CKV_AWS_145", "CKV_AWS_21"]);
+    expect(checkovSkipsFor({ resourceType: "aws_s3_bucket", receivesAccessLogs: true }).map((s) => s.check)).toEqual([
+      "CKV2_AWS_62",
+      "CKV_AWS_144",
+      "CKV_AWS_145",
+      "CKV_AWS_21",
+    ]);
     expect(checkovSkipsFor({ resourceType: "aws_kms_key", receivesAccessLogs: false })).toEqual([]);
     const [first] = CHECKOV_SKIPS;
     expect(checkovSkipDirective(first)).toBe(`checkov:skip=${first.check}:${first.reason}`);

@@ -95,9 +95,20 @@ export function sampleScan(): ScanResults {
         checks: ["CKV_AWS_18", "CKV_AWS_21"],
         passed: 7,
         failed: [{ check: "CKV_AWS_18", title: "Ensure the S3 bucket has access logging enabled", resource: "aws_s3_bucket.data", file }],
-        skipped: [{ check: "CKV_AWS_21", title: "Ensure versioning", resource: "aws_s3_bucket.logs", file, reason: "logs | expire", by: "skip table" }],
+        skipped: [
+          { check: "CKV_AWS_21", title: "Ensure versioning", resource: "aws_s3_bucket.logs", file, reason: "logs | expire", by: "skip table" },
+        ],
       },
-      { name: "module", path: "dist/terraform-module", digest: "d2", checks: [], passed: 0, failed: [], skipped: [], error: "checkov checked nothing" },
+      {
+        name: "module",
+        path: "dist/terraform-module",
+        digest: "d2",
+        checks: [],
+        passed: 0,
+        failed: [],
+        skipped: [],
+        error: "checkov checked nothing",
+      },
     ],
   };
 }

@@ -6,7 +6,17 @@ import { KmsReplicaKey } from "@cdktf/provider-aws/lib/kms-replica-key";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { analyzeStack } from "../modules/posture/analyze";
 import { RULES, RULE_IDS } from "../modules/posture/rules";
-import { HandWrittenBucket, ROLE, analyze, grantStatement, handWrittenBucket, handWrittenKey, rootStatement, summary, tlsDenyStatement } from "./posture-fixtures";
+import {
+  HandWrittenBucket,
+  ROLE,
+  analyze,
+  grantStatement,
+  handWrittenBucket,
+  handWrittenKey,
+  rootStatement,
+  summary,
+  tlsDenyStatement,
+} from "./posture-fixtures";
 
 /** One key and one bucket, hand-written; `breakIt` changes one thing. */
 function check(breakIt: (parts: HandWrittenBucket & { key: KmsKey }) => void = () => {}) {
@@ -39,7 +49,9 @@ describe("posture rules on hand-written resources", () => {
   });
 
   it("LVE-S3-001: a bucket without default encryption is an error", () => {
-    expect(summary(check(({ encryption }) => encryption.node.scope?.node.tryRemoveChild(encryption.node.id)))).toEqual(["LVE-S3-001 error aws_s3_bucket.Data"]);
+    expect(summary(check(({ encryption }) => encryption.node.scope?.node.tryRemoveChild(encryption.node.id)))).toEqual([
+      "LVE-S3-001 error aws_s3_bucket.Data",
+    ]);
   });
 
   it("LVE-S3-001: the deprecated inline encryption block of aws_s3_bucket counts as encryption", () => {
@@ -110,7 +122,10 @@ describe("posture rules on hand-written resources", () => {
 
   it("LVE-S3-005: literal ARNs in any partition, wildcards and a single Bool value count", () => {
     const posture = check(({ policy, bucket }) => {
-      const statement = { ...tlsDenyStatement(bucket, ["arn:aws-cn:s3:::data-bucket", "arn:${data.aws_partition.p.partition}:s3:::data-bucket/*"]), Action: ["*"] };
+      const statement = {
+        ...tlsDenyStatement(bucket, ["arn:aws-cn:s3:::data-bucket", "arn:${data.aws_partition.p.partition}:s3:::data-bucket/*"]),
+        Action: ["*"],
+      };
       policy.policy = JSON.stringify({ Version: "2012-10-17", Statement: statement });
     });
     expect(summary(posture)).toEqual([]);
@@ -121,7 +136,9 @@ describe("posture rules on hand-written resources", () => {
       policy.policy = "${data.aws_iam_policy_document.bucket.json}";
     });
     expect(summary(posture)).toEqual(["LVE-S3-005 warning aws_s3_bucket.Data"]);
-    expect(posture.findings[0].message).toBe("cannot be checked at synth: policy is computed at plan time: ${data.aws_iam_policy_document.bucket.json}");
+    expect(posture.findings[0].message).toBe(
+      "cannot be checked at synth: policy is computed at plan time: ${data.aws_iam_policy_document.bucket.json}"
+    );
     expect(posture.findings[0].fix).toMatch(/only known at plan time/);
   });
 
@@ -211,7 +228,7 @@ describe("posture rules on hand-written resources", () => {
     expect(summary(posture)).toEqual([]);
   });
 
-  it("LVE-KMS-002: Principal \"*\" with kms:* is an error", () => {
+  it('LVE-KMS-002: Principal "*" with kms:* is an error', () => {
     const posture = check(({ key }) => {
       key.policy = keyPolicy({ ...rootStatement(), Principal: "*" });
     });
@@ -220,7 +237,10 @@ describe("posture rules on hand-written resources", () => {
 
   it.each([["kms:CreateGrant"], ["kms:Create*"], ["kms:*Grant"]])("LVE-KMS-003: %s without kms:GrantIsForAWSResource is an error", (action) => {
     const posture = check(({ key }) => {
-      key.policy = keyPolicy(rootStatement(), { ...grantStatement({ StringEquals: { "kms:ViaService": "lookoutvision.us-east-1.amazonaws.com" } }), Action: action });
+      key.policy = keyPolicy(rootStatement(), {
+        ...grantStatement({ StringEquals: { "kms:ViaService": "lookoutvision.us-east-1.amazonaws.com" } }),
+        Action: action,
+      });
     });
     expect(summary(posture)).toEqual(["LVE-KMS-003 error aws_kms_key.Key"]);
     expect(posture.findings[0].message).toBe(`statement Grants allows kms:CreateGrant to ${ROLE} without Bool kms:GrantIsForAWSResource = true`);
@@ -296,6 +316,19 @@ describe("posture rules on hand-written resources", () => {
   });
 
   it("has stable, documented rule ids", () => {
-    expect(RULE_IDS).toEqual(["LVE-KMS-001", "LVE-KMS-002", "LVE-KMS-003", "LVE-KMS-004", "LVE-S3-001", "LVE-S3-002", "LVE-S3-003", "LVE-S3-004", "LVE-S3-005", "LVE-S3-006", "LVE-S3-007", "LVE-S3-008"]);
+    expect(RULE_IDS).toEqual([
+      "LVE-KMS-001",
+      "LVE-KMS-002",
+      "LVE-KMS-003",
+      "LVE-KMS-004",
+      "LVE-S3-001",
+      "LVE-S3-002",
+      "LVE-S3-003",
+      "LVE-S3-004",
+      "LVE-S3-005",
+      "LVE-S3-006",
+      "LVE-S3-007",
+      "LVE-S3-008",
+    ]);
   });
 });

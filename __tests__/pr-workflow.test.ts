@@ -29,7 +29,12 @@ interface Job {
 
 const FILE = join(__dirname, "..", ".github", "workflows", "pr.yml");
 const text = readFileSync(FILE, "utf8");
-const workflow = parse(text) as { on: Record<string, { types?: string[] }>; permissions: Record<string, string>; env: Record<string, string>; jobs: Record<string, Job> };
+const workflow = parse(text) as {
+  on: Record<string, { types?: string[] }>;
+  permissions: Record<string, string>;
+  env: Record<string, string>;
+  jobs: Record<string, Job>;
+};
 const steps = Object.values(workflow.jobs).flatMap((job) => job.steps);
 const PLAN_CONDITION =
   "${{ !cancelled() && needs.synth.outputs.synth == 'success' && vars.AWS_PLAN_ROLE_ARN != '' && vars.STATE_BUCKET != '' && github.event.pull_request.head.repo.full_name == github.repository }}";
@@ -90,7 +95,10 @@ describe(".github/workflows/pr.yml", () => {
       "hashicorp/setup-terraform",
       "actions/upload-artifact",
     ]);
-    expect(workflow.jobs.comment.steps.map((s) => s.uses?.split("@")[0])).toEqual(["actions/download-artifact", "marocchino/sticky-pull-request-comment"]);
+    expect(workflow.jobs.comment.steps.map((s) => s.uses?.split("@")[0])).toEqual([
+      "actions/download-artifact",
+      "marocchino/sticky-pull-request-comment",
+    ]);
   });
 
   it("never leaves the token in a checkout", () => {
@@ -151,7 +159,8 @@ describe(".github/workflows/pr.yml", () => {
   });
 
   it("synthesizes the stacks with the S3 state backend of the repository variables, and plans them with Terraform 1.11+ (use_lockfile)", () => {
-    for (const name of ["STATE_BUCKET", "STATE_KEY_PREFIX", "STATE_REGION", "STATE_KMS_KEY_ID"]) expect(workflow.env[name]).toBe(`\${{ vars.${name} }}`);
+    for (const name of ["STATE_BUCKET", "STATE_KEY_PREFIX", "STATE_REGION", "STATE_KMS_KEY_ID"])
+      expect(workflow.env[name]).toBe(`\${{ vars.${name} }}`);
     const credentials = steps[stepIndex(uses("aws-actions/configure-aws-credentials"), "configures AWS credentials")];
     expect(credentials.with?.["role-to-assume"]).toBe("${{ vars.AWS_PLAN_ROLE_ARN }}");
     const terraform = steps[stepIndex(uses("hashicorp/setup-terraform"), "sets up Terraform")];
@@ -166,16 +175,24 @@ describe(".github/workflows/pr.yml", () => {
     const bin = tempDir("pr-plan-bin");
     for (const stack of ["alpha", "beta"]) mkdirSync(join(dir, "cdktf.out", "stacks", stack), { recursive: true });
     // terraform: beta's plan fails; show prints a plan JSON naming the stack folder.
-    fakeCommand(bin, "terraform", 'case "$*" in *beta*plan*) echo "Error: access denied" >&2; exit 1 ;; *show*) echo "{\\"plan_of\\": \\"$1\\"}" ;; esac');
+    fakeCommand(
+      bin,
+      "terraform",
+      'case "$*" in *beta*plan*) echo "Error: access denied" >&2; exit 1 ;; *show*) echo "{\\"plan_of\\": \\"$1\\"}" ;; esac'
+    );
     const cliConfig = join(dir, "aws-only.tfrc");
     expect(byId("plan").env?.TF_CLI_CONFIG_FILE).toBe("${{ runner.temp }}/aws-provider-only.tfrc");
     const run = runStep(byId("plan"), dir, { TF_CLI_CONFIG_FILE: cliConfig }, bin);
     expect(run.status).toBe(1);
-    expect(readFileSync(cliConfig, "utf8")).toBe('provider_installation {\n  direct {\n    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n');
+    expect(readFileSync(cliConfig, "utf8")).toBe(
+      'provider_installation {\n  direct {\n    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n'
+    );
     expect(readFileSync(join(dir, "plans", "alpha.json"), "utf8")).toBe('{"plan_of": "-chdir=cdktf.out/stacks/alpha"}\n');
     expect(existsSync(join(dir, "plans", "beta.json"))).toBe(false);
     expect(readFileSync(join(dir, "plan-failures.md"), "utf8")).toBe("Plan of `beta` failed:\n\n```\nError: access denied\n```\n\n");
-    const calls = readFileSync(join(bin, "terraform.calls"), "utf8").split("--\n").map((c) => c.trim().replace(/\n/g, " "));
+    const calls = readFileSync(join(bin, "terraform.calls"), "utf8")
+      .split("--\n")
+      .map((c) => c.trim().replace(/\n/g, " "));
     expect(calls.filter(Boolean)).toEqual([
       "-chdir=cdktf.out/stacks/alpha init -input=false -no-color",
       "-chdir=cdktf.out/stacks/alpha plan -input=false -lock=false -no-color -out=tfplan",
@@ -191,7 +208,10 @@ describe(".github/workflows/pr.yml", () => {
     mkdirSync(join(dir, "plans"));
     writeFileSync(join(dir, "plans", "alpha.json"), "{}");
     writeFileSync(join(dir, "plans", "beta.json"), "{}");
-    writeFileSync(join(dir, ".plan-review-accept"), "# accepted after review with the security team\nkey-replace-0a1b2c3d  # new multi-region key\n\nbucket-delete-9f8e7d6c\n");
+    writeFileSync(
+      join(dir, ".plan-review-accept"),
+      "# accepted after review with the security team\nkey-replace-0a1b2c3d  # new multi-region key\n\nbucket-delete-9f8e7d6c\n"
+    );
     fakeCommand(bin, "npm", "exit 1");
     const labels = JSON.stringify(["documentation", "accept-risk:key-policy-widened-12345678", "not accept-risk:bucket-delete-00000000"]);
     const run = runStep(byId("review"), dir, { LABELS: labels, BASE_SYNTH: "success" }, bin);
@@ -224,7 +244,14 @@ describe(".github/workflows/pr.yml", () => {
     writeFileSync(join(dir, "plans", "alpha.json"), "{}");
     fakeCommand(bin, "npm");
     expect(runStep(byId("review"), dir, { LABELS: "[]", BASE_SYNTH: "failure" }, bin).status).toBe(0);
-    expect(readFileSync(join(bin, "npm.calls"), "utf8").split("\n").filter(Boolean)).toEqual(["run", "--silent", "plan-review", "--", "plans/alpha.json", "--"]);
+    expect(readFileSync(join(bin, "npm.calls"), "utf8").split("\n").filter(Boolean)).toEqual([
+      "run",
+      "--silent",
+      "plan-review",
+      "--",
+      "plans/alpha.json",
+      "--",
+    ]);
 
     const empty = tempDir("pr-review-empty");
     expect(runStep(byId("review"), empty, { LABELS: "[]", BASE_SYNTH: "success" }, bin).status).toBe(1);
@@ -247,17 +274,23 @@ describe(".github/workflows/pr.yml", () => {
     }
 
     it("is the posture report and the plan review, with how to accept a risk", () => {
-      expect(composeIn({ "posture-report.md": "# Encryption posture report\n", "plan-review.md": "# Plan review\n\n**No risk found** in 3 stacks.\n" })).toBe(
-        "# Encryption posture report\n\n# Plan review\n\n**No risk found** in 3 stacks.\n\nTo accept a risk on purpose: add the label `accept-risk:<id>`, or a line `<id>` to `.plan-review-accept` in this pull request.\n",
+      expect(
+        composeIn({ "posture-report.md": "# Encryption posture report\n", "plan-review.md": "# Plan review\n\n**No risk found** in 3 stacks.\n" })
+      ).toBe(
+        "# Encryption posture report\n\n# Plan review\n\n**No risk found** in 3 stacks.\n\nTo accept a risk on purpose: add the label `accept-risk:<id>`, or a line `<id>` to `.plan-review-accept` in this pull request.\n"
       );
     });
 
     it("says why the plan is missing", () => {
-      expect(composeIn({ "posture-report.md": "# Encryption posture report\n" })).toBe("# Encryption posture report\n\n# Plan review\n\nPlan skipped - no role.\n");
+      expect(composeIn({ "posture-report.md": "# Encryption posture report\n" })).toBe(
+        "# Encryption posture report\n\n# Plan review\n\nPlan skipped - no role.\n"
+      );
     });
 
     it("shows the plans that failed", () => {
-      expect(composeIn({ "posture-report.md": "# Encryption posture report\n", "plan-failures.md": "Plan of `beta` failed:\n" })).toBe("# Encryption posture report\n\nPlan of `beta` failed:\n");
+      expect(composeIn({ "posture-report.md": "# Encryption posture report\n", "plan-failures.md": "Plan of `beta` failed:\n" })).toBe(
+        "# Encryption posture report\n\nPlan of `beta` failed:\n"
+      );
     });
 
     it("names each reason a plan is skipped", () => {
@@ -281,6 +314,8 @@ describe(".github/workflows/pr.yml", () => {
     expect(workflow.jobs.synth.steps.find(uses("actions/upload-artifact"))?.if).toBe("${{ !cancelled() }}");
     expect(workflow.jobs.review.if).toBe("${{ !cancelled() }}");
     for (const download of workflow.jobs.review.steps.filter(uses("actions/download-artifact"))) expect(download["continue-on-error"]).toBe(true);
-    expect(workflow.jobs.comment.if).toBe("${{ !cancelled() && needs.review.result != 'skipped' && github.event.pull_request.head.repo.full_name == github.repository }}");
+    expect(workflow.jobs.comment.if).toBe(
+      "${{ !cancelled() && needs.review.result != 'skipped' && github.event.pull_request.head.repo.full_name == github.repository }}"
+    );
   });
 });

@@ -7,7 +7,17 @@ import { node22Tools } from "../tools/node22";
 import { stageFlavour } from "../tools/pack";
 import { CDKTF, FLAVOURS, flavourName, readPackage, ROOT } from "../tools/pack-flavours";
 import { run } from "../tools/pack-process";
-import { clients, Clients, createAttachedRoles, emulatorEngineOverride, outputs, planChanges, refusedForPreventDestroy, SecondPlan, stateAddresses } from "./emulator";
+import {
+  clients,
+  Clients,
+  createAttachedRoles,
+  emulatorEngineOverride,
+  outputs,
+  planChanges,
+  refusedForPreventDestroy,
+  SecondPlan,
+  stateAddresses,
+} from "./emulator";
 import { engine, removeTempDirs, runAsync, tempDir, tofuAsync, TofuResult } from "./engine";
 import { SynthJson } from "./helpers";
 import { quickStart } from "./package-readme";
@@ -57,7 +67,9 @@ function cli(): { command: string; env: NodeJS.ProcessEnv } {
  * provider bindings and constructs (one copy of each, so tokens resolve across them).
  */
 function writeApp(dir: string): void {
-  const code = ts.transpileModule(quickStart(packageName), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
+  const code = ts.transpileModule(quickStart(packageName), {
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+  }).outputText;
   fs.writeFileSync(path.join(dir, "main.js"), code);
   fs.writeFileSync(path.join(dir, "cdktf.json"), JSON.stringify({ language: "typescript", app: "node main.js", sendCrashReports: "false" }));
   stageFlavour(ROOT, flavour, path.join(dir, "node_modules", packageName));
@@ -111,7 +123,18 @@ beforeAll(async () => {
   const { command, env } = cli();
   const destroy = await runAsync(command, ["destroy", ...CLI_FLAGS], { cwd: app, env });
   const tofuDestroy = await tofuAsync(stackDir, ["destroy", "-auto-approve", "-refresh=false", "-input=false", "-no-color"]);
-  deployed = { json, aws, deploy, overrideKept, addresses, secondPlan, outputs: values, destroy, tofuDestroy, addressesAfterDestroy: await stateAddresses(stackDir) };
+  deployed = {
+    json,
+    aws,
+    deploy,
+    overrideKept,
+    addresses,
+    secondPlan,
+    outputs: values,
+    destroy,
+    tofuDestroy,
+    addressesAfterDestroy: await stateAddresses(stackDir),
+  };
 }, 600_000);
 
 afterAll(async () => {
@@ -128,7 +151,9 @@ function quickStartStack(): Deployed {
 }
 
 function synthesizedAddresses(json: SynthJson): string[] {
-  return Object.entries(json.resource ?? {}).flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`)).sort();
+  return Object.entries(json.resource ?? {})
+    .flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`))
+    .sort();
 }
 
 describe(`the README's quick start, deployed with ${flavour.engine} deploy on the AWS emulator`, () => {
@@ -160,7 +185,10 @@ describe(`the README's quick start, deployed with ${flavour.engine} deploy on th
     const buckets = prevented.filter((address) => address.startsWith("aws_s3_bucket."));
     expect(buckets.length).toBeGreaterThan(1);
     const cliOutput = `${destroy.stdout}\n${destroy.stderr}`;
-    expect({ status: destroy.status, failed: cliOutput.includes("Invoking Terraform CLI failed with exit code 1") }).toEqual({ status: 1, failed: true });
+    expect({ status: destroy.status, failed: cliOutput.includes("Invoking Terraform CLI failed with exit code 1") }).toEqual({
+      status: 1,
+      failed: true,
+    });
     expect(tofuDestroy.status).toBe(1);
     expect(addressesAfterDestroy).toEqual(addresses);
     // Why, in the CLI's output where it relays all of tofu's, and in tofu's own destroy of the stack folder.

@@ -43,7 +43,12 @@ function parsed(policy: string | undefined): unknown {
   return policy === undefined ? undefined : JSON.parse(policy);
 }
 
-async function each(json: SynthJson, state: DeployedState, type: string, read: (config: Config, address: string) => Promise<Omit<ReadBack, "address">>): Promise<ReadBack[]> {
+async function each(
+  json: SynthJson,
+  state: DeployedState,
+  type: string,
+  read: (config: Config, address: string) => Promise<Omit<ReadBack, "address">>
+): Promise<ReadBack[]> {
   return Promise.all(state.configured(json, type).map(async ([address, config]) => ({ address, ...(await read(config, address)) })));
 }
 
@@ -54,7 +59,10 @@ export async function bucketEncryption(json: SynthJson, state: DeployedState, aw
     const read = await aws.s3(regionOf(config, region)).send(new GetBucketEncryptionCommand({ Bucket: config.bucket as string }));
     return {
       expected: {
-        ApplyServerSideEncryptionByDefault: { SSEAlgorithm: byDefault.sse_algorithm, ...(byDefault.kms_master_key_id ? { KMSMasterKeyID: byDefault.kms_master_key_id } : {}) },
+        ApplyServerSideEncryptionByDefault: {
+          SSEAlgorithm: byDefault.sse_algorithm,
+          ...(byDefault.kms_master_key_id ? { KMSMasterKeyID: byDefault.kms_master_key_id } : {}),
+        },
         BucketKeyEnabled: rule.bucket_key_enabled ?? false,
         BlockedEncryptionTypes: { EncryptionType: rule.blocked_encryption_types },
       },
@@ -71,14 +79,16 @@ export async function publicAccessBlocks(json: SynthJson, state: DeployedState, 
       BlockPublicPolicy: config.block_public_policy,
       RestrictPublicBuckets: config.restrict_public_buckets,
     },
-    actual: (await aws.s3(regionOf(config, region)).send(new GetPublicAccessBlockCommand({ Bucket: config.bucket as string }))).PublicAccessBlockConfiguration,
+    actual: (await aws.s3(regionOf(config, region)).send(new GetPublicAccessBlockCommand({ Bucket: config.bucket as string })))
+      .PublicAccessBlockConfiguration,
   }));
 }
 
 export async function ownershipControls(json: SynthJson, state: DeployedState, aws: Clients, region: string): Promise<ReadBack[]> {
   return each(json, state, "aws_s3_bucket_ownership_controls", async (config) => ({
     expected: [{ ObjectOwnership: block(config.rule).object_ownership }],
-    actual: (await aws.s3(regionOf(config, region)).send(new GetBucketOwnershipControlsCommand({ Bucket: config.bucket as string }))).OwnershipControls?.Rules,
+    actual: (await aws.s3(regionOf(config, region)).send(new GetBucketOwnershipControlsCommand({ Bucket: config.bucket as string })))
+      .OwnershipControls?.Rules,
   }));
 }
 
@@ -165,10 +175,18 @@ export async function replicaKeys(json: SynthJson, state: DeployedState, aws: Cl
   return each(json, state, "aws_kms_replica_key", async (config, address) => {
     const kms = aws.kms(regionOf(config, region));
     const arn = state.attribute(`${address}.arn`) as string;
-    const [described, policy] = await Promise.all([kms.send(new DescribeKeyCommand({ KeyId: arn })), kms.send(new GetKeyPolicyCommand({ KeyId: arn, PolicyName: "default" }))]);
+    const [described, policy] = await Promise.all([
+      kms.send(new DescribeKeyCommand({ KeyId: arn })),
+      kms.send(new GetKeyPolicyCommand({ KeyId: arn, PolicyName: "default" })),
+    ]);
     const primaryArn = config.primary_key_arn as string;
     return {
-      expected: { type: "REPLICA", primary: { Arn: primaryArn, Region: primaryArn.split(":")[3] }, description: config.description, policy: parsed(config.policy as string) },
+      expected: {
+        type: "REPLICA",
+        primary: { Arn: primaryArn, Region: primaryArn.split(":")[3] },
+        description: config.description,
+        policy: parsed(config.policy as string),
+      },
       actual: {
         type: described.KeyMetadata?.MultiRegionConfiguration?.MultiRegionKeyType,
         primary: described.KeyMetadata?.MultiRegionConfiguration?.PrimaryKey,
@@ -185,7 +203,10 @@ export async function aliases(json: SynthJson, state: DeployedState, aws: Client
     const alias = listed.Aliases?.find((a) => a.AliasName === config.name);
     // target_key_id is a key ID or, for a replica, its ARN; the API answers the ID.
     const target = String(config.target_key_id).split("/").pop();
-    return { expected: { AliasName: config.name, TargetKeyId: target }, actual: alias && { AliasName: alias.AliasName, TargetKeyId: alias.TargetKeyId } };
+    return {
+      expected: { AliasName: config.name, TargetKeyId: target },
+      actual: alias && { AliasName: alias.AliasName, TargetKeyId: alias.TargetKeyId },
+    };
   });
 }
 

@@ -25,11 +25,22 @@ describe("README props tables", () => {
     expect(rows.map((r) => r.name)).toEqual(expect.arrayContaining(["region", "accountId", "partition", "provider"]));
   });
 
-  const PROPS = ["LookoutVisionKeyProps", "EncryptedBucketProps", "LookoutVisionEncryptionProps", "ConsoleBucketProps", "OutputBucketProps", "AccessLogBucketProps", "BucketSettings", "OutputBucketEntry"];
+  const PROPS = [
+    "LookoutVisionKeyProps",
+    "EncryptedBucketProps",
+    "LookoutVisionEncryptionProps",
+    "ConsoleBucketProps",
+    "OutputBucketProps",
+    "AccessLogBucketProps",
+    "BucketSettings",
+    "OutputBucketEntry",
+  ];
 
   it("document a default for every optional prop", () => {
     const all = propRows(PROPS);
-    const missing = Object.entries(all).flatMap(([iface, rows]) => rows.filter((r) => r.defaultValue === "(required)" && !["encryptionKey", "id"].includes(r.name)).map((r) => `${iface}.${r.name}`));
+    const missing = Object.entries(all).flatMap(([iface, rows]) =>
+      rows.filter((r) => r.defaultValue === "(required)" && !["encryptionKey", "id"].includes(r.name)).map((r) => `${iface}.${r.name}`)
+    );
     expect(missing).toEqual([]);
   });
 
@@ -38,10 +49,16 @@ describe("README props tables", () => {
     const catalogued = (name: string): unknown => (name in DEFAULTS ? DEFAULTS[name as keyof typeof DEFAULTS] : undefined);
     const rows = Object.entries(propRows(PROPS)).flatMap(([iface, list]) => list.map((row) => ({ iface, ...row })));
     const expected = (row: { iface: string; name: string }) =>
-      row.iface === "AccessLogBucketProps" && row.name === "bucketPrefix" ? DEFAULTS.logBucketPrefix : row.name === "prefix" ? DEFAULTS.outputPrefix : catalogued(row.name);
+      row.iface === "AccessLogBucketProps" && row.name === "bucketPrefix"
+        ? DEFAULTS.logBucketPrefix
+        : row.name === "prefix"
+        ? DEFAULTS.outputPrefix
+        : catalogued(row.name);
     const documented = rows.filter((row) => expected(row) !== undefined);
     expect(documented.length).toBeGreaterThan(30);
-    const wrong = documented.filter((row) => !row.defaultValue.startsWith(shown(expected(row)))).map((row) => `${row.iface}.${row.name}: ${row.defaultValue}`);
+    const wrong = documented
+      .filter((row) => !row.defaultValue.startsWith(shown(expected(row))))
+      .map((row) => `${row.iface}.${row.name}: ${row.defaultValue}`);
     expect(wrong).toEqual([]);
   });
 });

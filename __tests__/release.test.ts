@@ -10,7 +10,11 @@ import { releaseArtifacts, releaseProblems, releaseTag, writeModuleArchive } fro
 
 // The pure parts of tools/release.ts; `npm run release:dry-run` (in .ci/run) builds and checks the artifacts themselves.
 
-const manifest = (version: string, url = "git+https://github.com/owner/repo.git"): PackageJson => ({ name: "cdktf-lookout-vision-encryption", version, repository: { type: "git", url } });
+const manifest = (version: string, url = "git+https://github.com/owner/repo.git"): PackageJson => ({
+  name: "cdktf-lookout-vision-encryption",
+  version,
+  repository: { type: "git", url },
+});
 // Temporary folders go to the run's own folder, which jest's global teardown removes.
 const tempDir = (prefix: string) => mkdtempSync(join(tmpdir(), prefix));
 
@@ -57,10 +61,27 @@ describe("release (tools/release.ts)", () => {
     });
     expect(readFileSync(archives[1])).toEqual(readFileSync(archives[0]));
 
-    const listing = spawnSync("tar", ["-tvzf", archives[0]], { encoding: "utf8", env: { ...process.env, TZ: "UTC" } }).stdout.split("\n").filter(Boolean);
+    const listing = spawnSync("tar", ["-tvzf", archives[0]], { encoding: "utf8", env: { ...process.env, TZ: "UTC" } })
+      .stdout.split("\n")
+      .filter(Boolean);
     const names = listing.map((line) => line.split(/\s+/).slice(5).join(" "));
-    expect(names.filter((n) => !n.endsWith("/")).map((n) => n.replace(/^\.\//, "")).sort()).toEqual(Object.keys(files).sort());
-    expect(names).toEqual(expect.arrayContaining(["./main.tf", "./variables.tf", "./outputs.tf", "./versions.tf", "./README.md", "./examples/complete/main.tf", "./tests/validation.tftest.hcl"]));
+    expect(
+      names
+        .filter((n) => !n.endsWith("/"))
+        .map((n) => n.replace(/^\.\//, ""))
+        .sort()
+    ).toEqual(Object.keys(files).sort());
+    expect(names).toEqual(
+      expect.arrayContaining([
+        "./main.tf",
+        "./variables.tf",
+        "./outputs.tf",
+        "./versions.tf",
+        "./README.md",
+        "./examples/complete/main.tf",
+        "./tests/validation.tftest.hcl",
+      ])
+    );
     for (const line of listing) expect(line).toMatch(/^[-d]rw[-x]r-[-x]r-[-x] 0\/0 .* 2026-01-02 03:04 /);
   });
 });

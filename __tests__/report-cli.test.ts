@@ -37,7 +37,14 @@ describe("npm run report (report-cli)", () => {
     const dir = mkdtempSync(join(tmpdir(), "report-cli-"));
     const stacks = { a: { resource: {} }, b: { resource: {} } };
     writeStacks(dir, stacks);
-    const target = (name: string) => ({ name: `stack ${name}`, path: join(dir, "cdktf.out", "stacks", name), checks: ["CKV_AWS_18"], passed: 1, failed: [], skipped: [] });
+    const target = (name: string) => ({
+      name: `stack ${name}`,
+      path: join(dir, "cdktf.out", "stacks", name),
+      checks: ["CKV_AWS_18"],
+      passed: 1,
+      failed: [],
+      skipped: [],
+    });
     const scan: ScanResults = {
       checkovVersion: "3.3.30",
       targets: [
@@ -49,6 +56,8 @@ describe("npm run report (report-cli)", () => {
     const lines: string[] = [];
     expect(runReport(join(dir, "cdktf.out"), join(dir, "report.md"), (l) => lines.push(l), join(dir, "scan-report.json"))).toBe(0);
     expect(readFileSync(join(dir, "report.md"), "utf8")).toBe(buildReport(stacks, { results: scan, changedSinceScan: new Set(["stack b"]) }));
-    expect(lines[1]).toBe(`checkov scan (${join(dir, "scan-report.json")}): 0 failed check(s), 0 target(s) not scanned; changed since the scan: stack b`);
+    expect(lines[1]).toBe(
+      `checkov scan (${join(dir, "scan-report.json")}): 0 failed check(s), 0 target(s) not scanned; changed since the scan: stack b`
+    );
   });
 });

@@ -41,18 +41,39 @@ function sampleStack(): TerraformJson {
   const policy = JSON.stringify({
     Statement: [
       { Sid: "Root", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:root" }, Action: "kms:*", Resource: "*" },
-      { Sid: "Users", Effect: "Allow", Principal: { AWS: [TRICKY] }, Action: ["kms:Decrypt", "kms:CreateGrant"], Resource: "*", Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } } },
+      {
+        Sid: "Users",
+        Effect: "Allow",
+        Principal: { AWS: [TRICKY] },
+        Action: ["kms:Decrypt", "kms:CreateGrant"],
+        Resource: "*",
+        Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
+      },
     ],
   });
   const tlsPolicy = (name: string) =>
     JSON.stringify({
-      Statement: [{ Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [`\${aws_s3_bucket.${name}.arn}`, `\${aws_s3_bucket.${name}.arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } }],
+      Statement: [
+        {
+          Effect: "Deny",
+          Principal: "*",
+          Action: "s3:*",
+          Resource: [`\${aws_s3_bucket.${name}.arn}`, `\${aws_s3_bucket.${name}.arn}/*`],
+          Condition: { Bool: { "aws:SecureTransport": "false" } },
+        },
+      ],
     });
   const sse = (name: string, key: string) => ({
     bucket: `\${aws_s3_bucket.${name}.id}`,
     rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: key }, bucket_key_enabled: true }],
   });
-  const pab = (name: string) => ({ bucket: `\${aws_s3_bucket.${name}.id}`, block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+  const pab = (name: string) => ({
+    bucket: `\${aws_s3_bucket.${name}.id}`,
+    block_public_acls: true,
+    block_public_policy: true,
+    ignore_public_acls: true,
+    restrict_public_buckets: true,
+  });
   return {
     resource: {
       aws_kms_key: { key: { enable_key_rotation: true, rotation_period_in_days: 90, deletion_window_in_days: 30, policy } },
@@ -63,7 +84,10 @@ function sampleStack(): TerraformJson {
         foreign: sse("foreign", "arn:aws:kms:us-east-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab"),
       },
       aws_s3_bucket_public_access_block: { data: pab("data"), foreign: pab("foreign") },
-      aws_s3_bucket_policy: { data: { bucket: "${aws_s3_bucket.data.id}", policy: tlsPolicy("data") }, foreign: { bucket: "foreign-bucket", policy: tlsPolicy("foreign") } },
+      aws_s3_bucket_policy: {
+        data: { bucket: "${aws_s3_bucket.data.id}", policy: tlsPolicy("data") },
+        foreign: { bucket: "foreign-bucket", policy: tlsPolicy("foreign") },
+      },
       aws_s3_bucket_versioning: { data: { bucket: "${aws_s3_bucket.data.id}", versioning_configuration: { status: "Enabled" } } },
     },
   };
@@ -91,11 +115,18 @@ describe("posture report", () => {
       "",
     ]);
     expect(report.indexOf("## Stack `alpha`")).toBeLessThan(report.indexOf("## Stack `zeta`"));
-    expect(report).toContain("## Stack `zeta`\n\n### Findings\n\nNo open findings.\n\n### S3 buckets\n\nNo S3 buckets.\n\n### KMS keys\n\nNo KMS keys.\n");
+    expect(report).toContain(
+      "## Stack `zeta`\n\n### Findings\n\nNo open findings.\n\n### S3 buckets\n\nNo S3 buckets.\n\n### KMS keys\n\nNo KMS keys.\n"
+    );
   });
 
   it("tables the buckets: encryption, key, public access, TLS policy, versioning, logging", () => {
-    expect(sectionOf(buildReport({ s: sampleStack() }), "S3 buckets").trim().split("\n").slice(2)).toEqual([
+    expect(
+      sectionOf(buildReport({ s: sampleStack() }), "S3 buckets")
+        .trim()
+        .split("\n")
+        .slice(2)
+    ).toEqual([
       "| bucket | name | encryption | key | public access | TLS-only policy | versioning | logging |",
       "| --- | --- | --- | --- | --- | --- | --- | --- |",
       "| `aws_s3_bucket.bare` | bare-* | none | - | no public access block | no policy | not configured | off |",
@@ -105,7 +136,10 @@ describe("posture report", () => {
   });
 
   it("tables the keys: rotation, period, deletion window, administrators, users, grant conditions (cells escaped)", () => {
-    const rows = sectionOf(buildReport({ s: sampleStack() }), "KMS keys").trim().split("\n").slice(2);
+    const rows = sectionOf(buildReport({ s: sampleStack() }), "KMS keys")
+      .trim()
+      .split("\n")
+      .slice(2);
     expect(rows).toEqual([
       "| key | aliases | rotation | period (days) | deletion window (days) | administrators | users | grant conditions |",
       "| --- | --- | --- | --- | --- | --- | --- | --- |",
@@ -121,11 +155,11 @@ describe("posture report", () => {
     bare["//"] = { metadata: { path: "s/Bare" }, posture: { suppressions: [{ rule: "LVE-S3-005", reason: "scratch | space <tmp>" }] } };
     const report = buildReport({ s: json });
     expect(sectionOf(report, "Findings")).toContain(
-      "| `LVE-S3-001` | error | `aws_s3_bucket.bare` | `s/Bare` | no default encryption configuration (no aws_s3_bucket_server_side_encryption_configuration for this bucket) | Add an aws_s3_bucket_server_side_encryption_configuration",
+      "| `LVE-S3-001` | error | `aws_s3_bucket.bare` | `s/Bare` | no default encryption configuration (no aws_s3_bucket_server_side_encryption_configuration for this bucket) | Add an aws_s3_bucket_server_side_encryption_configuration"
     );
     expect(sectionOf(report, "Findings")).not.toContain("LVE-S3-005");
     expect(sectionOf(report, "Suppressed findings")).toContain(
-      "| `LVE-S3-005` | error | `aws_s3_bucket.bare` | no bucket policy, so nothing denies requests without TLS | scratch \\| space &lt;tmp&gt; |",
+      "| `LVE-S3-005` | error | `aws_s3_bucket.bare` | no bucket policy, so nothing denies requests without TLS | scratch \\| space &lt;tmp&gt; |"
     );
   });
 
@@ -158,13 +192,17 @@ describe("posture report", () => {
 
   it("says when no checkov scan has been run", () => {
     expect(sectionOf(buildReport({ s: sampleStack() }), "Independent scan: checkov", "##")).toBe(
-      "## Independent scan: checkov\n\nNo checkov scan has been run: `npm run scan` scans the synthesized stacks and the Terraform module and writes `scan-report.json`, which this report reads.\n",
+      "## Independent scan: checkov\n\nNo checkov scan has been run: `npm run scan` scans the synthesized stacks and the Terraform module and writes `scan-report.json`, which this report reads.\n"
     );
   });
 
   it("shows the checkov scan beside the findings: per target, failures, skips with reasons, targets changed since", () => {
     const scan = sampleScan();
-    const section = sectionOf(buildReport({ s: sampleStack() }, { results: scan, changedSinceScan: new Set(["stack s"]) }), "Independent scan: checkov", "##");
+    const section = sectionOf(
+      buildReport({ s: sampleStack() }, { results: scan, changedSinceScan: new Set(["stack s"]) }),
+      "Independent scan: checkov",
+      "##"
+    );
     expect(section.trim().split("\n\n")).toEqual([
       "## Independent scan: checkov",
       "checkov 3.3.30, from `scan-report.json` (details: `scan-report.md`). **The scan failed.**",

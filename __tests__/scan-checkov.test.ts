@@ -42,7 +42,13 @@ async function usesSkip(skip: CheckovSkip): Promise<boolean> {
     const resources = targetResources(await targetJson(target));
     for (const skipped of results[i].skipped.filter((s) => s.check === skip.check && s.reason === skip.reason)) {
       const found = resourceAddress(skipped.resource, resources);
-      if (found && checkovSkipsFor({ resourceType: found.type, receivesAccessLogs: resources.accessLogBuckets.has(`${found.type}.${found.name}`) }).includes(skip)) return true;
+      if (
+        found &&
+        checkovSkipsFor({ resourceType: found.type, receivesAccessLogs: resources.accessLogBuckets.has(`${found.type}.${found.name}`) }).includes(
+          skip
+        )
+      )
+        return true;
     }
   }
   return false;
@@ -50,13 +56,18 @@ async function usesSkip(skip: CheckovSkip): Promise<boolean> {
 
 describe("checkov on the example app and the Terraform module", () => {
   it("scans every stack of the example app and the module", () => {
-    expect(targets.map((t) => t.name)).toEqual(["stack lookout-vision-bring-your-own-key", "stack lookout-vision-multi-region", "stack lookout-vision-single-account", "module"]);
+    expect(targets.map((t) => t.name)).toEqual([
+      "stack lookout-vision-bring-your-own-key",
+      "stack lookout-vision-multi-region",
+      "stack lookout-vision-single-account",
+      "module",
+    ]);
     for (const result of results) expect(result.checks.length).toBeGreaterThan(15);
   });
 
   it("finds no failure that the skip table does not explain", () => {
     expect(results.map((r) => ({ target: r.name, error: r.error, failed: r.failed.map((f) => `${f.check} ${f.resource}`) }))).toEqual(
-      results.map((r) => ({ target: r.name, error: undefined, failed: [] })),
+      results.map((r) => ({ target: r.name, error: undefined, failed: [] }))
     );
   });
 
@@ -64,7 +75,7 @@ describe("checkov on the example app and the Terraform module", () => {
     "skip %s still covers a check that fails (else remove it from CHECKOV_SKIPS)",
     async (_name, skip) => {
       expect(await usesSkip(skip)).toBe(true);
-    },
+    }
   );
 
   it("runs every checkov check the rule map names, on our resources", () => {

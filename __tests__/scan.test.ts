@@ -70,16 +70,21 @@ describe("checkov install (tools/scan-checkov.ts)", () => {
 
   it("says what is missing when there is no Python 3.9+", () => {
     const run: Runner = () => ({ status: 127, stdout: "", stderr: "python3: not found" });
-    expect(() => ensureCheckov({ cacheRoot: tempDir(), run })).toThrow(/scan: checkov [\d.]+ needs Python 3\.9 or newer as "python3" on PATH, to install it from PyPI; python3: not found/);
+    expect(() => ensureCheckov({ cacheRoot: tempDir(), run })).toThrow(
+      /scan: checkov [\d.]+ needs Python 3\.9 or newer as "python3" on PATH, to install it from PyPI; python3: not found/
+    );
   });
 
   it("names the failing pip install and keeps no half-installed venv", () => {
     const cacheRoot = tempDir();
     const run: Runner = (_command, args) => {
-      if (args[0] === "-m" && args[1] === "pip") return { status: 1, stdout: "", stderr: "ERROR: No matching distribution found for checkov==3.3.30" };
+      if (args[0] === "-m" && args[1] === "pip")
+        return { status: 1, stdout: "", stderr: "ERROR: No matching distribution found for checkov==3.3.30" };
       return OK;
     };
-    expect(() => ensureCheckov({ cacheRoot, run })).toThrow(/pip install -r .*scan-requirements\.txt failed \(exit 1\): ERROR: No matching distribution/);
+    expect(() => ensureCheckov({ cacheRoot, run })).toThrow(
+      /pip install -r .*scan-requirements\.txt failed \(exit 1\): ERROR: No matching distribution/
+    );
     expect(readdirSync(cacheRoot)).toEqual([]);
   });
 });
@@ -88,7 +93,12 @@ describe("checkov install (tools/scan-checkov.ts)", () => {
 function checkovReport(results: { passed?: object[]; failed?: object[]; skipped?: object[]; parsing_errors?: string[] }) {
   return {
     check_type: "terraform_json",
-    results: { passed_checks: results.passed ?? [], failed_checks: results.failed ?? [], skipped_checks: results.skipped ?? [], parsing_errors: results.parsing_errors ?? [] },
+    results: {
+      passed_checks: results.passed ?? [],
+      failed_checks: results.failed ?? [],
+      skipped_checks: results.skipped ?? [],
+      parsing_errors: results.parsing_errors ?? [],
+    },
     summary: { parsing_errors: (results.parsing_errors ?? []).length },
   };
 }
@@ -129,12 +139,20 @@ describe("classifying checkov's results (tools/scan-targets.ts)", () => {
       failed: [record("CKV_AWS_145", "aws_s3_bucket.logs"), record("CKV_AWS_145", "aws_s3_bucket.data"), record("CKV2_AWS_62", "aws_s3_bucket.data")],
     });
     const result = classify(TARGET, output, resources, "digest");
-    expect(result.failed).toEqual([{ check: "CKV_AWS_145", title: "title of CKV_AWS_145", resource: "aws_s3_bucket.data", file: "cdktf.out/stacks/s/cdk.tf.json" }]);
+    expect(result.failed).toEqual([
+      { check: "CKV_AWS_145", title: "title of CKV_AWS_145", resource: "aws_s3_bucket.data", file: "cdktf.out/stacks/s/cdk.tf.json" },
+    ]);
     expect(result.skipped.map((s) => [s.check, s.resource, s.by, s.reason.slice(0, 20)])).toEqual([
       ["CKV2_AWS_62", "aws_s3_bucket.data", "skip table", "Event notifications:"],
       ["CKV_AWS_145", "aws_s3_bucket.logs", "skip table", "S3 cannot deliver se"],
     ]);
-    expect(result).toMatchObject({ name: "stack s", path: "cdktf.out/stacks/s", digest: "digest", passed: 1, checks: ["CKV2_AWS_62", "CKV_AWS_145", "CKV_AWS_7"] });
+    expect(result).toMatchObject({
+      name: "stack s",
+      path: "cdktf.out/stacks/s",
+      digest: "digest",
+      passed: 1,
+      checks: ["CKV2_AWS_62", "CKV_AWS_145", "CKV_AWS_7"],
+    });
     expect(result.error).toBeUndefined();
   });
 
@@ -145,10 +163,29 @@ describe("classifying checkov's results (tools/scan-targets.ts)", () => {
 
   it("keeps checkov's own skips (#checkov:skip comments) when the table holds them; any other comment fails", () => {
     const [logsVersioning] = checkovSkipsFor({ resourceType: "aws_s3_bucket", receivesAccessLogs: true }).filter((s) => s.check === "CKV_AWS_21");
-    const comment = (resource: string, reason: string) => record("CKV_AWS_21", resource, { check_result: { result: "SKIPPED", suppress_comment: `:${reason}` } });
-    const result = classify(TARGET, checkovReport({ skipped: [comment("aws_s3_bucket.logs", logsVersioning.reason), comment("aws_s3_bucket.data", logsVersioning.reason), comment("aws_s3_bucket.logs", "no time")] }), resources, "d");
+    const comment = (resource: string, reason: string) =>
+      record("CKV_AWS_21", resource, { check_result: { result: "SKIPPED", suppress_comment: `:${reason}` } });
+    const result = classify(
+      TARGET,
+      checkovReport({
+        skipped: [
+          comment("aws_s3_bucket.logs", logsVersioning.reason),
+          comment("aws_s3_bucket.data", logsVersioning.reason),
+          comment("aws_s3_bucket.logs", "no time"),
+        ],
+      }),
+      resources,
+      "d"
+    );
     expect(result.skipped).toEqual([
-      { check: "CKV_AWS_21", title: "title of CKV_AWS_21", resource: "aws_s3_bucket.logs", file: "cdktf.out/stacks/s/cdk.tf.json", reason: logsVersioning.reason, by: "comment" },
+      {
+        check: "CKV_AWS_21",
+        title: "title of CKV_AWS_21",
+        resource: "aws_s3_bucket.logs",
+        file: "cdktf.out/stacks/s/cdk.tf.json",
+        reason: logsVersioning.reason,
+        by: "comment",
+      },
     ]);
     expect(result.failed.map((f) => [f.resource, f.title])).toEqual([
       ["aws_s3_bucket.data", `title of CKV_AWS_21 (skipped by a #checkov:skip comment that CHECKOV_SKIPS does not hold: "${logsVersioning.reason}")`],
@@ -158,7 +195,7 @@ describe("classifying checkov's results (tools/scan-targets.ts)", () => {
 
   it("is an error, never a pass, when checkov could not parse a file or checked nothing", () => {
     expect(classify(TARGET, checkovReport({ parsing_errors: [join(process.cwd(), "cdktf.out/stacks/s/cdk.tf.json")] }), resources, "d").error).toBe(
-      "checkov could not parse cdktf.out/stacks/s/cdk.tf.json",
+      "checkov could not parse cdktf.out/stacks/s/cdk.tf.json"
     );
     expect(classify(TARGET, { passed: 0, failed: 0, skipped: 0 }, resources, "d").error).toBe("checkov checked nothing");
   });
@@ -200,7 +237,7 @@ resource "aws_s3_bucket_logging" "output" {
   bucket        = aws_s3_bucket.output[each.key].id
   target_bucket = aws_s3_bucket.logs[0].id
 }
-`,
+`
     );
     const resources = targetResources(await targetJson({ name: "module", path: dir, framework: "terraform" }));
     expect([...resources.accessLogBuckets]).toEqual(["aws_s3_bucket.logs"]);

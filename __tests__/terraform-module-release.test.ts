@@ -42,7 +42,11 @@ const tempDir = (prefix: string) => {
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 function sh(script: string, cwd: string, env: Record<string, string> = {}): string {
-  const run = spawnSync("bash", ["-euo", "pipefail", "-c", script], { cwd, env: { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null", ...env }, encoding: "utf8" });
+  const run = spawnSync("bash", ["-euo", "pipefail", "-c", script], {
+    cwd,
+    env: { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null", ...env },
+    encoding: "utf8",
+  });
   if (run.status !== 0) throw new Error(`${script}\nexit ${run.status}: ${run.stderr}`);
   return run.stdout;
 }
@@ -99,7 +103,11 @@ describe("release workflow (.github/workflows/release.yml)", () => {
   it("after the tests, builds and checks every artifact with the dry run, and hands those files to the publishing jobs", () => {
     expect(workflow.jobs.build.needs).toBe("test");
     expect(workflow.jobs.build.steps.map((s) => s.run).filter(Boolean)).toEqual(["npm ci", "npm run release:dry-run"]);
-    expect(workflow.jobs.build.steps.find(uses("actions/upload-artifact"))?.with).toEqual({ name: "release", path: "dist/release/", "if-no-files-found": "error" });
+    expect(workflow.jobs.build.steps.find(uses("actions/upload-artifact"))?.with).toEqual({
+      name: "release",
+      path: "dist/release/",
+      "if-no-files-found": "error",
+    });
     for (const job of ["npm", "pypi", "github"]) {
       expect(workflow.jobs[job].needs).toBe("build");
       expect(workflow.jobs[job].steps.find(uses("actions/download-artifact"))?.with).toEqual({ name: "release", path: "release" });
@@ -152,7 +160,14 @@ describe("release workflow (.github/workflows/release.yml)", () => {
     gh(0);
     sh(attach.run!, workspace, env);
     const calls = readFileSync(join(bin, "calls"), "utf8").trim().split("\n");
-    expect(calls.map((c) => c.split(" ").filter((w) => !w.startsWith("release/")).join(" "))).toEqual([
+    expect(
+      calls.map((c) =>
+        c
+          .split(" ")
+          .filter((w) => !w.startsWith("release/"))
+          .join(" ")
+      )
+    ).toEqual([
       "release view v1.2.3 --repo o/r",
       "release create v1.2.3 --repo o/r --verify-tag --title v1.2.3 --generate-notes",
       "release view v1.2.3 --repo o/r",
@@ -170,7 +185,8 @@ describe("release workflow (.github/workflows/release.yml)", () => {
     const publish = step("Publish on the terraform-module branch");
     expect(publish.env).toEqual({ GH_TOKEN: "${{ github.token }}" });
     const head = sh("git rev-parse HEAD && git status --porcelain", workspace);
-    for (const tag of ["v1.0.0", "v1.1.0", "v1.1.0"]) sh(publish.run!, workspace, { GITHUB_REF_NAME: tag, RUNNER_TEMP: tempDir("runner-"), GH_TOKEN: "token" });
+    for (const tag of ["v1.0.0", "v1.1.0", "v1.1.0"])
+      sh(publish.run!, workspace, { GITHUB_REF_NAME: tag, RUNNER_TEMP: tempDir("runner-"), GH_TOKEN: "token" });
 
     const branchFiles = sh("git ls-tree -r --name-only terraform-module", origin).trim().split("\n");
     expect(branchFiles.sort()).toEqual(Object.keys(files).sort());

@@ -49,13 +49,23 @@ describe("HCL expressions", () => {
 describe("HCL blocks", () => {
   it("align = across each run of one-line attributes, as tofu fmt does, and break the run at a multi-line value", () => {
     const text = renderBlock(
-      block("resource", ["aws_x", "this"], [attribute("count", 1), attribute("long_name", "a"), attribute("tags", { a: 1, b: 2 }), attribute("id", "b")]),
+      block(
+        "resource",
+        ["aws_x", "this"],
+        [attribute("count", 1), attribute("long_name", "a"), attribute("tags", { a: 1, b: 2 }), attribute("id", "b")]
+      )
     );
-    expect(text).toBe(['resource "aws_x" "this" {', "  count     = 1", '  long_name = "a"', "  tags = {", "    a = 1", "    b = 2", "  }", '  id = "b"', "}"].join("\n"));
+    expect(text).toBe(
+      ['resource "aws_x" "this" {', "  count     = 1", '  long_name = "a"', "  tags = {", "    a = 1", "    b = 2", "  }", '  id = "b"', "}"].join(
+        "\n"
+      )
+    );
   });
 
   it("separate groups by one blank line and write nested blocks and empty blocks", () => {
-    const text = renderBlock(block("resource", ["aws_x", "this"], separated([[attribute("a", 1)], [], [block("lifecycle", [], [attribute("prevent_destroy", true)])]])));
+    const text = renderBlock(
+      block("resource", ["aws_x", "this"], separated([[attribute("a", 1)], [], [block("lifecycle", [], [attribute("prevent_destroy", true)])]]))
+    );
     expect(text).toBe('resource "aws_x" "this" {\n  a = 1\n\n  lifecycle {\n    prevent_destroy = true\n  }\n}');
     expect(renderBlock(block("data", ["aws_partition", "current"], []))).toBe('data "aws_partition" "current" {}');
   });
@@ -83,13 +93,17 @@ describe("policy expressions", () => {
   });
 
   it("keep a conditional statement behind its Terraform condition, one statement a conditional", () => {
-    const text = renderExpression(policyExpression(doc, { lists: { arn: "local.arns", user: "var.users" }, conditions: { Sometimes: "length(var.users) > 0" } }));
+    const text = renderExpression(
+      policyExpression(doc, { lists: { arn: "local.arns", user: "var.users" }, conditions: { Sometimes: "length(var.users) > 0" } })
+    );
     expect(text).toContain("Statement = concat(\n    [\n      {\n        Sid");
-    expect(text).toContain("    length(var.users) > 0 ? [\n      {\n        Sid       = \"Sometimes\"");
+    expect(text).toContain('    length(var.users) > 0 ? [\n      {\n        Sid       = "Sometimes"');
   });
 
   it("refuse a condition for a statement the policy does not have, and a placeholder outside a list", () => {
-    expect(() => policyExpression(doc, { lists: { arn: "a", user: "u" }, conditions: { Missing: "x" } })).toThrow("conditions for statements the policy does not have: Missing");
+    expect(() => policyExpression(doc, { lists: { arn: "a", user: "u" }, conditions: { Missing: "x" } })).toThrow(
+      "conditions for statements the policy does not have: Missing"
+    );
     const stray = policyDocument([{ Sid: "S", Effect: "Allow", Action: ["s3:GetObject"], Resource: "${arn}" }]);
     expect(() => policyExpression(stray, { lists: { arn: "a" } })).toThrow("list placeholder arn used outside a list");
   });
@@ -99,9 +113,15 @@ describe("address table", () => {
   const row = (construct: string): AddressRow => ADDRESS_TABLE.find((r) => r.construct === construct && !r.source)!;
 
   it("gives count to switched resources and for_each to repeated ones, filtered by their switches", () => {
-    expect(metaArgument(row("ConsoleBucket/Logging"))).toEqual({ name: "count", expression: "var.console_bucket.create && var.access_logs.enabled ? 1 : 0" });
+    expect(metaArgument(row("ConsoleBucket/Logging"))).toEqual({
+      name: "count",
+      expression: "var.console_bucket.create && var.access_logs.enabled ? 1 : 0",
+    });
     expect(metaArgument(row("OutputBucket-<id>/Bucket"))).toEqual({ name: "for_each", expression: "var.output_buckets" });
-    expect(metaArgument(row("OutputBucket-<id>/Logging"))).toEqual({ name: "for_each", expression: "var.access_logs.enabled ? var.output_buckets : {}" });
+    expect(metaArgument(row("OutputBucket-<id>/Logging"))).toEqual({
+      name: "for_each",
+      expression: "var.access_logs.enabled ? var.output_buckets : {}",
+    });
     expect(instanceAddress("aws_s3_bucket", row("OutputBucket-<id>/Bucket"))).toBe('aws_s3_bucket.output["<id>"]');
     expect(instanceAddress("aws_kms_key", row("Key/Key"))).toBe("aws_kms_key.this[0]");
   });
@@ -132,7 +152,9 @@ describe("module resources from a source stack", () => {
     // A stand-in resource at every row's path; then the user policy's points at the console bucket.
     for (const r of ADDRESS_TABLE) {
       const parts = (r.source ?? r.construct).split("/");
-      const parent = parts.slice(0, -1).reduce<Construct>((scope, part) => (scope.node.tryFindChild(part) as Construct) ?? new Construct(scope, part), stack);
+      const parent = parts
+        .slice(0, -1)
+        .reduce<Construct>((scope, part) => (scope.node.tryFindChild(part) as Construct) ?? new Construct(scope, part), stack);
       new S3BucketVersioningA(parent, parts[parts.length - 1], { bucket: "b", versioningConfiguration: { status: "Enabled" } });
     }
     const consoleBucket = stack.node.findChild("ConsoleBucket").node.findChild("Bucket") as S3BucketVersioningA;
@@ -145,8 +167,18 @@ describe("the words of the checks", () => {
   it("come from one catalog: the TypeScript check and the module's validation say the same", () => {
     const words = ALLOWED.wholeNumber(DELETION_WINDOW_DAYS);
     expect(words).toBe("a whole number from 7 to 30");
-    expect(() => checkIntegerInRange("LookoutVisionKey", "deletionWindowInDays", 3, DELETION_WINDOW_DAYS)).toThrow(`LookoutVisionKey: deletionWindowInDays must be ${words}, got 3`);
-    const rule = valueRule({ id: "d", path: "key.deletion_window_in_days", expression: "var.key.deletion_window_in_days", condition: "true", allowed: words, bad: {}, shown: 3 });
+    expect(() => checkIntegerInRange("LookoutVisionKey", "deletionWindowInDays", 3, DELETION_WINDOW_DAYS)).toThrow(
+      `LookoutVisionKey: deletionWindowInDays must be ${words}, got 3`
+    );
+    const rule = valueRule({
+      id: "d",
+      path: "key.deletion_window_in_days",
+      expression: "var.key.deletion_window_in_days",
+      condition: "true",
+      allowed: words,
+      bad: {},
+      shown: 3,
+    });
     expect(rule.message).toBe(`key.deletion_window_in_days must be ${words}, got \${jsonencode(var.key.deletion_window_in_days)}.`);
     expect(rule.expectedMessage).toBe(`key.deletion_window_in_days must be ${words}, got 3.`);
   });
@@ -154,7 +186,16 @@ describe("the words of the checks", () => {
   it("name the module's variables where they name another prop", () => {
     expect(ALLOWED.unsetWithReplica("key.replica_of")).toBe("unset with key.replica_of (the primary key owns it)");
     expect(ALLOWED.unsetWithReplica("replicaOf")).toBe("unset with replicaOf (the primary key owns it)");
-    const rule = eachRule({ id: "e", over: "for i, x in var.xs", path: "xs", item: "x", condition: () => "true", allowed: "a word", bad: {}, expected: [{ path: "xs[1]", shown: "a b" }] });
+    const rule = eachRule({
+      id: "e",
+      over: "for i, x in var.xs",
+      path: "xs",
+      item: "x",
+      condition: () => "true",
+      allowed: "a word",
+      bad: {},
+      expected: [{ path: "xs[1]", shown: "a b" }],
+    });
     expect(rule.expectedMessage).toBe('xs[1] must be a word, got "a b".');
   });
 });

@@ -11,7 +11,18 @@ import { MODULE_NAME } from "../tools/terraform-module/readme";
 import { EXAMPLE_ACCOUNT } from "../tools/terraform-module/variables";
 import { Emulator, startEmulator } from "../tools/emulator";
 import { DeployedState, deployedState, plannedConfiguration } from "./deployed-state";
-import { apply, clients, Clients, createAttachedRoles, initOnEmulator, outputs, planChanges, refusedForPreventDestroy, SecondPlan, stateAddresses } from "./emulator";
+import {
+  apply,
+  clients,
+  Clients,
+  createAttachedRoles,
+  initOnEmulator,
+  outputs,
+  planChanges,
+  refusedForPreventDestroy,
+  SecondPlan,
+  stateAddresses,
+} from "./emulator";
 import { removeTempDirs, tempDir, tofuAsync, tofuOkAsync } from "./engine";
 import { SynthJson } from "./helpers";
 import { namesWhatTheEmulatorHolds, READ_BACKS, ReadBack } from "./read-back";
@@ -100,7 +111,12 @@ async function deploy(example: Example): Promise<Deployed> {
   await createAttachedRoles(await plannedConfiguration(dir, "first.tfplan"), aws);
   await apply(dir, ["first.tfplan"]);
   const secondPlan = await planChanges(dir, ["-out=second.tfplan"]);
-  const [json, state, addresses, values] = await Promise.all([plannedConfiguration(dir, "second.tfplan"), deployedState(dir), stateAddresses(dir), outputs(dir)]);
+  const [json, state, addresses, values] = await Promise.all([
+    plannedConfiguration(dir, "second.tfplan"),
+    deployedState(dir),
+    stateAddresses(dir),
+    outputs(dir),
+  ]);
   // Read now: the teardown below removes what they read.
   const [outputChecks, readBacks] = await Promise.all([
     Promise.all(Object.entries(values).map(([output, v]) => found(namesWhatTheEmulatorHolds(output, v, aws, EXAMPLE_ACCOUNT)))),
@@ -111,7 +127,18 @@ async function deploy(example: Example): Promise<Deployed> {
   // The whole output when nothing was refused: the destroy failed for another reason.
   const refusedDestroy = { status: refusal.status, refused: refused.length > 0 ? refused : refusal.stderr, stateAfter: await stateAddresses(dir) };
   const teardown = await found(tearDown(example, moduleDir, dir, state, aws));
-  return { aws, json, state, addresses, secondPlan, outputs: values, outputChecks, readBacks: Object.fromEntries(readBacks), refusedDestroy, teardown };
+  return {
+    aws,
+    json,
+    state,
+    addresses,
+    secondPlan,
+    outputs: values,
+    outputChecks,
+    readBacks: Object.fromEntries(readBacks),
+    refusedDestroy,
+    teardown,
+  };
 }
 
 beforeAll(async () => {
@@ -136,14 +163,18 @@ function deployedExample(name: string): Deployed {
 async function missing(call: Promise<unknown>): Promise<string> {
   return call.then(
     () => "found",
-    (error: Error) => error.name,
+    (error: Error) => error.name
   );
 }
 
 describe.each(DEPLOYED)("module example %s on the AWS emulator", (name) => {
   it("applies every resource the plan made, and the second plan shows no change", () => {
     const { json, addresses, secondPlan } = deployedExample(name);
-    expect(addresses).toEqual(Object.values(json.resource ?? {}).flatMap((byAddress) => Object.keys(byAddress)).sort());
+    expect(addresses).toEqual(
+      Object.values(json.resource ?? {})
+        .flatMap((byAddress) => Object.keys(byAddress))
+        .sort()
+    );
     expect(addresses.length).toBeGreaterThan(0);
     expect(secondPlan.changed ? secondPlan.text : "no change").toBe("no change");
   });
@@ -155,12 +186,16 @@ describe.each(DEPLOYED)("module example %s on the AWS emulator", (name) => {
   });
 
   it.each(Object.keys(READ_BACKS))("reads back %s as the configuration states it", (what) => {
-    for (const { address, expected, actual } of value(deployedExample(name).readBacks[what])) expect({ address, value: actual }).toEqual({ address, value: expected });
+    for (const { address, expected, actual } of value(deployedExample(name).readBacks[what]))
+      expect({ address, value: actual }).toEqual({ address, value: expected });
   });
 
   it("refuses tofu destroy for every bucket (a key the module makes waits for its buckets), and destroys nothing", () => {
     const { refusedDestroy, addresses, state } = deployedExample(name);
-    const expected = [...state.resources.values()].filter((r) => r.type === "aws_s3_bucket").map((r) => r.address).sort();
+    const expected = [...state.resources.values()]
+      .filter((r) => r.type === "aws_s3_bucket")
+      .map((r) => r.address)
+      .sort();
     expect(expected.length).toBeGreaterThan(1);
     expect(refusedDestroy).toEqual({ status: 1, refused: expected, stateAfter: addresses });
   });
@@ -172,7 +207,8 @@ describe.each(DEPLOYED)("module example %s on the AWS emulator", (name) => {
     expect(teardown.settingsApplied).toContain(`Apply complete! Resources: 0 added, ${teardown.buckets.length} changed, 0 destroyed.`);
     expect(teardown.remaining).toEqual([]);
     expect(teardown.buckets.length).toBeGreaterThan(0);
-    for (const bucket of teardown.buckets) expect({ bucket, head: await missing(aws.s3().send(new HeadBucketCommand({ Bucket: bucket })))}).toEqual({ bucket, head: "NotFound" });
+    for (const bucket of teardown.buckets)
+      expect({ bucket, head: await missing(aws.s3().send(new HeadBucketCommand({ Bucket: bucket }))) }).toEqual({ bucket, head: "NotFound" });
     for (const policy of [...state.resources.values()].filter((r) => r.type === "aws_iam_policy")) {
       expect(await missing(aws.iam().send(new GetPolicyCommand({ PolicyArn: policy.values.arn as string })))).toBe("NoSuchEntityException");
     }
@@ -190,7 +226,10 @@ describe("the complete example's key after the teardown", () => {
     const keys = [...state.resources.values()].filter((r) => r.type === "aws_kms_key");
     expect(keys).toHaveLength(1);
     const described = await aws.kms().send(new DescribeKeyCommand({ KeyId: keys[0].values.arn as string }));
-    expect({ state: described.KeyMetadata?.KeyState, deletion: described.KeyMetadata?.DeletionDate instanceof Date }).toEqual({ state: "PendingDeletion", deletion: true });
+    expect({ state: described.KeyMetadata?.KeyState, deletion: described.KeyMetadata?.DeletionDate instanceof Date }).toEqual({
+      state: "PendingDeletion",
+      deletion: true,
+    });
     const aliases = ((await aws.kms().send(new ListAliasesCommand({}))).Aliases ?? []).map((a) => a.AliasName);
     for (const alias of [...state.resources.values()].filter((r) => r.type === "aws_kms_alias")) expect(aliases).not.toContain(alias.values.name);
   });

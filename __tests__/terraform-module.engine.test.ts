@@ -105,24 +105,27 @@ describe("the module through the engine", () => {
     const output = tofuOk(moduleDir, ["test", "-no-color"]);
     expect(output).toContain(`Success! ${runs} passed, 0 failed.`);
   });
-
 });
 
 describe("refused inputs through the engine", () => {
   /** Error messages of one offline plan of a module call per case, by call name. */
   function messagesOf(cases: { name: string; rule: Rule }[]): Map<string, string[]> {
     const dir = tempDir("terraform-module-messages");
-    const calls = cases.map(({ name, rule }) => moduleCallBlock({ name, arguments: { key_user_arns: [EXAMPLE_USER], account_id: EXAMPLE_ACCOUNT, ...rule.bad } }, moduleDir));
+    const calls = cases.map(({ name, rule }) =>
+      moduleCallBlock({ name, arguments: { key_user_arns: [EXAMPLE_USER], account_id: EXAMPLE_ACCOUNT, ...rule.bad } }, moduleDir)
+    );
     fs.writeFileSync(path.join(dir, "main.tf"), renderFile([block("provider", ["aws"], [attribute("region", "us-east-1")]), ...calls]));
     fs.writeFileSync(path.join(dir, "engine_override.tf.json"), JSON.stringify(engineOverride({ provider: { aws: [{}] } })));
     tofuOk(dir, ["init", "-input=false", "-no-color"]);
     const result = tofu(dir, ["plan", "-refresh=false", "-input=false", "-lock=false", "-json"]);
     expect(result.status).toBe(1);
     // A refused variable names the module block of the call; a failed condition, the module's copy of main.tf.
-    const callOf = (d: Diagnostic) => /^module "(\w+)"$/.exec(d.snippet?.context ?? "")?.[1] ?? /^\.terraform\/modules\/(\w+)\//.exec(d.range?.filename ?? "")?.[1] ?? "?";
+    const callOf = (d: Diagnostic) =>
+      /^module "(\w+)"$/.exec(d.snippet?.context ?? "")?.[1] ?? /^\.terraform\/modules\/(\w+)\//.exec(d.range?.filename ?? "")?.[1] ?? "?";
     const messages = new Map<string, string[]>();
     // The message, without the "This was checked by the validation rule at ..." line Terraform adds.
-    for (const d of errorDiagnostics(result.stdout)) messages.set(callOf(d), [...(messages.get(callOf(d)) ?? []), (d.detail ?? "").split("\n\nThis was checked by")[0]]);
+    for (const d of errorDiagnostics(result.stdout))
+      messages.set(callOf(d), [...(messages.get(callOf(d)) ?? []), (d.detail ?? "").split("\n\nThis was checked by")[0]]);
     return messages;
   }
 
@@ -168,8 +171,19 @@ describe.each(EXAMPLES.map((e) => [e.name, e] as const))("example %s through the
 describe("prevent_destroy through the engine", () => {
   it("refuses a plan that destroys the key or a data bucket, and allows one that destroys an alias", () => {
     const dir = tempDir("terraform-module-destroy");
-    const call: ModuleCall = { name: "m", arguments: { key_user_arns: [EXAMPLE_USER], account_id: EXAMPLE_ACCOUNT, output_buckets: { models: { bucket_name: "engine-test-models" } }, access_logs: { enabled: true } } };
-    fs.writeFileSync(path.join(dir, "main.tf"), renderFile([block("provider", ["aws"], [attribute("region", "us-east-1")]), moduleCallBlock(call, moduleDir)]));
+    const call: ModuleCall = {
+      name: "m",
+      arguments: {
+        key_user_arns: [EXAMPLE_USER],
+        account_id: EXAMPLE_ACCOUNT,
+        output_buckets: { models: { bucket_name: "engine-test-models" } },
+        access_logs: { enabled: true },
+      },
+    };
+    fs.writeFileSync(
+      path.join(dir, "main.tf"),
+      renderFile([block("provider", ["aws"], [attribute("region", "us-east-1")]), moduleCallBlock(call, moduleDir)])
+    );
     fs.writeFileSync(path.join(dir, "engine_override.tf.json"), JSON.stringify(engineOverride({ provider: { aws: [{}] } })));
     const instance = (type: string, name: string, key: string | number, attributes: Record<string, string>) => ({
       module: "module.m",
@@ -189,7 +203,11 @@ describe("prevent_destroy through the engine", () => {
         instance("aws_kms_key", "this", 0, { id: "key", arn: EXAMPLE_KEY_ARN, key_id: "key" }),
         instance("aws_kms_alias", "this", 0, { id: "alias/lookout-vision", name: "alias/lookout-vision" }),
         instance("aws_s3_bucket", "console", 0, { id: "console", bucket: "console", arn: "arn:aws:s3:::console" }),
-        instance("aws_s3_bucket", "output", "models", { id: "engine-test-models", bucket: "engine-test-models", arn: "arn:aws:s3:::engine-test-models" }),
+        instance("aws_s3_bucket", "output", "models", {
+          id: "engine-test-models",
+          bucket: "engine-test-models",
+          arn: "arn:aws:s3:::engine-test-models",
+        }),
         instance("aws_s3_bucket", "access_logs", 0, { id: "logs", bucket: "logs", arn: "arn:aws:s3:::logs" }),
       ],
     };
@@ -201,7 +219,12 @@ describe("prevent_destroy through the engine", () => {
       .filter((d) => d.summary === "Resource instance cannot be destroyed")
       .map((d) => /^Resource instance (\S+) has prevent_destroy set/.exec(d.detail ?? "")?.[1])
       .sort();
-    expect(refused).toEqual(['module.m.aws_kms_key.this[0]', 'module.m.aws_s3_bucket.access_logs[0]', 'module.m.aws_s3_bucket.console[0]', 'module.m.aws_s3_bucket.output["models"]']);
+    expect(refused).toEqual([
+      "module.m.aws_kms_key.this[0]",
+      "module.m.aws_s3_bucket.access_logs[0]",
+      "module.m.aws_s3_bucket.console[0]",
+      'module.m.aws_s3_bucket.output["models"]',
+    ]);
   });
 });
 
@@ -214,7 +237,8 @@ function moduleArguments(props: LookoutVisionEncryptionProps): Record<string, Hc
   const k = props.key ?? {};
   const settings = props.bucketSettings ?? {};
   const logs = settings.accessLogs;
-  const compact = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Record<string, HclValue>;
+  const compact = (o: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Record<string, HclValue>;
   return compact({
     service_profile: props.profile?.slug,
     region: props.region,
@@ -240,8 +264,13 @@ function moduleArguments(props: LookoutVisionEncryptionProps): Record<string, Hc
       abort_incomplete_multipart_upload_days: settings.abortIncompleteMultipartUploadDays,
       force_destroy: settings.forceDestroy as boolean | undefined,
     }),
-    access_logs: logs ? compact({ enabled: true, ...(logs === true ? {} : { target_prefix: logs.targetPrefix, expire_after_days: logs.expireAfterDays }) }) : undefined,
-    user_policy: props.userPolicy === false ? { create: false } : compact({ name_prefix: props.userPolicy?.namePrefix, attach_to_role_names: props.userPolicy?.attachToRoleNames }),
+    access_logs: logs
+      ? compact({ enabled: true, ...(logs === true ? {} : { target_prefix: logs.targetPrefix, expire_after_days: logs.expireAfterDays }) })
+      : undefined,
+    user_policy:
+      props.userPolicy === false
+        ? { create: false }
+        : compact({ name_prefix: props.userPolicy?.namePrefix, attach_to_role_names: props.userPolicy?.attachToRoleNames }),
     tags: props.tags,
   });
 }
@@ -261,11 +290,26 @@ const SCENARIOS: Readonly<Record<string, readonly Composite[]>> = {
       id: "everything",
       props: {
         ...ENV,
-        key: { alias: "alias/team/vision", description: "Team vision data", rotationPeriodInDays: 180, deletionWindowInDays: 14, administratorArns: [EXAMPLE_ADMIN] },
+        key: {
+          alias: "alias/team/vision",
+          description: "Team vision data",
+          rotationPeriodInDays: 180,
+          deletionWindowInDays: 14,
+          administratorArns: [EXAMPLE_ADMIN],
+        },
         keyUserArns: [EXAMPLE_USER, "arn:aws:sts::333333333333:assumed-role/Trainer/session"],
         consoleBucket: { suffix: "team-a" },
-        outputBuckets: [{ id: "experiments", prefix: "experiments/" }, { id: "models", bucketName: "engine-test-models" }],
-        bucketSettings: { versioned: false, minimumTlsVersion: "1.3", abortIncompleteMultipartUploadDays: 3, forceDestroy: true, accessLogs: { targetPrefix: "logs/", expireAfterDays: 30 } },
+        outputBuckets: [
+          { id: "experiments", prefix: "experiments/" },
+          { id: "models", bucketName: "engine-test-models" },
+        ],
+        bucketSettings: {
+          versioned: false,
+          minimumTlsVersion: "1.3",
+          abortIncompleteMultipartUploadDays: 3,
+          forceDestroy: true,
+          accessLogs: { targetPrefix: "logs/", expireAfterDays: 30 },
+        },
         userPolicy: { namePrefix: "team-a-", attachToRoleNames: ["TrainerA", "TrainerB"] },
         tags: { project: "lookout-vision" },
         outputs: false,
@@ -289,11 +333,40 @@ const SCENARIOS: Readonly<Record<string, readonly Composite[]>> = {
     },
   ],
   "no account root statement, no user policy, no key users": [
-    { id: "noroot", props: { ...ENV, key: { allowAccountRootAccess: false, administratorArns: [EXAMPLE_ADMIN] }, consoleBucket: { suffix: "noroot" }, userPolicy: false, outputs: false } },
+    {
+      id: "noroot",
+      props: {
+        ...ENV,
+        key: { allowAccountRootAccess: false, administratorArns: [EXAMPLE_ADMIN] },
+        consoleBucket: { suffix: "noroot" },
+        userPolicy: false,
+        outputs: false,
+      },
+    },
   ],
   "a multi-region primary and its replica in another region": [
-    { id: "primary", props: { ...ENV, key: { multiRegion: true }, keyUserArns: [EXAMPLE_USER], consoleBucket: { suffix: "primary" }, outputBuckets: [{ id: "models", bucketName: "engine-test-models-use1" }], outputs: false } },
-    { id: "replica", replicaOf: "primary", props: { ...ENV, region: "eu-west-1", keyUserArns: [EXAMPLE_USER], outputBuckets: [{ id: "models", bucketName: "engine-test-models-euw1" }], outputs: false } },
+    {
+      id: "primary",
+      props: {
+        ...ENV,
+        key: { multiRegion: true },
+        keyUserArns: [EXAMPLE_USER],
+        consoleBucket: { suffix: "primary" },
+        outputBuckets: [{ id: "models", bucketName: "engine-test-models-use1" }],
+        outputs: false,
+      },
+    },
+    {
+      id: "replica",
+      replicaOf: "primary",
+      props: {
+        ...ENV,
+        region: "eu-west-1",
+        keyUserArns: [EXAMPLE_USER],
+        outputBuckets: [{ id: "models", bucketName: "engine-test-models-euw1" }],
+        outputs: false,
+      },
+    },
   ],
 };
 
@@ -351,9 +424,16 @@ describe("the module and the constructs, same inputs, side by side under the moc
         const { row, key } = rowOf(relative.slice(1).join("/"), type);
         const resource = `${type}.${row.name}`;
         instances.get(resource)!.push(key ?? "0");
-        pairs.push({ composite: c.id, module: `${resource}${row.each ? `["${key}"]` : row.when.length > 0 ? "[0]" : ""}`, construct: `${type}.${id}`, policy: "policy" in body, tags: TAGGED.includes(type) });
+        pairs.push({
+          composite: c.id,
+          module: `${resource}${row.each ? `["${key}"]` : row.when.length > 0 ? "[0]" : ""}`,
+          construct: `${type}.${id}`,
+          policy: "policy" in body,
+          tags: TAGGED.includes(type),
+        });
         const arn = ARNS[resource];
-        for (const target of arn ? [resource, `${type}.${id}`] : []) overrides.set(target, block("override_resource", [], [attribute("target", expr(target)), attribute("values", arn)]));
+        for (const target of arn ? [resource, `${type}.${id}`] : [])
+          overrides.set(target, block("override_resource", [], [attribute("target", expr(target)), attribute("values", arn)]));
       }
     }
     // Policies compare as JSON documents; tags as maps: the module writes `tags = var.tags`, {} by
@@ -362,18 +442,32 @@ describe("the module and the constructs, same inputs, side by side under the moc
     const tags = (address: string) => `jsonencode(coalesce(${address}.tags, {}))`;
     const mine = pairs.filter((p) => p.composite === c.id);
     const conditions = [
-      ...[...instances].map(([resource, keys]) => (model.main.resources.find((r) => `${r.type}.${r.row.name}` === resource)!.row.each ? `toset(keys(${resource})) == toset(${JSON.stringify(keys)})` : `length(${resource}) == ${keys.length}`)),
+      ...[...instances].map(([resource, keys]) =>
+        model.main.resources.find((r) => `${r.type}.${r.row.name}` === resource)!.row.each
+          ? `toset(keys(${resource})) == toset(${JSON.stringify(keys)})`
+          : `length(${resource}) == ${keys.length}`
+      ),
       ...mine.map((p) => `${others(p.module)} == ${others(p.construct)}`),
       ...mine.filter((p) => p.tags).map((p) => `${tags(p.module)} == ${tags(p.construct)}`),
       ...mine.filter((p) => p.policy).map((p) => `jsondecode(${p.module}.policy) == jsondecode(${p.construct}.policy)`),
     ];
     const args = moduleArguments(c.replicaOf ? { ...c.props, key: { replicaOf: built.get(c.replicaOf)!.key } } : c.props);
     runs.push(
-      block("run", [c.id], [
-        attribute("command", expr("plan")),
-        block("variables", [], Object.entries(args).map(([k, v]) => attribute(k, v))),
-        ...conditions.map((condition) => block("assert", [], [attribute("condition", expr(condition)), attribute("error_message", condition.replace(/"/g, "'"))])),
-      ]),
+      block(
+        "run",
+        [c.id],
+        [
+          attribute("command", expr("plan")),
+          block(
+            "variables",
+            [],
+            Object.entries(args).map(([k, v]) => attribute(k, v))
+          ),
+          ...conditions.map((condition) =>
+            block("assert", [], [attribute("condition", expr(condition)), attribute("error_message", condition.replace(/"/g, "'"))])
+          ),
+        ]
+      )
     );
   }
 
@@ -383,7 +477,10 @@ describe("the module and the constructs, same inputs, side by side under the moc
     const withoutProvider = Object.fromEntries(Object.entries(json).filter(([key]) => !["terraform", "provider"].includes(key)));
     fs.writeFileSync(path.join(dir, "constructs.tf.json"), JSON.stringify(withoutProvider));
     fs.mkdirSync(path.join(dir, "tests"));
-    fs.writeFileSync(path.join(dir, "tests", "same.tftest.hcl"), renderFile([block("mock_provider", ["aws"], []), ...environmentOverrides("", true), ...overrides.values(), ...runs]));
+    fs.writeFileSync(
+      path.join(dir, "tests", "same.tftest.hcl"),
+      renderFile([block("mock_provider", ["aws"], []), ...environmentOverrides("", true), ...overrides.values(), ...runs])
+    );
     tofuOk(dir, ["init", "-backend=false", "-input=false", "-no-color"]);
   });
 

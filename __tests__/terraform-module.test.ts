@@ -16,11 +16,30 @@ type Block = Record<string, unknown>;
 type Parsed = Record<string, unknown>;
 
 const VARIABLES = [
-  "service_profile", "region", "account_id", "key", "key_user_arns", "console_bucket", "output_buckets", "bucket_settings", "access_logs", "user_policy", "tags",
+  "service_profile",
+  "region",
+  "account_id",
+  "key",
+  "key_user_arns",
+  "console_bucket",
+  "output_buckets",
+  "bucket_settings",
+  "access_logs",
+  "user_policy",
+  "tags",
 ];
 const OUTPUTS = [
-  "key_arn", "key_id", "key_alias", "key_policy_statements_for_key_owner", "console_bucket_name", "console_bucket_arn",
-  "output_bucket_names", "output_bucket_arns", "output_configs", "access_log_bucket_name", "user_policy_arn",
+  "key_arn",
+  "key_id",
+  "key_alias",
+  "key_policy_statements_for_key_owner",
+  "console_bucket_name",
+  "console_bucket_arn",
+  "output_bucket_names",
+  "output_bucket_arns",
+  "output_configs",
+  "access_log_bucket_name",
+  "user_policy_arn",
 ];
 const EXAMPLE_NAMES = ["complete", "bring-your-own-key", "multi-region-replica", "rekognition-custom-labels"];
 const TEST_FILES = ["tests/validation.tftest.hcl", "tests/region.tftest.hcl", "tests/resources.tftest.hcl"];
@@ -43,7 +62,9 @@ const resourcesOf = (type: string) => Object.values(resources()[type] ?? {}).map
 // By path: the cdktn suite maps the module name @cdktf/provider-aws to cdktn's bindings, and the
 // module's floor is cdktf's (the lower of the two).
 const bucketProviderVersion = (
-  JSON.parse(fs.readFileSync(path.join(__dirname, "..", "node_modules", "@cdktf", "provider-aws", "package.json"), "utf8")) as { cdktf: { provider: { version: string } } }
+  JSON.parse(fs.readFileSync(path.join(__dirname, "..", "node_modules", "@cdktf", "provider-aws", "package.json"), "utf8")) as {
+    cdktf: { provider: { version: string } };
+  }
 ).cdktf.provider.version;
 
 /** A fresh scope for the TypeScript checks. */
@@ -73,7 +94,7 @@ describe("terraform module files", () => {
         "tests/region.tftest.hcl",
         "tests/resources.tftest.hcl",
         "tests/validation.tftest.hcl",
-      ].sort(),
+      ].sort()
     );
   });
 
@@ -104,7 +125,10 @@ describe("terraform module files", () => {
     const terraform = (parsed["versions.tf"].terraform as Block[])[0];
     expect(terraform.required_version).toBe(">= 1.3.0");
     const major = Number(bucketProviderVersion.split(".")[0]);
-    expect((terraform.required_providers as Block[])[0].aws).toEqual({ source: "hashicorp/aws", version: `>= ${bucketProviderVersion}, < ${major + 1}.0.0` });
+    expect((terraform.required_providers as Block[])[0].aws).toEqual({
+      source: "hashicorp/aws",
+      version: `>= ${bucketProviderVersion}, < ${major + 1}.0.0`,
+    });
   });
 });
 
@@ -117,10 +141,13 @@ describe("terraform module variables", () => {
   });
 
   it("have defaults, except key_user_arns (required unless the user policy is off), and objects never null", () => {
-    const required = Object.entries(variables()).filter(([, [v]]) => !("default" in v)).map(([name]) => name);
+    const required = Object.entries(variables())
+      .filter(([, [v]]) => !("default" in v))
+      .map(([name]) => name);
     expect(required).toEqual(["key_user_arns"]);
     for (const [name, [v]] of Object.entries(variables())) {
-      if (String(v.type).startsWith("${object(") || String(v.type).startsWith("${map(")) expect({ name, nullable: v.nullable }).toEqual({ name, nullable: false });
+      if (String(v.type).startsWith("${object(") || String(v.type).startsWith("${map("))
+        expect({ name, nullable: v.nullable }).toEqual({ name, nullable: false });
     }
     expect(variables().key[0].type).toMatch(/rotation_period_in_days +?= optional\(number, 365\)/);
     expect(variables().key[0].type).toMatch(/deletion_window_in_days +?= optional\(number, 30\)/);
@@ -146,7 +173,11 @@ describe("terraform module variables", () => {
     for (const rule of checked) {
       // The words the check prints, where they name its props: the module's words with the variables' names.
       const words = rule.typescriptWords ?? rule.words;
-      expect({ id: rule.id, module: rule.expectedMessage.includes(` must be ${rule.words}, got `), typescript: errorOf(() => rule.typescript!(scratch())).includes(` must be ${words}, got `) }).toEqual({
+      expect({
+        id: rule.id,
+        module: rule.expectedMessage.includes(` must be ${rule.words}, got `),
+        typescript: errorOf(() => rule.typescript!(scratch())).includes(` must be ${words}, got `),
+      }).toEqual({
         id: rule.id,
         module: true,
         typescript: true,
@@ -166,17 +197,29 @@ describe("terraform module variables", () => {
 describe("terraform module resources", () => {
   it("sit at the address table's names, never at a cdktf logical ID", () => {
     const names = new Set(ADDRESS_TABLE.map((r) => r.name));
-    for (const [type, byName] of Object.entries(resources())) for (const name of Object.keys(byName)) expect({ type, name, known: names.has(name) }).toEqual({ type, name, known: true });
+    for (const [type, byName] of Object.entries(resources()))
+      for (const name of Object.keys(byName)) expect({ type, name, known: names.has(name) }).toEqual({ type, name, known: true });
     for (const text of Object.values(files)) expect(text).not.toMatch(/[A-Za-z]_[0-9A-F]{8}\b/);
     expect(Object.keys(parsed["main.tf"].data as object).sort()).toEqual(["aws_caller_identity", "aws_partition", "aws_region"]);
-    for (const byName of Object.values(parsed["main.tf"].data as Record<string, Record<string, unknown>>)) expect(Object.keys(byName)).toEqual(["current"]);
+    for (const byName of Object.values(parsed["main.tf"].data as Record<string, Record<string, unknown>>))
+      expect(Object.keys(byName)).toEqual(["current"]);
   });
 
   it("are the constructs' resource types, each part of each bucket once", () => {
     expect(Object.keys(resources()).sort()).toEqual([
-      "aws_iam_policy", "aws_iam_role_policy_attachment", "aws_kms_alias", "aws_kms_key", "aws_kms_replica_key", "aws_s3_bucket", "aws_s3_bucket_lifecycle_configuration",
-      "aws_s3_bucket_logging", "aws_s3_bucket_ownership_controls", "aws_s3_bucket_policy", "aws_s3_bucket_public_access_block",
-      "aws_s3_bucket_server_side_encryption_configuration", "aws_s3_bucket_versioning",
+      "aws_iam_policy",
+      "aws_iam_role_policy_attachment",
+      "aws_kms_alias",
+      "aws_kms_key",
+      "aws_kms_replica_key",
+      "aws_s3_bucket",
+      "aws_s3_bucket_lifecycle_configuration",
+      "aws_s3_bucket_logging",
+      "aws_s3_bucket_ownership_controls",
+      "aws_s3_bucket_policy",
+      "aws_s3_bucket_public_access_block",
+      "aws_s3_bucket_server_side_encryption_configuration",
+      "aws_s3_bucket_versioning",
     ]);
     expect(Object.keys(resources().aws_s3_bucket).sort()).toEqual(["access_logs", "console", "output"]);
     expect(Object.keys(resources().aws_s3_bucket_versioning).sort()).toEqual(["console", "output"]);
@@ -239,7 +282,11 @@ describe("terraform module README (terraform-docs layout)", () => {
   it("lists exactly the variables, outputs and resources of the .tf files (a drift fails here)", () => {
     expect(tableNames("Inputs")).toEqual(declared("variables.tf", "variable"));
     expect(tableNames("Outputs")).toEqual(declared("outputs.tf", "output"));
-    const listed = [...readme.matchAll(/^\| \[(\w+)\.(\w+)\]\(https:\/\/registry\.terraform\.io\/providers\/hashicorp\/aws\/latest\/docs\/(resources|data-sources)\/\w+\) \| (resource|data source) \|$/gm)].map((m) => `${m[4] === "data source" ? "data." : ""}${m[1]}.${m[2]}`);
+    const listed = [
+      ...readme.matchAll(
+        /^\| \[(\w+)\.(\w+)\]\(https:\/\/registry\.terraform\.io\/providers\/hashicorp\/aws\/latest\/docs\/(resources|data-sources)\/\w+\) \| (resource|data source) \|$/gm
+      ),
+    ].map((m) => `${m[4] === "data source" ? "data." : ""}${m[1]}.${m[2]}`);
     const inFiles = [
       ...Object.entries(resources()).flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`)),
       ...Object.keys(parsed["main.tf"].data as object).map((type) => `data.${type}.current`),
@@ -281,21 +328,28 @@ describe("terraform module examples", () => {
     expect(replica.key).toEqual({ replica_of: { primary_key_arn: "${module.primary.key_arn}" } });
   });
 
-  it.each(EXAMPLE_NAMES)("%s's README tears it down as the deploy check does: force_destroy added to every call, every prevent_destroy of the module turned off", async (name) => {
-    const readme = files[`examples/${name}/README.md`];
-    expect(readme).toContain("Add `bucket_settings = { force_destroy = true }` to every module call, then `tofu apply`");
-    expect(readme).toContain(`change every \`${PREVENT_DESTROY.on}\` to\n   \`${PREVENT_DESTROY.off}\``);
-    const example = EXAMPLES.find((e) => e.name === name)!;
-    const before = await parse("main.tf", files[`examples/${name}/main.tf`]);
-    const after = await parse("main.tf", renderFile(exampleBlocks(teardownExample(example))));
-    for (const [call, [args]] of Object.entries(after.module as Record<string, Block[]>)) {
-      const { bucket_settings: settings, ...others } = args;
-      expect({ call, settings, others }).toEqual({ call, settings: { force_destroy: true }, others: (before.module as Record<string, Block[]>)[call][0] });
+  it.each(EXAMPLE_NAMES)(
+    "%s's README tears it down as the deploy check does: force_destroy added to every call, every prevent_destroy of the module turned off",
+    async (name) => {
+      const readme = files[`examples/${name}/README.md`];
+      expect(readme).toContain("Add `bucket_settings = { force_destroy = true }` to every module call, then `tofu apply`");
+      expect(readme).toContain(`change every \`${PREVENT_DESTROY.on}\` to\n   \`${PREVENT_DESTROY.off}\``);
+      const example = EXAMPLES.find((e) => e.name === name)!;
+      const before = await parse("main.tf", files[`examples/${name}/main.tf`]);
+      const after = await parse("main.tf", renderFile(exampleBlocks(teardownExample(example))));
+      for (const [call, [args]] of Object.entries(after.module as Record<string, Block[]>)) {
+        const { bucket_settings: settings, ...others } = args;
+        expect({ call, settings, others }).toEqual({
+          call,
+          settings: { force_destroy: true },
+          others: (before.module as Record<string, Block[]>)[call][0],
+        });
+      }
+      const protectedBlocks = resourcesOf("aws_kms_key").length + resourcesOf("aws_kms_replica_key").length + resourcesOf("aws_s3_bucket").length;
+      expect(files["main.tf"].split(PREVENT_DESTROY.on).length - 1).toBe(protectedBlocks);
+      expect(files["main.tf"].match(/prevent_destroy/g)).toHaveLength(protectedBlocks);
     }
-    const protectedBlocks = resourcesOf("aws_kms_key").length + resourcesOf("aws_kms_replica_key").length + resourcesOf("aws_s3_bucket").length;
-    expect(files["main.tf"].split(PREVENT_DESTROY.on).length - 1).toBe(protectedBlocks);
-    expect(files["main.tf"].match(/prevent_destroy/g)).toHaveLength(protectedBlocks);
-  });
+  );
 });
 
 describe("terraform module tests (tofu test files)", () => {
@@ -308,7 +362,9 @@ describe("terraform module tests (tofu test files)", () => {
       const regionGiven = file === "tests/region.tftest.hcl";
       if (regionGiven) for (const [, [run]] of Object.entries(runs(file))) expect((run.variables as Block[])[0].region).toBeDefined();
       expect((parsed[file].override_data as Block[]).map((o) => o.target).sort()).toEqual([
-        "${data.aws_caller_identity.current}", "${data.aws_partition.current}", ...(regionGiven ? [] : ["${data.aws_region.current}"]),
+        "${data.aws_caller_identity.current}",
+        "${data.aws_partition.current}",
+        ...(regionGiven ? [] : ["${data.aws_region.current}"]),
       ]);
       for (const [, [run]] of Object.entries(runs(file))) expect(run.command).toBe("${plan}");
     }
@@ -325,9 +381,20 @@ describe("terraform module tests (tofu test files)", () => {
 
   it("cover every switch and every output", () => {
     const names = Object.keys(runs("tests/resources.tftest.hcl"));
-    expect(names).toEqual(expect.arrayContaining(["new_key_by_default", "existing_key", "replica_key", "no_console_bucket", "access_logs", "no_user_policy", "every_output_set"]));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        "new_key_by_default",
+        "existing_key",
+        "replica_key",
+        "no_console_bucket",
+        "access_logs",
+        "no_user_policy",
+        "every_output_set",
+      ])
+    );
     const outputAsserts = (runs("tests/resources.tftest.hcl").every_output_set[0].assert as Block[]).map((a) => a.condition);
-    for (const o of OUTPUTS.filter((name) => name !== "key_policy_statements_for_key_owner")) expect(outputAsserts).toContain(`\${output.${o} != null}`);
+    for (const o of OUTPUTS.filter((name) => name !== "key_policy_statements_for_key_owner"))
+      expect(outputAsserts).toContain(`\${output.${o} != null}`);
   });
 });
 
@@ -339,14 +406,20 @@ describe("terraform module scanner skips", () => {
     const at = lines.indexOf(`resource "${type}" "${name}" {`);
     expect(at).toBeGreaterThan(-1);
     const body = lines.slice(at + 1);
-    return body.slice(0, body.findIndex((line) => !line.startsWith("  #")));
+    return body.slice(
+      0,
+      body.findIndex((line) => !line.startsWith("  #"))
+    );
   }
 
-  it.each(["aws_s3_bucket.console", "aws_s3_bucket.output", "aws_s3_bucket.access_logs"])("%s carries the skips of CHECKOV_SKIPS as checkov reads them, inside the block", (address) => {
-    const expected = checkovSkipsFor({ resourceType: "aws_s3_bucket", receivesAccessLogs: address === "aws_s3_bucket.access_logs" });
-    expect(expected.length).toBeGreaterThan(0);
-    expect(openingComments(address)).toEqual(expected.map((s) => `  # checkov:skip=${s.check}:${s.reason}`));
-  });
+  it.each(["aws_s3_bucket.console", "aws_s3_bucket.output", "aws_s3_bucket.access_logs"])(
+    "%s carries the skips of CHECKOV_SKIPS as checkov reads them, inside the block",
+    (address) => {
+      const expected = checkovSkipsFor({ resourceType: "aws_s3_bucket", receivesAccessLogs: address === "aws_s3_bucket.access_logs" });
+      expect(expected.length).toBeGreaterThan(0);
+      expect(openingComments(address)).toEqual(expected.map((s) => `  # checkov:skip=${s.check}:${s.reason}`));
+    }
+  );
 
   it("writes no skip where the table has none", () => {
     expect(openingComments("aws_kms_key.this")).toEqual([]);

@@ -13,7 +13,10 @@ interface Step {
  * named as `node dist/tools/engine.js --versions` prints them, before `npm test`; with `cached`, the
  * provider mirror cached under the provider version.
  */
-export function expectInstalledEngine(job: { readonly env?: Record<string, string>; readonly steps: readonly Step[] }, options: { readonly cached: boolean }): void {
+export function expectInstalledEngine(
+  job: { readonly env?: Record<string, string>; readonly steps: readonly Step[] },
+  options: { readonly cached: boolean }
+): void {
   expect(job.env).toMatchObject({ ENGINE_BINARY: "tofu", ENGINE_PROVIDER: "registry" });
   const outputs = versionLines(enginePaths())
     .split("\n")
@@ -24,7 +27,14 @@ export function expectInstalledEngine(job: { readonly env?: Record<string, strin
   expect(setup.with).toEqual({ tofu_version: "${{ steps.engine.outputs.opentofu }}", tofu_wrapper: false });
   const cache = job.steps.filter((s) => (s.uses ?? "").startsWith("actions/cache@"));
   expect(cache.map((s) => s.with)).toEqual(
-    options.cached ? [{ path: "${{ steps.engine.outputs.mirror }}", key: "engine-aws-provider-${{ steps.engine.outputs.aws-provider }}-${{ runner.os }}-${{ runner.arch }}" }] : [],
+    options.cached
+      ? [
+          {
+            path: "${{ steps.engine.outputs.mirror }}",
+            key: "engine-aws-provider-${{ steps.engine.outputs.aws-provider }}-${{ runner.os }}-${{ runner.arch }}",
+          },
+        ]
+      : []
   );
   const order = [
     at((s) => s.run === "npm ci"),

@@ -31,13 +31,29 @@ const MEASUREMENTS = [
   { id: "d1", label: "1 LookoutVisionEncryption stack", argv: fixture("many-stacks-app.js", "1") },
   { id: "d10", label: "10 LookoutVisionEncryption stacks", argv: fixture("many-stacks-app.js", "10") },
   { id: "d100", label: "100 LookoutVisionEncryption stacks", argv: fixture("many-stacks-app.js", "100"), runs: SLOW_RUNS },
-  { id: "d100p", label: "100 stacks, each with the EncryptionPosture check", argv: fixture("many-stacks-app.js", "100", "--posture"), runs: SLOW_RUNS },
+  {
+    id: "d100p",
+    label: "100 stacks, each with the EncryptionPosture check",
+    argv: fixture("many-stacks-app.js", "100", "--posture"),
+    runs: SLOW_RUNS,
+  },
   { id: "e-example", label: "cdktf synth, example app", ...cdktfSynth() },
   { id: "e-empty", label: "cdktf synth, empty app", ...cdktfSynth("--app", `node ${path.join(FIXTURES, "empty-app.js")}`) },
   // The same app on CDK Terrain (cdktn): the app alone on this Node, with and without creation
   // stacks, and `cdktn synth` end to end (cdktn-cli on Node 22, tools/node22.ts).
-  { id: "b-cdktn", label: "example app synth on cdktn (node dist/cdktn-example/dist/main.js)", argv: [NODE, path.join(CDKTN_APP, "dist", "main.js")], cdktn: true },
-  { id: "b-cdktn-ncs", label: "the same, CDKTN_DISABLE_CREATION_STACK=1", argv: [NODE, path.join(CDKTN_APP, "dist", "main.js")], env: { CDKTN_DISABLE_CREATION_STACK: "1" }, cdktn: true },
+  {
+    id: "b-cdktn",
+    label: "example app synth on cdktn (node dist/cdktn-example/dist/main.js)",
+    argv: [NODE, path.join(CDKTN_APP, "dist", "main.js")],
+    cdktn: true,
+  },
+  {
+    id: "b-cdktn-ncs",
+    label: "the same, CDKTN_DISABLE_CREATION_STACK=1",
+    argv: [NODE, path.join(CDKTN_APP, "dist", "main.js")],
+    env: { CDKTN_DISABLE_CREATION_STACK: "1" },
+    cdktn: true,
+  },
   { id: "e-cdktn", label: "cdktn synth (Node 22), example app", cdktnCli: true, outdirFlag: "--output", cwd: CDKTN_APP, cdktn: true },
   // Jest gets its own cache directory, so the shared one is neither used nor cleared. Cold: a
   // fresh one each run (the OS file cache stays warm). Warm: one, primed by an untimed run.
@@ -136,14 +152,43 @@ function evaluate(byId) {
     "(e-cdktn)/(e) cdktn synth (Node 22) / cdktf synth (Node 20)": ratio("e-cdktn", "e-example"),
   };
   const budgets = [
-    budget("example synth <= 1.5x floor", ratio("b", "a"), (v) => v <= 1.5, (v) => `${v.toFixed(2)}x`),
-    budget("example synth peak RSS <= 120 MB", byId.b?.peakRssMb.max, (v) => v <= 120, (v) => `${v.toFixed(0)} MB`),
-    budget("100 stacks < 2 s", t("d100"), (v) => v < 2, (v) => `${v.toFixed(2)} s`),
+    budget(
+      "example synth <= 1.5x floor",
+      ratio("b", "a"),
+      (v) => v <= 1.5,
+      (v) => `${v.toFixed(2)}x`
+    ),
+    budget(
+      "example synth peak RSS <= 120 MB",
+      byId.b?.peakRssMb.max,
+      (v) => v <= 120,
+      (v) => `${v.toFixed(0)} MB`
+    ),
+    budget(
+      "100 stacks < 2 s",
+      t("d100"),
+      (v) => v < 2,
+      (v) => `${v.toFixed(2)} s`
+    ),
     // 1.2: headroom for noise in the small 1-10 difference.
-    budget("100 stacks: linear or better (per-stack ms from min times, 10-100 <= 1.2x 1-10)", perStackHigh / perStackLow, (v) => v <= 1.2,
-      () => `${(perStackLow * 1000).toFixed(1)} -> ${(perStackHigh * 1000).toFixed(1)} ms/stack`),
-    budget("cdktf synth example <= 1.2x empty app", ratio("e-example", "e-empty"), (v) => v <= 1.2, (v) => `${v.toFixed(2)}x`),
-    budget("npm test cold <= 15 s", t("f-cold"), (v) => v <= 15, (v) => `${v.toFixed(1)} s`),
+    budget(
+      "100 stacks: linear or better (per-stack ms from min times, 10-100 <= 1.2x 1-10)",
+      perStackHigh / perStackLow,
+      (v) => v <= 1.2,
+      () => `${(perStackLow * 1000).toFixed(1)} -> ${(perStackHigh * 1000).toFixed(1)} ms/stack`
+    ),
+    budget(
+      "cdktf synth example <= 1.2x empty app",
+      ratio("e-example", "e-empty"),
+      (v) => v <= 1.2,
+      (v) => `${v.toFixed(2)}x`
+    ),
+    budget(
+      "npm test cold <= 15 s",
+      t("f-cold"),
+      (v) => v <= 15,
+      (v) => `${v.toFixed(1)} s`
+    ),
   ];
   return { ratios, budgets };
 }
@@ -162,14 +207,24 @@ function machine() {
     memoryGb: +(os.totalmem() / 2 ** 30).toFixed(1),
     node: process.version,
     os: `${os.type()} ${os.release()}`,
-    versions: Object.fromEntries(["cdktf", "cdktf-cli", "@cdktf/provider-aws", "cdktn", "@cdktn/provider-aws", "jest", "@swc/jest", "@swc/core", "typescript"].map((p) => [p, version(p)])),
+    versions: Object.fromEntries(
+      ["cdktf", "cdktf-cli", "@cdktf/provider-aws", "cdktn", "@cdktn/provider-aws", "jest", "@swc/jest", "@swc/core", "typescript"].map((p) => [
+        p,
+        version(p),
+      ])
+    ),
   };
 }
 
 function printTable(results, { ratios, budgets }) {
   const f = (v, d) => v.toFixed(d);
-  const rows = results.map((r) =>
-    `| ${r.id} | ${r.label} | ${r.runs.length} | ${f(r.seconds.median, 3)} | ${f(r.seconds.min, 3)} | ${f(r.seconds.max, 3)} | ${f(r.peakRssMb.median, 0)} | ${f(r.peakRssMb.max, 0)} | ${f(r.load1m, 2)} |${r.failedRuns ? ` ${r.failedRuns} failed` : ""}`);
+  const rows = results.map(
+    (r) =>
+      `| ${r.id} | ${r.label} | ${r.runs.length} | ${f(r.seconds.median, 3)} | ${f(r.seconds.min, 3)} | ${f(r.seconds.max, 3)} | ${f(
+        r.peakRssMb.median,
+        0
+      )} | ${f(r.peakRssMb.max, 0)} | ${f(r.load1m, 2)} |${r.failedRuns ? ` ${r.failedRuns} failed` : ""}`
+  );
   const header = "| id | measurement | runs | wall median s | min s | max s | peak RSS median MB | max MB | load 1 min |";
   console.log([header, "|---|---|---|---|---|---|---|---|---|", ...rows].join("\n"));
   console.log("");
@@ -204,10 +259,20 @@ function main(only) {
   });
   const byId = Object.fromEntries(results.map((r) => [r.id, r]));
   const evaluation = evaluate(byId);
-  const report = { date: new Date().toISOString(), machine: machine(), loadAverage: { before: loadBefore, after: os.loadavg() }, results, ...evaluation };
+  const report = {
+    date: new Date().toISOString(),
+    machine: machine(),
+    loadAverage: { before: loadBefore, after: os.loadavg() },
+    results,
+    ...evaluation,
+  };
   fs.writeFileSync(RESULTS, JSON.stringify(report, null, 2) + "\n");
   printTable(results, evaluation);
-  console.log(`\nload average (1/5/15 min) before ${loadBefore.map((l) => l.toFixed(2)).join("/")}, after ${report.loadAverage.after.map((l) => l.toFixed(2)).join("/")}`);
+  console.log(
+    `\nload average (1/5/15 min) before ${loadBefore.map((l) => l.toFixed(2)).join("/")}, after ${report.loadAverage.after
+      .map((l) => l.toFixed(2))
+      .join("/")}`
+  );
   console.log(`wrote ${path.relative(process.cwd(), RESULTS)}`);
   // A missed budget is a finding to report; a command that failed makes its timing meaningless.
   if (results.some((r) => r.failedRuns > 0)) process.exitCode = 1;

@@ -116,11 +116,17 @@ function validate(props: EncryptedBucketProps, construct: string): void {
   if (typeof props.encryptionKey === "string") checkKmsKeyArnLocation(construct, "encryptionKey", props.encryptionKey, props);
   checkBucketNaming(construct, props);
   if (props.abortIncompleteMultipartUploadDays !== undefined) {
-    checkIntegerInRange(construct, "abortIncompleteMultipartUploadDays", props.abortIncompleteMultipartUploadDays, ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS);
+    checkIntegerInRange(
+      construct,
+      "abortIncompleteMultipartUploadDays",
+      props.abortIncompleteMultipartUploadDays,
+      ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS
+    );
   }
   if (props.minimumTlsVersion !== undefined) checkOneOf(construct, "minimumTlsVersion", props.minimumTlsVersion, MINIMUM_TLS_VERSIONS);
   if (props.enforceTls === false && props.acknowledgeInsecureTransport !== true) fail(construct, "enforceTls", ALLOWED.tlsEnforced, false);
-  if (props.blockPublicAccess === false && props.acknowledgePublicAccess !== true) fail(construct, "blockPublicAccess", ALLOWED.publicAccessBlocked, false);
+  if (props.blockPublicAccess === false && props.acknowledgePublicAccess !== true)
+    fail(construct, "blockPublicAccess", ALLOWED.publicAccessBlocked, false);
   if (typeof props.accessLogs === "object") {
     for (const prop of ["bucketName", "expireAfterDays"] as const) {
       if (props.accessLogs.destination !== undefined && props.accessLogs[prop] !== undefined) {
@@ -129,7 +135,8 @@ function validate(props: EncryptedBucketProps, construct: string): void {
     }
     if (props.accessLogs.bucketName !== undefined) checkBucketName(construct, "accessLogs.bucketName", props.accessLogs.bucketName);
     if (props.accessLogs.targetPrefix) checkS3Prefix(construct, "accessLogs.targetPrefix", props.accessLogs.targetPrefix);
-    if (props.accessLogs.expireAfterDays !== undefined) checkIntegerInRange(construct, "accessLogs.expireAfterDays", props.accessLogs.expireAfterDays, LOG_EXPIRATION_DAYS);
+    if (props.accessLogs.expireAfterDays !== undefined)
+      checkIntegerInRange(construct, "accessLogs.expireAfterDays", props.accessLogs.expireAfterDays, LOG_EXPIRATION_DAYS);
   }
   const newLogBucket = props.accessLogs === true || (typeof props.accessLogs === "object" && props.accessLogs.destination === undefined);
   if (newLogBucket && (typeof props.accessLogs !== "object" || props.accessLogs.bucketName === undefined) && props.bucketName !== undefined) {
@@ -280,7 +287,11 @@ export class EncryptedBucket extends Construct {
     this.addToResourcePolicy(parseStatement(this._constructName, "addToResourcePolicyJson(statementJson)", statementJson));
   }
 
-  private addAccessLogs(options: AccessLogsOptions, props: EncryptedBucketProps, destroy: { preventDestroy: boolean; forceDestroy: boolean | IResolvable }): AccessLogBucket {
+  private addAccessLogs(
+    options: AccessLogsOptions,
+    props: EncryptedBucketProps,
+    destroy: { preventDestroy: boolean; forceDestroy: boolean | IResolvable }
+  ): AccessLogBucket {
     const destination =
       options.destination ??
       new AccessLogBucket(this, "AccessLogs", {

@@ -16,7 +16,16 @@ import { environmentProps } from "./private/environment";
 import { ALLOWED } from "./private/messages";
 import { addUserPolicyResources } from "./private/user-policy-resources";
 import { LOOKOUT_FOR_VISION, ServiceProfile } from "./service-profile";
-import { IAM_NAME_PATTERN, OUTPUT_BUCKET_ID_PATTERN, OUTPUT_NAME_PREFIX_PATTERN, checkKmsKeyArnLocation, checkPrincipalArns, checkWord, fail, isToken } from "./validation";
+import {
+  IAM_NAME_PATTERN,
+  OUTPUT_BUCKET_ID_PATTERN,
+  OUTPUT_NAME_PREFIX_PATTERN,
+  checkKmsKeyArnLocation,
+  checkPrincipalArns,
+  checkWord,
+  fail,
+  isToken,
+} from "./validation";
 
 const NAME = "LookoutVisionEncryption";
 
@@ -190,9 +199,10 @@ export class LookoutVisionEncryption extends Construct {
         tags: props.tags,
       });
     }
-    const logTargetPrefix = accessLogs === true || !accessLogs ? DEFAULTS.targetPrefix : (accessLogs.targetPrefix ?? DEFAULTS.targetPrefix);
+    const logTargetPrefix = accessLogs === true || !accessLogs ? DEFAULTS.targetPrefix : accessLogs.targetPrefix ?? DEFAULTS.targetPrefix;
     /** Every bucket's logs go to the shared log bucket, under a prefix of their own. */
-    const logsUnder = (prefix: string) => (this.accessLogBucket ? { destination: this.accessLogBucket, targetPrefix: `${logTargetPrefix}${prefix}` } : false);
+    const logsUnder = (prefix: string) =>
+      this.accessLogBucket ? { destination: this.accessLogBucket, targetPrefix: `${logTargetPrefix}${prefix}` } : false;
     const bucketProps = { ...env, ...settings, encryptionKey: this.key, tags: props.tags };
     if (props.consoleBucket !== false) {
       this.consoleBucket = new ConsoleBucket(this, "ConsoleBucket", {
@@ -233,7 +243,13 @@ export class LookoutVisionEncryption extends Construct {
       checkExistingKey(props, existingKeyArn);
       return LookoutVisionKey.fromKeyArn(this, "Key", existingKeyArn, { ...env, profile: this.profile });
     }
-    return new LookoutVisionKey(this, "Key", { ...env, ...settings, profile: this.profile, keyUserArns: this.keyUserArns, tags: settings.tags ?? props.tags });
+    return new LookoutVisionKey(this, "Key", {
+      ...env,
+      ...settings,
+      profile: this.profile,
+      keyUserArns: this.keyUserArns,
+      tags: settings.tags ?? props.tags,
+    });
   }
 
   /** Every bucket of the set-up. */
@@ -269,7 +285,7 @@ export class LookoutVisionEncryption extends Construct {
         resource: "*",
         serviceEndpoint: this.key.serviceEndpoint,
         dataServiceEndpoints: this.key.dataServiceEndpoints,
-      }),
+      })
     );
   }
   /** `userPolicyDocument` as JSON text, in IAM's spelling: the policy as synthesized. */
@@ -291,7 +307,11 @@ export class LookoutVisionEncryption extends Construct {
     if (this.key instanceof LookoutVisionKey) {
       output("key_alias", this.key.aliasName, "Alias of the KMS key");
     } else {
-      output("key_policy_statements_for_key_owner", this.keyPolicyStatementsForKeyOwnerJson, "Key policy statements the owner of the existing key must add for this account's users");
+      output(
+        "key_policy_statements_for_key_owner",
+        this.keyPolicyStatementsForKeyOwnerJson,
+        "Key policy statements the owner of the existing key must add for this account's users"
+      );
     }
     if (this.consoleBucket) {
       output("console_bucket_name", this.consoleBucket.bucketName, "Name of the console bucket");
@@ -303,7 +323,7 @@ export class LookoutVisionEncryption extends Construct {
     output(
       "output_configs",
       Object.fromEntries(outputs.map(([id, b]) => [id, Fn.jsonencode(b.outputConfig)])),
-      `OutputConfig JSON for ${this.profile.trainingApi}, by output bucket ID`,
+      `OutputConfig JSON for ${this.profile.trainingApi}, by output bucket ID`
     );
     if (this.userPolicy) output("user_policy_arn", this.userPolicy.arn, `ARN of the IAM policy for ${this.profile.displayName} users`);
   }

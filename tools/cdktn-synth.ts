@@ -56,13 +56,22 @@ export function synthOnCdktn(): void {
   const onCdktf = stacksIn(cdktfOut);
   const cdktnStamp = installedEngine(CDKTN, join(ROOT, "node_modules"));
   const cdktfStamp = installedEngine(CDKTF, join(ROOT, "node_modules"));
-  if (Object.keys(onCdktn).join() !== Object.keys(onCdktf).join()) throw new Error(`stacks differ: cdktn ${Object.keys(onCdktn).join()}, cdktf ${Object.keys(onCdktf).join()}`);
+  if (Object.keys(onCdktn).join() !== Object.keys(onCdktf).join())
+    throw new Error(`stacks differ: cdktn ${Object.keys(onCdktn).join()}, cdktf ${Object.keys(onCdktf).join()}`);
   for (const name of Object.keys(onCdktf)) {
-    if (!isDeepStrictEqual(withoutEngineStamp(onCdktn[name], name, cdktnStamp), withoutEngineStamp(onCdktf[name], name, cdktfStamp))) throw new Error(`stack ${name}: cdktn and cdktf synthesize different Terraform (beyond engine and provider versions); compare ${join(APP, "cdktf.out")} with ${cdktfOut}`);
+    if (!isDeepStrictEqual(withoutEngineStamp(onCdktn[name], name, cdktnStamp), withoutEngineStamp(onCdktf[name], name, cdktfStamp)))
+      throw new Error(
+        `stack ${name}: cdktn and cdktf synthesize different Terraform (beyond engine and provider versions); compare ${join(
+          APP,
+          "cdktf.out"
+        )} with ${cdktfOut}`
+      );
   }
   const node = run(join(tools.nodeBinDir, "node"), ["--version"], { stdio: "pipe" }).trim();
   console.log(
-    `cdktn synth on Node ${node}: ${Object.keys(onCdktn).length} stacks in ${seconds.toFixed(2)} s, equal to cdktf's except engine ${cdktnStamp.engineVersion} (cdktf ${cdktfStamp.engineVersion}) and AWS provider ${cdktnStamp.provider.version} (cdktf ${cdktfStamp.provider.version})`,
+    `cdktn synth on Node ${node}: ${Object.keys(onCdktn).length} stacks in ${seconds.toFixed(2)} s, equal to cdktf's except engine ${
+      cdktnStamp.engineVersion
+    } (cdktf ${cdktfStamp.engineVersion}) and AWS provider ${cdktnStamp.provider.version} (cdktf ${cdktfStamp.provider.version})`
   );
 }
 

@@ -40,7 +40,8 @@ export const CHECKOV_SKIPS: readonly CheckovSkip[] = [
     check: "CKV_AWS_145",
     resourceType: "aws_s3_bucket",
     scope: "access log buckets",
-    reason: "S3 cannot deliver server access logs to a bucket whose default encryption is SSE-KMS, so the log bucket uses SSE-S3; it holds request logs, never training data.",
+    reason:
+      "S3 cannot deliver server access logs to a bucket whose default encryption is SSE-KMS, so the log bucket uses SSE-S3; it holds request logs, never training data.",
   },
   {
     check: "CKV_AWS_21",

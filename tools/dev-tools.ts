@@ -34,7 +34,12 @@ export function ensureToolsVenv(options: ToolOptions): Installed {
   return ensureVenv({
     dir: join(options.cacheRoot ?? cacheRoot(), "tools", "python"),
     requirementsFile: TOOLS_REQUIREMENTS,
-    label: { context: options.context, tool: Object.entries(versions).map(([name, version]) => `${name} ${version}`).join(", ") },
+    label: {
+      context: options.context,
+      tool: Object.entries(versions)
+        .map(([name, version]) => `${name} ${version}`)
+        .join(", "),
+    },
     run: options.run,
   });
 }

@@ -44,7 +44,13 @@ export function motoVersion(): string {
 export function ensureEmulator(options: InstallOptions = {}): string {
   const version = motoVersion();
   const dir = join(options.cacheRoot ?? cacheRoot(), `moto-${version}`);
-  return ensureVenv({ dir, requirementsFile: REQUIREMENTS_FILE, label: { context: "emulator", tool: `moto ${version}` }, python: options.python, run: options.run }).path;
+  return ensureVenv({
+    dir,
+    requirementsFile: REQUIREMENTS_FILE,
+    label: { context: "emulator", tool: `moto ${version}` },
+    python: options.python,
+    run: options.run,
+  }).path;
 }
 
 export interface EmulatorOptions extends InstallOptions {
@@ -110,8 +116,16 @@ export function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> 
   const folder = mkdtempSync(join(tmpdir(), "lve-emulator-"));
   const child: ChildProcessByStdio<Writable, Readable, Readable> = spawn(
     join(venv, "bin", "python"),
-    [LAUNCHER, "--certs", join(folder, "certs"), "--account", account, ...(options.patches === false ? ["--no-patches"] : []), ...(options.seed !== undefined ? ["--seed", String(options.seed)] : [])],
-    { stdio: ["pipe", "pipe", "pipe"] },
+    [
+      LAUNCHER,
+      "--certs",
+      join(folder, "certs"),
+      "--account",
+      account,
+      ...(options.patches === false ? ["--no-patches"] : []),
+      ...(options.seed !== undefined ? ["--seed", String(options.seed)] : []),
+    ],
+    { stdio: ["pipe", "pipe", "pipe"] }
   );
   const stderr: string[] = [];
   child.stderr.on("data", (chunk: Buffer) => {
@@ -177,7 +191,8 @@ function parseArguments(args: readonly string[]): CommandLine {
     const value = args[i + 1];
     if (args[i] === "--account" && value !== undefined) parsed.account = args[++i];
     else if (args[i] === "--alias" && value !== undefined) parsed.aliases.push(args[++i]);
-    else throw new Error(`emulator: unknown argument ${JSON.stringify(args[i])}; allowed: --account <12 digits>, --alias <provider alias> (repeatable)`);
+    else
+      throw new Error(`emulator: unknown argument ${JSON.stringify(args[i])}; allowed: --account <12 digits>, --alias <provider alias> (repeatable)`);
   }
   return parsed;
 }

@@ -83,7 +83,11 @@ export function providerBuildFor(target: string): ProviderBuild {
   const older = sameMajor.filter((b) => compareVersions(b.version, target) < 0).sort((a, b) => compareVersions(b.version, a.version));
   const build = [...newer, ...older][0];
   if (!build) {
-    throw new Error(`engine: no pinned AWS provider build of major ${major} for ${target} (pinned: ${AWS_PROVIDER_BUILDS.map((b) => b.version).join(", ")}); add one to AWS_PROVIDER_BUILDS in tools/engine.ts`);
+    throw new Error(
+      `engine: no pinned AWS provider build of major ${major} for ${target} (pinned: ${AWS_PROVIDER_BUILDS.map((b) => b.version).join(
+        ", "
+      )}); add one to AWS_PROVIDER_BUILDS in tools/engine.ts`
+    );
   }
   return build;
 }
@@ -119,7 +123,9 @@ export function enginePaths(): EnginePaths {
     tofu: installedBinary || path.join(dir, "tofu"),
     tofurc: path.join(dir, "tofurc"),
     mirror,
-    providerBinary: fromRegistry ? undefined : path.join(mirror, PROVIDER_ADDRESS, provider.version, PLATFORM, `terraform-provider-aws_v${provider.version}`),
+    providerBinary: fromRegistry
+      ? undefined
+      : path.join(mirror, PROVIDER_ADDRESS, provider.version, PLATFORM, `terraform-provider-aws_v${provider.version}`),
     fromRegistry,
     provider,
     bindingsProviderVersion: target,
@@ -270,12 +276,16 @@ async function buildGoBinary({ name, module, version, main, ldflags, output, wor
   fs.rmSync(work, { recursive: true, force: true });
   fs.mkdirSync(work, { recursive: true });
   const options = { cwd: work, env, module: `${module}@${version}` };
-  const info = JSON.parse(await runStep(`${name}: download ${module}@${version}`, "go", ["mod", "download", "-json", `${module}@${version}`], options)) as { Error?: string; GoMod: string };
+  const info = JSON.parse(
+    await runStep(`${name}: download ${module}@${version}`, "go", ["mod", "download", "-json", `${module}@${version}`], options)
+  ) as { Error?: string; GoMod: string };
   if (info.Error) throw new Error(`engine: the module proxy refused ${module}@${version}: ${info.Error}`);
   const goMod = fs.readFileSync(info.GoMod, "utf8");
   fs.writeFileSync(
     path.join(work, "go.mod"),
-    [`module engine.local/${name}`, "", `go ${goDirective(goMod)}`, "", `require ${module} ${version}`, "", ...replaceDirectives(goMod), ""].join("\n"),
+    [`module engine.local/${name}`, "", `go ${goDirective(goMod)}`, "", `require ${module} ${version}`, "", ...replaceDirectives(goMod), ""].join(
+      "\n"
+    )
   );
   fs.writeFileSync(path.join(work, "tools.go"), `//go:build tools\n\npackage tools\n\nimport _ ${JSON.stringify(main)}\n`);
   await runStep(`${name}: resolve dependencies`, "go", ["mod", "tidy"], options);
@@ -317,12 +327,13 @@ async function build(paths: EnginePaths): Promise<void> {
   const { provider } = paths;
   if (paths.providerBinary && provider.version !== paths.bindingsProviderVersion) {
     process.stderr.write(
-      `[engine] note: the bindings target hashicorp/aws ${paths.bindingsProviderVersion}; the module proxy serves ${provider.version} (${provider.pseudoVersion}), which is built instead\n`,
+      `[engine] note: the bindings target hashicorp/aws ${paths.bindingsProviderVersion}; the module proxy serves ${provider.version} (${provider.pseudoVersion}), which is built instead\n`
     );
   }
   fs.mkdirSync(paths.dir, { recursive: true });
   if (!fs.existsSync(paths.tofu)) {
-    if (process.env.ENGINE_BINARY) throw new Error(`engine: ENGINE_BINARY=${process.env.ENGINE_BINARY} does not exist (neither a file nor a command on PATH)`);
+    if (process.env.ENGINE_BINARY)
+      throw new Error(`engine: ENGINE_BINARY=${process.env.ENGINE_BINARY} does not exist (neither a file nor a command on PATH)`);
     await buildGoBinary({
       name: "opentofu",
       module: OPENTOFU.module,

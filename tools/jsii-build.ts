@@ -26,7 +26,8 @@ const TARGETS = {
 };
 
 function stagedPackageJson(pkg: PackageJson): PackageJson {
-  if (!pkg.repository) throw new Error("jsii-build: package.json has no repository (jsii needs it, and npm provenance needs it to match the GitHub repository)");
+  if (!pkg.repository)
+    throw new Error("jsii-build: package.json has no repository (jsii needs it, and npm provenance needs it to match the GitHub repository)");
   return {
     name: pkg.name,
     version: pkg.version,
@@ -42,7 +43,9 @@ function stagedPackageJson(pkg: PackageJson): PackageJson {
     files: ["lib/**/*.js", "lib/**/*.d.ts", ".jsii", "README.md"],
     peerDependencies: pkg.peerDependencies,
     // jsii compiles against the lowest version each peer range allows.
-    devDependencies: Object.fromEntries(Object.entries(pkg.peerDependencies ?? {}).map(([name, range]) => [name, semver.minVersion(range)?.version ?? range])),
+    devDependencies: Object.fromEntries(
+      Object.entries(pkg.peerDependencies ?? {}).map(([name, range]) => [name, semver.minVersion(range)?.version ?? range])
+    ),
     engines: pkg.engines,
     jsii: { outdir: "../packages", targets: TARGETS, tsc: { outDir: "lib", rootDir: "modules" } },
   };

@@ -49,6 +49,13 @@ export function node22Tools(): Node22Tools {
       rmSync(partial, { recursive: true, force: true });
     }
   }
-  if (!existsSync(join(platformNode, "node"))) throw new Error(`no Node 22 for ${process.platform}-${process.arch}: tools/node22/package.json has no ${nodePackage()} (add it to optionalDependencies)`);
-  return { nodeBinDir: platformNode, cdktn: join(home, "node_modules", ".bin", "cdktn"), path: [platformNode, process.env.PATH ?? ""].join(delimiter) };
+  if (!existsSync(join(platformNode, "node")))
+    throw new Error(
+      `no Node 22 for ${process.platform}-${process.arch}: tools/node22/package.json has no ${nodePackage()} (add it to optionalDependencies)`
+    );
+  return {
+    nodeBinDir: platformNode,
+    cdktn: join(home, "node_modules", ".bin", "cdktn"),
+    path: [platformNode, process.env.PATH ?? ""].join(delimiter),
+  };
 }

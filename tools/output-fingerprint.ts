@@ -58,7 +58,11 @@ export function moduleFingerprint(): Fingerprint {
 /** The example app's files and the Terraform module's, sorted by path. */
 export function outputFingerprint(): Fingerprint {
   const all = { ...appFingerprint(), ...moduleFingerprint() };
-  return Object.fromEntries(Object.keys(all).sort().map((key) => [key, all[key]]));
+  return Object.fromEntries(
+    Object.keys(all)
+      .sort()
+      .map((key) => [key, all[key]])
+  );
 }
 
 /** What differs between two fingerprints: one line per path. */
@@ -78,7 +82,9 @@ function recordTests(out: string): number {
   const setup = [join(ROOT, "__tests__", "setup.ts"), join(ROOT, "tools", "synth-recorder.ts")];
   const args = [jest, "--testPathIgnorePatterns", "\\.engine\\.test\\.ts$", ...setup.flatMap((file) => ["--setupFilesAfterEnv", file])];
   const run = spawnSync(process.execPath, args, { cwd: ROOT, stdio: "inherit", env: { ...process.env, SYNTH_RECORD: out } });
-  const lines = readFileSync(out, "utf8").split("\n").filter((line) => line !== "");
+  const lines = readFileSync(out, "utf8")
+    .split("\n")
+    .filter((line) => line !== "");
   const recorded = Object.fromEntries(lines.map((line) => JSON.parse(line) as [string, string]).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   writeFileSync(out, `${JSON.stringify(recorded, null, 2)}\n`);
   console.log(`${Object.keys(recorded).length} synthesized files recorded in ${relative(process.cwd(), out)}`);
@@ -89,7 +95,11 @@ function compare(a: string, b: string): number {
   const read = (file: string) => JSON.parse(readFileSync(file, "utf8")) as Fingerprint;
   const differences = fingerprintDifferences(read(a), read(b));
   for (const line of differences) console.log(line);
-  console.log(`${differences.length === 0 ? "identical" : `${differences.length} difference(s)`}: ${Object.keys(read(a)).length} files in ${a}, ${Object.keys(read(b)).length} in ${b}`);
+  console.log(
+    `${differences.length === 0 ? "identical" : `${differences.length} difference(s)`}: ${Object.keys(read(a)).length} files in ${a}, ${
+      Object.keys(read(b)).length
+    } in ${b}`
+  );
   return differences.length === 0 ? 0 : 1;
 }
 

@@ -70,9 +70,13 @@ const MODULE_SPECIFIER = /(\brequire\(\s*|\bimport\(\s*|\bfrom\s+|\bimport\s+)([
  * package is still named in a string afterwards (a form of import the rewrite does not know).
  */
 export function rewriteImports(code: string, flavour: Flavour, file = "<code>"): string {
-  const rewritten = code.replace(MODULE_SPECIFIER, (_match, before: string, quote: string, specifier: string) => `${before}${quote}${renameSpecifier(specifier, flavour)}${quote}`);
+  const rewritten = code.replace(
+    MODULE_SPECIFIER,
+    (_match, before: string, quote: string, specifier: string) => `${before}${quote}${renameSpecifier(specifier, flavour)}${quote}`
+  );
   const names = Object.keys(flavour.renames);
-  const namesPackage = (line: string) => names.some((name) => ['"', "'"].some((q) => line.includes(`${q}${name}${q}`) || line.includes(`${q}${name}/`)));
+  const namesPackage = (line: string) =>
+    names.some((name) => ['"', "'"].some((q) => line.includes(`${q}${name}${q}`) || line.includes(`${q}${name}/`)));
   const left = rewritten.split("\n").flatMap((line, i) => (namesPackage(line) ? [`${file}:${i + 1}: ${line.trim()}`] : []));
   if (left.length > 0) throw new Error(`${flavour.engine} flavour: ${file} still names ${names.join(" or ")} after the rewrite:\n${left.join("\n")}`);
   return rewritten;
@@ -80,7 +84,8 @@ export function rewriteImports(code: string, flavour: Flavour, file = "<code>"):
 
 /** The flavour's package name: `cdktf-lookout-vision-encryption` -> `cdktn-lookout-vision-encryption`. */
 export function flavourName(source: PackageJson, flavour: Flavour): string {
-  if (!source.name.startsWith(`${CDKTF.engine}-`)) throw new Error(`package name ${source.name} must start with "${CDKTF.engine}-": the flavours replace that prefix`);
+  if (!source.name.startsWith(`${CDKTF.engine}-`))
+    throw new Error(`package name ${source.name} must start with "${CDKTF.engine}-": the flavours replace that prefix`);
   return flavour.engine + source.name.slice(CDKTF.engine.length);
 }
 
@@ -96,15 +101,17 @@ const REPOSITORY_ONLY_FIELDS = ["scripts", "devDependencies"];
 export function flavourManifest(source: PackageJson, flavour: Flavour): PackageJson {
   if (Object.keys(flavour.renames).length === 0) return source;
   const description = source.description ?? "";
-  if (!description.startsWith(CDKTF.label)) throw new Error(`package description must start with "${CDKTF.label}": the ${flavour.engine} flavour replaces it`);
+  if (!description.startsWith(CDKTF.label))
+    throw new Error(`package description must start with "${CDKTF.label}": the ${flavour.engine} flavour replaces it`);
   const peerDependencies = Object.fromEntries(
     Object.entries(source.peerDependencies ?? {}).map(([name, range]) => {
       const renamed = renameSpecifier(name, flavour);
       if (renamed === name) return [name, range];
       const tested = source.devDependencies?.[renamed];
-      if (!tested) throw new Error(`${flavour.engine} flavour: peer ${name} becomes ${renamed}, which needs a devDependency (the range the tests run on)`);
+      if (!tested)
+        throw new Error(`${flavour.engine} flavour: peer ${name} becomes ${renamed}, which needs a devDependency (the range the tests run on)`);
       return [renamed, tested];
-    }),
+    })
   );
   const published = Object.fromEntries(Object.entries(source).filter(([field]) => !REPOSITORY_ONLY_FIELDS.includes(field))) as PackageJson;
   return {
@@ -148,7 +155,8 @@ export function installedEngine(flavour: Flavour, nodeModules: string): EngineSt
 type Json = Record<string, unknown>;
 
 /** `value[key]` when value is an object, else undefined. */
-const field = (value: unknown, key: string): Json | undefined => (value && typeof value === "object" ? ((value as Json)[key] as Json | undefined) : undefined);
+const field = (value: unknown, key: string): Json | undefined =>
+  value && typeof value === "object" ? ((value as Json)[key] as Json | undefined) : undefined;
 
 /**
  * A synthesized stack (cdk.tf.json) without what differs between engines and machines, after
@@ -168,7 +176,8 @@ export function withoutEngineStamp(stack: Json, stackName: string, stamp: Engine
     metadata.version !== stamp.engineVersion && `engine version ${String(metadata.version)}, expected ${stamp.engineVersion}`,
     Object.keys(providers).join() !== "aws" && `required_providers ${JSON.stringify(providers)}, expected only aws`,
     aws.version !== stamp.provider.version && `aws provider version ${String(aws.version)}, expected ${stamp.provider.version}`,
-    !stamp.provider.name.endsWith(`/${String(aws.source)}`) && `aws provider source ${String(aws.source)}, expected a suffix of ${stamp.provider.name}`,
+    !stamp.provider.name.endsWith(`/${String(aws.source)}`) &&
+      `aws provider source ${String(aws.source)}, expected a suffix of ${stamp.provider.name}`,
     "local" in backend &&
       !(typeof local.path === "string" && basename(local.path) === `terraform.${stackName}.tfstate`) &&
       `local backend path ${String(local.path)}, expected .../terraform.${stackName}.tfstate`,

@@ -8,7 +8,11 @@ export function run(command: string, args: readonly string[], options: SpawnSync
   const result = spawnSync(command, args, { stdio: "inherit", ...options, encoding: "utf8" });
   if (result.status !== 0) {
     const output = [result.stdout, result.stderr].filter(Boolean).join("\n");
-    throw new Error(`${command} ${args.join(" ")}${options.cwd ? ` (in ${String(options.cwd)})` : ""} failed with ${result.status ?? result.signal}${output ? `:\n${output}` : ""}`);
+    throw new Error(
+      `${command} ${args.join(" ")}${options.cwd ? ` (in ${String(options.cwd)})` : ""} failed with ${result.status ?? result.signal}${
+        output ? `:\n${output}` : ""
+      }`
+    );
   }
   return result.stdout ?? "";
 }

@@ -25,7 +25,8 @@ const TARGETS = ["python", "java", "go"];
 const DEFAULT_TARGETS = ["python"];
 
 function sizes(dir: string): { file: string; bytes: number }[] {
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true })
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
     .map((entry) => path.join(entry.parentPath, entry.name))
     .filter((file) => /\.(whl|tar\.gz|jar|pom)$/.test(file) || file.endsWith(".go"))
@@ -41,7 +42,10 @@ function main(): void {
   buildAssembly();
   const env = { ...process.env, PIP_CACHE_DIR: path.join(cacheRoot(), "pip"), PIP_DISABLE_PIP_VERSION_CHECK: "1" };
   for (const target of chosen) fs.rmSync(path.join(OUT, target), { recursive: true, force: true });
-  run(path.join(ROOT, "node_modules", ".bin", "jsii-pacmak"), ["--targets", chosen.join(","), "--outdir", OUT, "--no-fingerprint"], { cwd: STAGE, env });
+  run(path.join(ROOT, "node_modules", ".bin", "jsii-pacmak"), ["--targets", chosen.join(","), "--outdir", OUT, "--no-fingerprint"], {
+    cwd: STAGE,
+    env,
+  });
   for (const { file, bytes } of chosen.flatMap((target) => sizes(path.join(OUT, target)))) console.log(`${file}\t${bytes}`);
 }
 

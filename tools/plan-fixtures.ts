@@ -92,7 +92,9 @@ const KEY_STATEMENTS: Statement[] = [
     Principal: { AWS: [TRAINER] },
     Action: ["kms:Decrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"],
     Resource: "*",
-    Condition: { StringEquals: { "kms:ViaService": [`s3.${REGION}.amazonaws.com`, `lookoutvision.${REGION}.amazonaws.com`], "kms:CallerAccount": [ACCOUNT] } },
+    Condition: {
+      StringEquals: { "kms:ViaService": [`s3.${REGION}.amazonaws.com`, `lookoutvision.${REGION}.amazonaws.com`], "kms:CallerAccount": [ACCOUNT] },
+    },
   },
 ];
 
@@ -156,7 +158,12 @@ function bucketResources(): Resources {
     aws_s3_bucket_server_side_encryption_configuration: {
       data: {
         bucket: BUCKET_REF,
-        rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: "${aws_kms_key.data.arn}" }, bucket_key_enabled: true }],
+        rule: [
+          {
+            apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: "${aws_kms_key.data.arn}" },
+            bucket_key_enabled: true,
+          },
+        ],
       },
     },
     aws_s3_bucket_policy: { data: { bucket: BUCKET_REF, policy: policy(BUCKET_STATEMENTS), depends_on: ["aws_s3_bucket_public_access_block.data"] } },
@@ -187,17 +194,35 @@ const bucketPolicy = (r: Resources, statements: Statement[]) => (r.aws_s3_bucket
 const sse = (r: Resources) => (r.aws_s3_bucket_server_side_encryption_configuration.data.rule as Block[])[0];
 const sseDefault = (r: Resources) => sse(r).apply_server_side_encryption_by_default as Block;
 const versioning = (r: Resources) => r.aws_s3_bucket_versioning.data.versioning_configuration as Block;
-const BUCKET_TYPES = ["aws_s3_bucket", "aws_s3_bucket_versioning", "aws_s3_bucket_public_access_block", "aws_s3_bucket_server_side_encryption_configuration", "aws_s3_bucket_policy"];
+const BUCKET_TYPES = [
+  "aws_s3_bucket",
+  "aws_s3_bucket_versioning",
+  "aws_s3_bucket_public_access_block",
+  "aws_s3_bucket_server_side_encryption_configuration",
+  "aws_s3_bucket_policy",
+];
 
 function replicaStack(edit: (resources: Resources) => void = () => undefined): StackConfig {
   const config = stack(
     {
-      aws_kms_key: { primary: { description: "Plan review fixture: multi-region primary", multi_region: true, enable_key_rotation: true, deletion_window_in_days: 30 } },
+      aws_kms_key: {
+        primary: {
+          description: "Plan review fixture: multi-region primary",
+          multi_region: true,
+          enable_key_rotation: true,
+          deletion_window_in_days: 30,
+        },
+      },
       aws_kms_replica_key: {
-        replica: { provider: "aws.eu", description: "Plan review fixture: replica", primary_key_arn: "${aws_kms_key.primary.arn}", deletion_window_in_days: 30 },
+        replica: {
+          provider: "aws.eu",
+          description: "Plan review fixture: replica",
+          primary_key_arn: "${aws_kms_key.primary.arn}",
+          deletion_window_in_days: 30,
+        },
       },
     },
-    [{ region: REGION }, { alias: "eu", region: "eu-west-1" }],
+    [{ region: REGION }, { alias: "eu", region: "eu-west-1" }]
   );
   return changed(config, edit);
 }
@@ -215,43 +240,105 @@ export function fixtureCases(): FixtureCase[] {
   const cases: FixtureCase[] = [
     { name: "no-change", summary: "the same configuration before and after", before: fullStack(), after: fullStack() },
     { name: "key-delete", summary: "the key and its alias are removed", before: unprotectedKey, after: stack({}) },
-    { name: "key-alias-delete", summary: "near miss: only the alias is removed, the key stays", ...protectedKeyUpdate((r) => delete r.aws_kms_alias) },
-    { name: "key-replace", summary: "multi_region turned on replaces the key", before: unprotectedKey, after: changed(unprotectedKey, (r) => (r.aws_kms_key.data.multi_region = true)) },
-    { name: "key-description-update", summary: "near miss: a new description updates the key in place", ...protectedKeyUpdate((r) => (r.aws_kms_key.data.description = "Plan review fixture: renamed")) },
-    { name: "key-deletion-window-shortened", summary: "deletion window 30 -> 7 days", ...protectedKeyUpdate((r) => (r.aws_kms_key.data.deletion_window_in_days = 7)) },
+    {
+      name: "key-alias-delete",
+      summary: "near miss: only the alias is removed, the key stays",
+      ...protectedKeyUpdate((r) => delete r.aws_kms_alias),
+    },
+    {
+      name: "key-replace",
+      summary: "multi_region turned on replaces the key",
+      before: unprotectedKey,
+      after: changed(unprotectedKey, (r) => (r.aws_kms_key.data.multi_region = true)),
+    },
+    {
+      name: "key-description-update",
+      summary: "near miss: a new description updates the key in place",
+      ...protectedKeyUpdate((r) => (r.aws_kms_key.data.description = "Plan review fixture: renamed")),
+    },
+    {
+      name: "key-deletion-window-shortened",
+      summary: "deletion window 30 -> 7 days",
+      ...protectedKeyUpdate((r) => (r.aws_kms_key.data.deletion_window_in_days = 7)),
+    },
     {
       name: "key-deletion-window-lengthened",
       summary: "near miss: deletion window 7 -> 30 days",
       before: changed(keyStack(), (r) => (r.aws_kms_key.data.deletion_window_in_days = 7)),
       after: keyStack(),
     },
-    { name: "key-rotation-off", summary: "enable_key_rotation true -> false", ...protectedKeyUpdate((r) => ((r.aws_kms_key.data.enable_key_rotation = false), delete r.aws_kms_key.data.rotation_period_in_days)) },
-    { name: "key-rotation-period-changed", summary: "near miss: rotation stays on, every 180 days instead of 365", ...protectedKeyUpdate((r) => (r.aws_kms_key.data.rotation_period_in_days = 180)) },
+    {
+      name: "key-rotation-off",
+      summary: "enable_key_rotation true -> false",
+      ...protectedKeyUpdate((r) => ((r.aws_kms_key.data.enable_key_rotation = false), delete r.aws_kms_key.data.rotation_period_in_days)),
+    },
+    {
+      name: "key-rotation-period-changed",
+      summary: "near miss: rotation stays on, every 180 days instead of 365",
+      ...protectedKeyUpdate((r) => (r.aws_kms_key.data.rotation_period_in_days = 180)),
+    },
     { name: "key-disabled", summary: "is_enabled true -> false", ...protectedKeyUpdate((r) => (r.aws_kms_key.data.is_enabled = false)) },
-    { name: "key-enabled", summary: "near miss: is_enabled false -> true", before: changed(keyStack(), (r) => (r.aws_kms_key.data.is_enabled = false)), after: keyStack() },
-    { name: "replica-key-delete", summary: "the replica of a multi-region key is removed", before: replicaStack(), after: replicaStack((r) => delete r.aws_kms_replica_key) },
-    { name: "replica-key-update", summary: "near miss: the replica's description changes", before: replicaStack(), after: replicaStack((r) => (r.aws_kms_replica_key.replica.description = "Plan review fixture: renamed replica")) },
+    {
+      name: "key-enabled",
+      summary: "near miss: is_enabled false -> true",
+      before: changed(keyStack(), (r) => (r.aws_kms_key.data.is_enabled = false)),
+      after: keyStack(),
+    },
+    {
+      name: "replica-key-delete",
+      summary: "the replica of a multi-region key is removed",
+      before: replicaStack(),
+      after: replicaStack((r) => delete r.aws_kms_replica_key),
+    },
+    {
+      name: "replica-key-update",
+      summary: "near miss: the replica's description changes",
+      before: replicaStack(),
+      after: replicaStack((r) => (r.aws_kms_replica_key.replica.description = "Plan review fixture: renamed replica")),
+    },
     {
       name: "key-policy-principal-added",
       summary: "a role added to the key users' Allow statements",
-      ...protectedKeyUpdate((r) => keyPolicy(r, KEY_STATEMENTS.map((s: Statement) => (s.Sid === "EnableIamPoliciesOfAccount" ? s : { ...s, Principal: { AWS: [TRAINER, ANALYST] } })))),
+      ...protectedKeyUpdate((r) =>
+        keyPolicy(
+          r,
+          KEY_STATEMENTS.map((s: Statement) => (s.Sid === "EnableIamPoliciesOfAccount" ? s : { ...s, Principal: { AWS: [TRAINER, ANALYST] } }))
+        )
+      ),
     },
     {
       name: "key-policy-condition-removed",
       summary: "kms:ViaService no longer limits data use to S3 and the service",
-      ...protectedKeyUpdate((r) => keyPolicy(r, KEY_STATEMENTS.map((s) => (s.Condition ? { ...s, Condition: { StringEquals: { "kms:CallerAccount": [ACCOUNT] } } } : s)))),
+      ...protectedKeyUpdate((r) =>
+        keyPolicy(
+          r,
+          KEY_STATEMENTS.map((s) => (s.Condition ? { ...s, Condition: { StringEquals: { "kms:CallerAccount": [ACCOUNT] } } } : s))
+        )
+      ),
     },
     {
       name: "key-policy-narrowed",
       summary: "near miss: data use loses an action and gains a condition",
       ...protectedKeyUpdate((r) =>
-        keyPolicy(r, KEY_STATEMENTS.map((s) => (s.Condition ? { ...s, Action: ["kms:Decrypt", "kms:GenerateDataKey*"], Condition: { ...s.Condition, Bool: { "aws:SecureTransport": "true" } } } : s))),
+        keyPolicy(
+          r,
+          KEY_STATEMENTS.map((s) =>
+            s.Condition
+              ? { ...s, Action: ["kms:Decrypt", "kms:GenerateDataKey*"], Condition: { ...s.Condition, Bool: { "aws:SecureTransport": "true" } } }
+              : s
+          )
+        )
       ),
     },
     {
       name: "key-policy-reordered",
       summary: "near miss: the same statements in another order, lists as single values",
-      ...protectedKeyUpdate((r) => keyPolicy(r, [...KEY_STATEMENTS].reverse().map((s: Statement) => (s.Sid === "AllowDescribeKey" ? { ...s, Principal: { AWS: TRAINER } } : s)))),
+      ...protectedKeyUpdate((r) =>
+        keyPolicy(
+          r,
+          [...KEY_STATEMENTS].reverse().map((s: Statement) => (s.Sid === "AllowDescribeKey" ? { ...s, Principal: { AWS: TRAINER } } : s))
+        )
+      ),
     },
     {
       name: "bucket-delete",
@@ -268,12 +355,29 @@ export function fixtureCases(): FixtureCase[] {
         config.removed = BUCKET_TYPES.map((type) => ({ from: `${type}.data`, lifecycle: { destroy: false } }));
       }),
     },
-    { name: "bucket-replace", summary: "a new bucket name replaces the bucket", ...full((r) => (r.aws_s3_bucket.data.bucket = `${BUCKET}-renamed`), unprotectedFull) },
-    { name: "bucket-tags-update", summary: "near miss: new tags update the bucket in place", ...full((r) => (r.aws_s3_bucket.data.tags = { team: "vision" })) },
+    {
+      name: "bucket-replace",
+      summary: "a new bucket name replaces the bucket",
+      ...full((r) => (r.aws_s3_bucket.data.bucket = `${BUCKET}-renamed`), unprotectedFull),
+    },
+    {
+      name: "bucket-tags-update",
+      summary: "near miss: new tags update the bucket in place",
+      ...full((r) => (r.aws_s3_bucket.data.tags = { team: "vision" })),
+    },
     { name: "bucket-force-destroy-on", summary: "force_destroy false -> true", ...full((r) => (r.aws_s3_bucket.data.force_destroy = true)) },
-    { name: "bucket-force-destroy-off", summary: "near miss: force_destroy true -> false", before: changed(fullStack(), (r) => (r.aws_s3_bucket.data.force_destroy = true)), after: fullStack() },
+    {
+      name: "bucket-force-destroy-off",
+      summary: "near miss: force_destroy true -> false",
+      before: changed(fullStack(), (r) => (r.aws_s3_bucket.data.force_destroy = true)),
+      after: fullStack(),
+    },
     { name: "bucket-versioning-suspended", summary: "versioning Enabled -> Suspended", ...full((r) => (versioning(r).status = "Suspended")) },
-    { name: "bucket-versioning-removed", summary: "the versioning resource is removed, which suspends versioning", ...full((r) => delete r.aws_s3_bucket_versioning) },
+    {
+      name: "bucket-versioning-removed",
+      summary: "the versioning resource is removed, which suspends versioning",
+      ...full((r) => delete r.aws_s3_bucket_versioning),
+    },
     {
       name: "bucket-versioning-enabled",
       summary: "near miss: versioning Suspended -> Enabled",
@@ -299,7 +403,11 @@ export function fixtureCases(): FixtureCase[] {
       before: changed(fullStack(), (r) => (r.aws_s3_bucket_public_access_block.data.block_public_policy = false)),
       after: fullStack(),
     },
-    { name: "bucket-encryption-sse-s3", summary: "default encryption SSE-KMS -> SSE-S3 (AES256)", ...full((r) => (sse(r).apply_server_side_encryption_by_default = { sse_algorithm: "AES256" })) },
+    {
+      name: "bucket-encryption-sse-s3",
+      summary: "default encryption SSE-KMS -> SSE-S3 (AES256)",
+      ...full((r) => (sse(r).apply_server_side_encryption_by_default = { sse_algorithm: "AES256" })),
+    },
     {
       name: "bucket-encryption-other-key",
       summary: "default encryption moves to another key",
@@ -316,17 +424,35 @@ export function fixtureCases(): FixtureCase[] {
         sse(r).bucket_key_enabled = false;
       }),
     },
-    { name: "bucket-policy-deny-removed", summary: "DenyInsecureTransport removed from the bucket policy", ...full((r) => bucketPolicy(r, BUCKET_STATEMENTS.slice(1))) },
+    {
+      name: "bucket-policy-deny-removed",
+      summary: "DenyInsecureTransport removed from the bucket policy",
+      ...full((r) => bucketPolicy(r, BUCKET_STATEMENTS.slice(1))),
+    },
     {
       name: "bucket-policy-deny-narrowed",
       summary: "DenyOutdatedTls denies only GetObject instead of every action",
-      ...full((r) => bucketPolicy(r, BUCKET_STATEMENTS.map((s: Statement) => (s.Sid === "DenyOutdatedTls" ? { ...s, Action: "s3:GetObject" } : s)))),
+      ...full((r) =>
+        bucketPolicy(
+          r,
+          BUCKET_STATEMENTS.map((s: Statement) => (s.Sid === "DenyOutdatedTls" ? { ...s, Action: "s3:GetObject" } : s))
+        )
+      ),
     },
     {
       name: "bucket-policy-allow-added",
       summary: "an Allow for another account's role added to the bucket policy",
       ...full((r) =>
-        bucketPolicy(r, [...BUCKET_STATEMENTS, { Sid: "AllowPartnerRead", Effect: "Allow", Principal: { AWS: "arn:aws:iam::999999999999:role/Partner" }, Action: "s3:GetObject", Resource: `${BUCKET_ARN}/*` }]),
+        bucketPolicy(r, [
+          ...BUCKET_STATEMENTS,
+          {
+            Sid: "AllowPartnerRead",
+            Effect: "Allow",
+            Principal: { AWS: "arn:aws:iam::999999999999:role/Partner" },
+            Action: "s3:GetObject",
+            Resource: `${BUCKET_ARN}/*`,
+          },
+        ])
       ),
     },
     {
@@ -335,8 +461,15 @@ export function fixtureCases(): FixtureCase[] {
       ...full((r) =>
         bucketPolicy(r, [
           ...BUCKET_STATEMENTS,
-          { Sid: "DenySseC", Effect: "Deny", Principal: "*", Action: "s3:PutObject", Resource: `${BUCKET_ARN}/*`, Condition: { Null: { "s3:x-amz-server-side-encryption-customer-algorithm": "false" } } },
-        ]),
+          {
+            Sid: "DenySseC",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "s3:PutObject",
+            Resource: `${BUCKET_ARN}/*`,
+            Condition: { Null: { "s3:x-amz-server-side-encryption-customer-algorithm": "false" } },
+          },
+        ])
       ),
     },
     {
@@ -347,7 +480,11 @@ export function fixtureCases(): FixtureCase[] {
         r.aws_s3_bucket.data.lifecycle = { prevent_destroy: false };
       }),
     },
-    { name: "prevent-destroy-added", summary: "near miss: prevent_destroy added to the bucket policy", ...full((r) => (r.aws_s3_bucket_policy.data.lifecycle = PROTECTED)) },
+    {
+      name: "prevent-destroy-added",
+      summary: "near miss: prevent_destroy added to the bucket policy",
+      ...full((r) => (r.aws_s3_bucket_policy.data.lifecycle = PROTECTED)),
+    },
     {
       name: "errored-protected-key-replace",
       summary: "an errored plan: replacing a key that has prevent_destroy",
@@ -377,7 +514,8 @@ function tofu(paths: EnginePaths, cwd: string, args: string[], { allowFailure = 
     child.on("error", fail);
     child.on("close", (status) => {
       const run = { status, stdout: Buffer.concat(stdout).toString(), stderr: Buffer.concat(stderr).toString() };
-      if (status !== 0 && !allowFailure) fail(new Error(`plan-fixtures: tofu ${args.join(" ")} failed (exit ${status}) in ${cwd}:\n${run.stderr}\n${run.stdout}`));
+      if (status !== 0 && !allowFailure)
+        fail(new Error(`plan-fixtures: tofu ${args.join(" ")} failed (exit ${status}) in ${cwd}:\n${run.stderr}\n${run.stdout}`));
       else done(run);
     });
   });
@@ -386,7 +524,10 @@ function tofu(paths: EnginePaths, cwd: string, args: string[], { allowFailure = 
 /** The configuration as main.tf.json, and the emulator's settings on each of its AWS provider configurations. */
 function writeConfig(work: string, config: StackConfig, emulator: Emulator): void {
   writeFileSync(join(work, "main.tf.json"), configText(config));
-  writeFileSync(join(work, OVERRIDE_FILE), `${JSON.stringify({ provider: { aws: providerSettingsFor(config, emulatorProviderSettings(emulator)) } }, null, 2)}\n`);
+  writeFileSync(
+    join(work, OVERRIDE_FILE),
+    `${JSON.stringify({ provider: { aws: providerSettingsFor(config, emulatorProviderSettings(emulator)) } }, null, 2)}\n`
+  );
 }
 
 /**
@@ -420,14 +561,19 @@ async function planCase(paths: EnginePaths, work: string, emulator: Emulator, fi
   await tofu(paths, work, ["apply", "-auto-approve", "-input=false", "-no-color"]);
   // Anything the emulator reads back differently from what was applied would show in the case's plan as a change it did not make.
   const again = await tofu(paths, work, ["plan", "-detailed-exitcode", "-input=false", "-no-color"], { allowFailure: true });
-  if (again.status !== 0) throw new Error(`plan-fixtures: case ${fixtureCase.name}: a second plan of the applied before-configuration (exit ${again.status}) is not empty:\n${again.stderr}\n${again.stdout}`);
+  if (again.status !== 0)
+    throw new Error(
+      `plan-fixtures: case ${fixtureCase.name}: a second plan of the applied before-configuration (exit ${again.status}) is not empty:\n${again.stderr}\n${again.stdout}`
+    );
   writeConfig(work, fixtureCase.after, emulator);
   const errored = fixtureCase.errored === true;
   const planned = await tofu(paths, work, ["plan", "-input=false", "-no-color", "-out=plan.bin"], { allowFailure: errored });
   if (!existsSync(join(work, "plan.bin"))) throw new Error(`plan-fixtures: case ${fixtureCase.name}: no plan written:\n${planned.stderr}`);
   const json = JSON.parse((await tofu(paths, work, ["show", "-json", "-no-color", "plan.bin"])).stdout) as Record<string, unknown>;
   if ((planned.status !== 0) !== errored || (json.errored === true) !== errored) {
-    throw new Error(`plan-fixtures: case ${fixtureCase.name} should ${errored ? "" : "not "}error; tofu exited ${planned.status}:\n${planned.stderr}`);
+    throw new Error(
+      `plan-fixtures: case ${fixtureCase.name} should ${errored ? "" : "not "}error; tofu exited ${planned.status}:\n${planned.stderr}`
+    );
   }
   return fixtureText(json);
 }
@@ -479,7 +625,11 @@ function writeFile(file: string, text: string): string {
 }
 
 /** Writes the named cases (all when none is named) into `outDir` and updates its manifest. */
-export async function generate(names: string[] = [], outDir = FIXTURES, log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Promise<FixtureManifest> {
+export async function generate(
+  names: string[] = [],
+  outDir = FIXTURES,
+  log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)
+): Promise<FixtureManifest> {
   const paths = enginePaths();
   if (!isBuilt(paths)) throw new Error(`plan-fixtures: the engine is not built (expected ${paths.tofu}): run npm run engine`);
   const all = fixtureCases();
@@ -519,7 +669,9 @@ async function main(args: string[]): Promise<void> {
   const names = outAt === -1 ? args : [...args.slice(0, outAt), ...args.slice(outAt + 2)];
   const started = Date.now();
   const manifest = await generate(names, outDir);
-  process.stderr.write(`[plan-fixtures] ${Object.keys(manifest.cases).length} case(s) in ${outDir} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
+  process.stderr.write(
+    `[plan-fixtures] ${Object.keys(manifest.cases).length} case(s) in ${outDir} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`
+  );
 }
 
 if (require.main === module) {

@@ -15,7 +15,8 @@ const WHEELS = path.join(ROOT, "dist", "packages", "python");
 
 function main(): void {
   const wheels = fs.existsSync(WHEELS) ? fs.readdirSync(WHEELS).filter((f) => f.endsWith(".whl")) : [];
-  if (wheels.length !== 1) throw new Error(`expected one wheel in ${path.relative(ROOT, WHEELS)}, found ${wheels.length}: run \`npm run package\` first`);
+  if (wheels.length !== 1)
+    throw new Error(`expected one wheel in ${path.relative(ROOT, WHEELS)}, found ${wheels.length}: run \`npm run package\` first`);
   const venv = fs.mkdtempSync(path.join(os.tmpdir(), "lookout-vision-python-"));
   // The jsii kernel's temporary folders go under the venv's folder, removed with it.
   const env = {
@@ -29,7 +30,10 @@ function main(): void {
     run("python3", ["-m", "venv", path.join(venv, "env")], { env });
     const python = path.join(venv, "env", "bin", "python");
     run(python, ["-m", "pip", "install", "--quiet", path.join(WHEELS, wheels[0]), "-r", path.join(ROOT, "python", "requirements.txt")], { env });
-    run(python, ["-m", "pytest", "-q", "-p", "no:cacheprovider", path.join(ROOT, "python", "tests")], { env, cwd: path.join(ROOT, "python", "tests") });
+    run(python, ["-m", "pytest", "-q", "-p", "no:cacheprovider", path.join(ROOT, "python", "tests")], {
+      env,
+      cwd: path.join(ROOT, "python", "tests"),
+    });
   } finally {
     fs.rmSync(venv, { recursive: true, force: true });
   }

@@ -31,10 +31,16 @@ export const releaseTag = (version: string) => `v${version}`;
 export function releaseProblems(options: { tag: string; githubRepository: string; manifest: PackageJson }): string[] {
   const { tag, githubRepository, manifest } = options;
   const problems: string[] = [];
-  if (tag !== releaseTag(manifest.version)) problems.push(`tag ${tag} does not match package.json's version ${manifest.version}: tag ${releaseTag(manifest.version)}, or change the version`);
+  if (tag !== releaseTag(manifest.version))
+    problems.push(`tag ${tag} does not match package.json's version ${manifest.version}: tag ${releaseTag(manifest.version)}, or change the version`);
   const repository = (manifest.repository as { url?: string } | undefined)?.url ?? "";
   const expected = `https://github.com/${githubRepository}`;
-  if (repository.replace(/^git\+/, "").replace(/\.git$/, "").toLowerCase() !== expected.toLowerCase()) {
+  if (
+    repository
+      .replace(/^git\+/, "")
+      .replace(/\.git$/, "")
+      .toLowerCase() !== expected.toLowerCase()
+  ) {
     problems.push(`package.json repository.url is "${repository}": npm provenance needs this repository, ${expected}`);
   }
   return problems;
@@ -59,8 +65,21 @@ export function releaseArtifacts(manifest: PackageJson): string[] {
 export function writeModuleArchive(moduleDir: string, archive: string, epoch: number): void {
   const tar = spawnSync(
     "tar",
-    ["--format=gnu", "--sort=name", `--mtime=@${epoch}`, "--owner=0", "--group=0", "--numeric-owner", "--mode=u+rw,go=rX", "-C", moduleDir, "-cf", "-", "."],
-    { maxBuffer: 256 * 1024 * 1024 },
+    [
+      "--format=gnu",
+      "--sort=name",
+      `--mtime=@${epoch}`,
+      "--owner=0",
+      "--group=0",
+      "--numeric-owner",
+      "--mode=u+rw,go=rX",
+      "-C",
+      moduleDir,
+      "-cf",
+      "-",
+      ".",
+    ],
+    { maxBuffer: 256 * 1024 * 1024 }
   );
   if (tar.status !== 0) throw new Error(`release: tar of ${moduleDir} failed (exit ${tar.status}): ${String(tar.stderr)}`);
   const gzip = spawnSync("gzip", ["-n"], { input: tar.stdout, maxBuffer: 256 * 1024 * 1024 });
@@ -73,7 +92,8 @@ export const sha256 = (file: string) => createHash("sha256").update(readFileSync
 /** The commit's time (SOURCE_DATE_EPOCH when set): what dates the module archive's files. */
 function sourceDateEpoch(): number {
   const value = process.env.SOURCE_DATE_EPOCH || run("git", ["log", "-1", "--format=%ct"], { cwd: ROOT, stdio: "pipe" }).trim();
-  if (!/^\d+$/.test(value)) throw new Error(`release: no commit time to date the module archive with (git log gave "${value}"; set SOURCE_DATE_EPOCH)`);
+  if (!/^\d+$/.test(value))
+    throw new Error(`release: no commit time to date the module archive with (git log gave "${value}"; set SOURCE_DATE_EPOCH)`);
   return Number(value);
 }
 
@@ -88,7 +108,8 @@ function buildModuleArchive(out: string): void {
       writeModuleArchive(dir, join(work, `${build}.tar.gz`), epoch);
       return sha256(join(work, `${build}.tar.gz`));
     });
-    if (digests[0] !== digests[1]) throw new Error(`release: the module archive is not reproducible: two builds of the same commit gave sha256 ${digests.join(" and ")}`);
+    if (digests[0] !== digests[1])
+      throw new Error(`release: the module archive is not reproducible: two builds of the same commit gave sha256 ${digests.join(" and ")}`);
     copyFileSync(join(work, "first.tar.gz"), out);
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -126,20 +147,36 @@ interface NpmPublishDryRun {
 export function checkRelease(manifest: PackageJson): void {
   const expected = releaseArtifacts(manifest);
   const found = listArtifacts();
-  if (found.join("\n") !== [...expected].sort().join("\n")) throw new Error(`release: dist/release/ holds ${found.join(", ")}; expected ${expected.join(", ")}`);
+  if (found.join("\n") !== [...expected].sort().join("\n"))
+    throw new Error(`release: dist/release/ holds ${found.join(", ")}; expected ${expected.join(", ")}`);
 
   for (const tarball of expected.filter((file) => file.endsWith(".tgz"))) {
     // --offline: the dry run reads the tarball only (else npm asks the registry who is logged in).
-    const output = run("npm", ["publish", "--dry-run", "--offline", "--ignore-scripts", "--json", join(RELEASE_DIR, tarball)], { cwd: RELEASE_DIR, stdio: "pipe" });
+    const output = run("npm", ["publish", "--dry-run", "--offline", "--ignore-scripts", "--json", join(RELEASE_DIR, tarball)], {
+      cwd: RELEASE_DIR,
+      stdio: "pipe",
+    });
     const [published] = Object.values(JSON.parse(output) as Record<string, NpmPublishDryRun>);
     const id = `${tarball.slice("npm/".length, -`-${manifest.version}.tgz`.length)}@${manifest.version}`;
-    if (published?.id !== id || published.files.length === 0) throw new Error(`release: npm publish --dry-run of ${tarball} would publish ${published?.id}, expected ${id} with its files`);
+    if (published?.id !== id || published.files.length === 0)
+      throw new Error(`release: npm publish --dry-run of ${tarball} would publish ${published?.id}, expected ${id} with its files`);
   }
 
   const venv = ensureToolsVenv({ context: "release" });
-  run(join(venv.path, "bin", "python"), ["-m", "twine", "--no-color", "check", "--strict", ...expected.filter((file) => file.startsWith("python/")).map((file) => join(RELEASE_DIR, file))], {
-    stdio: "pipe",
-  });
+  run(
+    join(venv.path, "bin", "python"),
+    [
+      "-m",
+      "twine",
+      "--no-color",
+      "check",
+      "--strict",
+      ...expected.filter((file) => file.startsWith("python/")).map((file) => join(RELEASE_DIR, file)),
+    ],
+    {
+      stdio: "pipe",
+    }
+  );
 }
 
 function main(args: readonly string[]): void {
@@ -156,8 +193,13 @@ function main(args: readonly string[]): void {
   if (!existsSync(join(ROOT, "dist", "modules", "index.js"))) throw new Error("release: no compiled code in dist/: run `npm run build` first");
   buildRelease(manifest);
   checkRelease(manifest);
-  console.log(`release: every artifact of ${releaseTag(manifest.version)} built and checked (npm publish --dry-run, twine check, module archive built twice, same bytes):`);
-  for (const file of releaseArtifacts(manifest)) console.log(`  dist/release/${file}\t${statSync(join(RELEASE_DIR, file)).size} bytes\tsha256 ${sha256(join(RELEASE_DIR, file))}`);
+  console.log(
+    `release: every artifact of ${releaseTag(
+      manifest.version
+    )} built and checked (npm publish --dry-run, twine check, module archive built twice, same bytes):`
+  );
+  for (const file of releaseArtifacts(manifest))
+    console.log(`  dist/release/${file}\t${statSync(join(RELEASE_DIR, file)).size} bytes\tsha256 ${sha256(join(RELEASE_DIR, file))}`);
 }
 
 if (require.main === module) {

@@ -31,7 +31,13 @@ export function ensureCheckov(options: { cacheRoot?: string; python?: string; ru
   const requirementsFile = options.requirementsFile ?? REQUIREMENTS_FILE;
   const version = checkovVersion(readFileSync(requirementsFile, "utf8"));
   const dir = join(options.cacheRoot ?? cacheRoot(), `checkov-${version}`);
-  const venv = ensureVenv({ dir, requirementsFile, label: { context: "scan", tool: `checkov ${version}` }, python: options.python, run: options.run });
+  const venv = ensureVenv({
+    dir,
+    requirementsFile,
+    label: { context: "scan", tool: `checkov ${version}` },
+    python: options.python,
+    run: options.run,
+  });
   return { version, venv: venv.path, installed: venv.installed };
 }
 
@@ -45,7 +51,20 @@ export function runCheckov(checkov: Checkov, directory: string, framework: "terr
   // missing where the engine's plan of the same example shows them on. The examples are left to
   // the engine (validated and planned offline); checkov reads the module itself.
   const skipExamples = framework === "terraform" ? ["--skip-path", "examples/"] : [];
-  const args = ["-m", "checkov.main", "--directory", directory, "--framework", framework, ...skipExamples, "--output", "json", "--compact", "--soft-fail", "--skip-download"];
+  const args = [
+    "-m",
+    "checkov.main",
+    "--directory",
+    directory,
+    "--framework",
+    framework,
+    ...skipExamples,
+    "--output",
+    "json",
+    "--compact",
+    "--soft-fail",
+    "--skip-download",
+  ];
   // checkov's HCL parser (lark) caches its grammar in the temporary folder: keep it beside the
   // venv, where it is reused and leaves nothing in /tmp.
   const tmp = join(checkov.venv, "tmp");

@@ -62,10 +62,15 @@ export interface TargetResources {
 
 export function targetResources(json: TerraformJson): TargetResources {
   const types = new Map<string, string[]>();
-  for (const [type, byName] of Object.entries(json.resource ?? {})) for (const name of Object.keys(byName)) types.set(name, [...(types.get(name) ?? []), type]);
+  for (const [type, byName] of Object.entries(json.resource ?? {}))
+    for (const name of Object.keys(byName)) types.set(name, [...(types.get(name) ?? []), type]);
   // A name two types share (common in HCL) names neither: such a result is never matched to a skip.
   const typeOfName = new Map([...types].filter(([, of]) => of.length === 1).map(([name, [type]]) => [name, type]));
-  const accessLogBuckets = new Set(analyzeStack("scan", json).buckets.filter((b) => b.isLogBucket).map((b) => address(b.ref)));
+  const accessLogBuckets = new Set(
+    analyzeStack("scan", json)
+      .buckets.filter((b) => b.isLogBucket)
+      .map((b) => address(b.ref))
+  );
   return { typeOfName, accessLogBuckets };
 }
 
@@ -90,7 +95,12 @@ interface CheckovRecord {
 }
 
 interface CheckovReport {
-  readonly results: { readonly passed_checks?: CheckovRecord[]; readonly failed_checks?: CheckovRecord[]; readonly skipped_checks?: CheckovRecord[]; readonly parsing_errors?: string[] };
+  readonly results: {
+    readonly passed_checks?: CheckovRecord[];
+    readonly failed_checks?: CheckovRecord[];
+    readonly skipped_checks?: CheckovRecord[];
+    readonly parsing_errors?: string[];
+  };
 }
 
 /** checkov prints one report object per framework, a list when several ran, and a bare summary when no file matched. */
@@ -134,15 +144,19 @@ export function classify(target: Target, output: unknown, resources: TargetResou
     const reason = (record.check_result?.suppress_comment ?? "").replace(/^:/, "").trim();
     // A comment is one more place a skip could be written: only the table's own skips count.
     if (skipOf(record)?.reason === reason) skipped.push({ ...result(record), reason, by: "comment" });
-    else failed.push({ ...result(record), title: `${record.check_name} (skipped by a #checkov:skip comment that CHECKOV_SKIPS does not hold: "${reason}")` });
+    else
+      failed.push({
+        ...result(record),
+        title: `${record.check_name} (skipped by a #checkov:skip comment that CHECKOV_SKIPS does not hold: "${reason}")`,
+      });
   }
   const parsingErrors = reports.flatMap((r) => r.results.parsing_errors ?? []);
   const error =
     parsingErrors.length > 0
       ? `checkov could not parse ${parsingErrors.map((p) => relative(process.cwd(), p)).join(", ")}`
       : all.length === 0
-        ? "checkov checked nothing"
-        : undefined;
+      ? "checkov checked nothing"
+      : undefined;
   return {
     name: target.name,
     path: target.path,

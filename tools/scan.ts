@@ -47,7 +47,11 @@ export async function runScan(options: ScanOptions = {}): Promise<number> {
   }
   const installStart = process.hrtime.bigint();
   const checkov = ensureCheckov({ cacheRoot: options.cacheRoot });
-  log(`scan: checkov ${checkov.version} ${checkov.installed ? `installed into ${checkov.venv} in ${seconds(installStart)}` : `from ${checkov.venv} (cached)`}`);
+  log(
+    `scan: checkov ${checkov.version} ${
+      checkov.installed ? `installed into ${checkov.venv} in ${seconds(installStart)}` : `from ${checkov.venv} (cached)`
+    }`
+  );
   const scanned: ScanTarget[] = [];
   for (const target of targets) {
     const start = process.hrtime.bigint();
@@ -73,6 +77,6 @@ if (require.main === module) {
     (error: Error) => {
       console.error(error.message);
       process.exitCode = 1;
-    },
+    }
   );
 }

@@ -80,16 +80,33 @@ export function ensureVenv(options: { dir: string; requirementsFile: string; lab
   const python = options.python ?? "python3";
   const probe = run(python, ["-c", "import sys; print(sys.version_info >= (3, 9))"]);
   if (probe.status !== 0 || probe.stdout.trim() !== "True") {
-    throw new Error(`${label.context}: ${label.tool} needs Python 3.9 or newer as "${python}" on PATH, to install it from PyPI; ${probe.stderr.trim() || `got ${probe.stdout.trim()}`}`);
+    throw new Error(
+      `${label.context}: ${label.tool} needs Python 3.9 or newer as "${python}" on PATH, to install it from PyPI; ${
+        probe.stderr.trim() || `got ${probe.stdout.trim()}`
+      }`
+    );
   }
   mkdirSync(dirname(dir), { recursive: true });
   const partial = mkdtempSync(`${dir}.partial-`);
   try {
     const created = run(python, ["-m", "venv", partial]);
     if (created.status !== 0) throw new Error(`${label.context}: ${python} -m venv ${partial} failed (exit ${created.status}): ${tail(created)}`);
-    const pip = run(join(partial, "bin", "python"), ["-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--quiet", "-r", requirementsFile]);
+    const pip = run(join(partial, "bin", "python"), [
+      "-m",
+      "pip",
+      "install",
+      "--disable-pip-version-check",
+      "--no-input",
+      "--quiet",
+      "-r",
+      requirementsFile,
+    ]);
     if (pip.status !== 0) {
-      throw new Error(`${label.context}: could not install ${label.tool} from PyPI (is it reachable?): pip install -r ${requirementsFile} failed (exit ${pip.status}): ${tail(pip)}`);
+      throw new Error(
+        `${label.context}: could not install ${label.tool} from PyPI (is it reachable?): pip install -r ${requirementsFile} failed (exit ${
+          pip.status
+        }): ${tail(pip)}`
+      );
     }
     writeFileSync(join(partial, VENV_MARKER), digest);
     if (existsSync(dir) && !isCurrent(dir)) rmSync(dir, { recursive: true, force: true });
@@ -116,7 +133,11 @@ export function ensureGoBinary(options: { dir: string; name: string; pkg: string
     const built = run("go", ["install", "-trimpath", `${pkg}@${version}`], { ...process.env, GOBIN: partial, GOFLAGS: "-mod=mod" });
     if (built.status === null) throw new Error(`${label.context}: ${label.tool} is built with Go, which could not be started: ${built.stderr}`);
     if (built.status !== 0) {
-      throw new Error(`${label.context}: could not build ${label.tool} from the Go module proxy (is it reachable?): go install ${pkg}@${version} failed (exit ${built.status}): ${tail(built)}`);
+      throw new Error(
+        `${label.context}: could not build ${label.tool} from the Go module proxy (is it reachable?): go install ${pkg}@${version} failed (exit ${
+          built.status
+        }): ${tail(built)}`
+      );
     }
     if (!existsSync(join(partial, name))) throw new Error(`${label.context}: go install ${pkg}@${version} wrote no ${name} into ${partial}`);
     rmSync(dir, { recursive: true, force: true });

@@ -35,7 +35,9 @@ export function zizmorArgs(files: readonly string[]): string[] {
 export function unexplainedIgnores(file: string, text: string): string[] {
   return text
     .split("\n")
-    .flatMap((line, i) => (line.includes("zizmor: ignore") && !/zizmor: ignore\[[a-z-]+(,\s*[a-z-]+)*\]\s+\S.{9,}/.test(line) ? [`${file}:${i + 1}: ${line.trim()}`] : []));
+    .flatMap((line, i) =>
+      line.includes("zizmor: ignore") && !/zizmor: ignore\[[a-z-]+(,\s*[a-z-]+)*\]\s+\S.{9,}/.test(line) ? [`${file}:${i + 1}: ${line.trim()}`] : []
+    );
 }
 
 export interface Check {
@@ -51,7 +53,10 @@ export function checkWorkflows(files: readonly string[], options: { cacheRoot?: 
   const venv = ensureToolsVenv({ context, cacheRoot: options.cacheRoot, run });
   const unexplained = files.flatMap((file) => unexplainedIgnores(file, readFileSync(file, "utf8")));
   return [
-    { tool: "zizmor suppressions without a reason", result: { status: unexplained.length === 0 ? 0 : 1, stdout: unexplained.join("\n"), stderr: "" } },
+    {
+      tool: "zizmor suppressions without a reason",
+      result: { status: unexplained.length === 0 ? 0 : 1, stdout: unexplained.join("\n"), stderr: "" },
+    },
     { tool: `actionlint ${ACTIONLINT.version.slice(1)}`, result: run(actionlint.path, actionlintArgs(join(venv.path, "bin", "shellcheck"), files)) },
     { tool: `zizmor ${pythonToolVersions().zizmor}`, result: run(join(venv.path, "bin", "zizmor"), zizmorArgs(files)) },
   ];

@@ -22,12 +22,24 @@ function bucketItself({ change, kind, address }: Subject): Found[] {
   const name = `bucket ${shownBefore(change.change, ["bucket"])}`;
   if (kind === "delete") {
     const emptied = valueAt(change.change.before, ["force_destroy"]) === true;
-    found.push({ rule: "bucket-delete", address, attribute: "(resource)", before: name, after: emptied ? "deleted with every object in it (force_destroy = true)" : "deleted (fails while it holds objects: force_destroy is off)" });
+    found.push({
+      rule: "bucket-delete",
+      address,
+      attribute: "(resource)",
+      before: name,
+      after: emptied ? "deleted with every object in it (force_destroy = true)" : "deleted (fails while it holds objects: force_destroy is off)",
+    });
   }
   if (kind === "replace") found.push({ rule: "bucket-replace", address, ...replacement(change) });
   const forceDestroyAfter = valueAt(change.change.after, ["force_destroy"]) === true || isMarked(change.change.after_unknown, ["force_destroy"]);
   if ((kind === "update" || kind === "replace") && valueAt(change.change.before, ["force_destroy"]) !== true && forceDestroyAfter) {
-    found.push({ rule: "bucket-force-destroy-on", address, attribute: "force_destroy", before: shownBefore(change.change, ["force_destroy"]), after: shownAfter(change.change, ["force_destroy"]) });
+    found.push({
+      rule: "bucket-force-destroy-on",
+      address,
+      attribute: "force_destroy",
+      before: shownBefore(change.change, ["force_destroy"]),
+      after: shownAfter(change.change, ["force_destroy"]),
+    });
   }
   return found;
 }
@@ -36,7 +48,16 @@ const STATUS = ["versioning_configuration", 0, "status"];
 
 function versioning({ change, kind, address }: Subject): Found[] {
   if (valueAt(change.change.before, STATUS) !== "Enabled") return [];
-  if (kind === "delete") return [{ rule: "bucket-versioning-suspended", address, attribute: pathText(STATUS), before: "Enabled", after: "Suspended (destroying this resource suspends versioning)" }];
+  if (kind === "delete")
+    return [
+      {
+        rule: "bucket-versioning-suspended",
+        address,
+        attribute: pathText(STATUS),
+        before: "Enabled",
+        after: "Suspended (destroying this resource suspends versioning)",
+      },
+    ];
   if (kind !== "update" && kind !== "replace") return [];
   if (valueAt(change.change.after, STATUS) === "Enabled") return [];
   return [{ rule: "bucket-versioning-suspended", address, attribute: pathText(STATUS), before: "Enabled", after: shownAfter(change.change, STATUS) }];
@@ -73,15 +94,39 @@ function encryption({ change, kind, address }: Subject): Found[] {
     const key = path("kms_master_key_id");
     if (!isKms(valueAt(change.change.before, algorithm))) return [];
     if (kind === "delete") {
-      return [{ rule: "bucket-encryption-changed", address, attribute: pathText(algorithm), before: shownBefore(change.change, algorithm), after: "AES256 (S3's default once this resource is destroyed)" }];
+      return [
+        {
+          rule: "bucket-encryption-changed",
+          address,
+          attribute: pathText(algorithm),
+          before: shownBefore(change.change, algorithm),
+          after: "AES256 (S3's default once this resource is destroyed)",
+        },
+      ];
     }
     if (kind !== "update" && kind !== "replace") return [];
     if (!isKms(valueAt(change.change.after, algorithm))) {
-      return [{ rule: "bucket-encryption-changed", address, attribute: pathText(algorithm), before: shownBefore(change.change, algorithm), after: shownAfter(change.change, algorithm) }];
+      return [
+        {
+          rule: "bucket-encryption-changed",
+          address,
+          attribute: pathText(algorithm),
+          before: shownBefore(change.change, algorithm),
+          after: shownAfter(change.change, algorithm),
+        },
+      ];
     }
     const keyUnknown = isMarked(change.change.after_unknown, key);
     if (keyUnknown || !sameKey(valueAt(change.change.before, key) ?? null, valueAt(change.change.after, key) ?? null)) {
-      return [{ rule: "bucket-encryption-changed", address, attribute: pathText(key), before: shownBefore(change.change, key), after: shownAfter(change.change, key) }];
+      return [
+        {
+          rule: "bucket-encryption-changed",
+          address,
+          attribute: pathText(key),
+          before: shownBefore(change.change, key),
+          after: shownAfter(change.change, key),
+        },
+      ];
     }
     return [];
   });

@@ -47,7 +47,7 @@ function parseArgs(args: readonly string[]): Options {
     else single[arg] = value;
   }
   if (plans.length === 0) throw new UsageError("no plan file given");
-  if (("--before-config" in single) !== ("--after-config" in single)) throw new UsageError("--before-config and --after-config go together");
+  if ("--before-config" in single !== "--after-config" in single) throw new UsageError("--before-config and --after-config go together");
   return { plans, accept, beforeConfig: single["--before-config"], afterConfig: single["--after-config"], out: single["--out"] ?? "plan-review.md" };
 }
 
@@ -80,12 +80,20 @@ function readInputs(options: Options): StackInput[] {
     const plan = readPlan(file, readFileSync(file, "utf8"));
     const stack = names[i];
     if (options.beforeConfig === undefined || options.afterConfig === undefined) return { stack, plan };
-    return { stack, plan, configs: { before: readConfig(options.beforeConfig, stack, false), after: readConfig(options.afterConfig, stack, true) as TerraformJson } };
+    return {
+      stack,
+      plan,
+      configs: { before: readConfig(options.beforeConfig, stack, false), after: readConfig(options.afterConfig, stack, true) as TerraformJson },
+    };
   });
 }
 
 /** `npm run plan-review`: returns the exit status (0 no open risk, 1 an open risk, 2 bad input). */
-export function runPlanReview(args: readonly string[], log: (text: string) => void = console.log, error: (text: string) => void = console.error): number {
+export function runPlanReview(
+  args: readonly string[],
+  log: (text: string) => void = console.log,
+  error: (text: string) => void = console.error
+): number {
   try {
     const options = parseArgs(args);
     const review = reviewPlans(readInputs(options), options.accept);

@@ -26,14 +26,21 @@ export function keyRisks({ change, kind, address }: Subject): Found[] {
   }
   if (kind === "update") {
     const old = deletionWindow(valueAt(before, ["deletion_window_in_days"]));
-    const now = isMarked(change.change.after_unknown, ["deletion_window_in_days"]) ? undefined : deletionWindow(valueAt(after, ["deletion_window_in_days"]));
+    const now = isMarked(change.change.after_unknown, ["deletion_window_in_days"])
+      ? undefined
+      : deletionWindow(valueAt(after, ["deletion_window_in_days"]));
     if (old !== undefined && now !== undefined && now < old) {
       at("key-deletion-window-shortened", "deletion_window_in_days", `${old}`, `${now}`);
     }
   }
   if (kind === "update" || kind === "replace") {
     if (turnedOff(change.change, ["enable_key_rotation"])) {
-      at("key-rotation-off", "enable_key_rotation", shownBefore(change.change, ["enable_key_rotation"]), shownAfter(change.change, ["enable_key_rotation"]));
+      at(
+        "key-rotation-off",
+        "enable_key_rotation",
+        shownBefore(change.change, ["enable_key_rotation"]),
+        shownAfter(change.change, ["enable_key_rotation"])
+      );
     }
     // A primary key says `is_enabled`, a replica `enabled`.
     const enabled = change.type === "aws_kms_replica_key" ? "enabled" : "is_enabled";

@@ -9,7 +9,9 @@ import { Found } from "./found";
 
 /** The literal `prevent_destroy` of a resource's lifecycle block(s); undefined when unset. */
 function preventDestroy(resource: Record<string, unknown> | undefined): unknown {
-  return blocks(resource?.lifecycle).map((lifecycle) => lifecycle.prevent_destroy).find((value) => value !== undefined);
+  return blocks(resource?.lifecycle)
+    .map((lifecycle) => lifecycle.prevent_destroy)
+    .find((value) => value !== undefined);
 }
 
 /**
@@ -23,7 +25,15 @@ export function preventDestroyRisks(before: TerraformJson, after: TerraformJson)
       const now = after.resource?.[type]?.[name];
       if (!isTrue(preventDestroy(resource)) || now === undefined || isTrue(preventDestroy(now))) return [];
       const value = preventDestroy(now);
-      return [{ rule: "prevent-destroy-removed", address: `${type}.${name}`, attribute: "lifecycle.prevent_destroy", before: "true", after: value === undefined ? "unset" : JSON.stringify(value) }];
-    }),
+      return [
+        {
+          rule: "prevent-destroy-removed",
+          address: `${type}.${name}`,
+          attribute: "lifecycle.prevent_destroy",
+          before: "true",
+          after: value === undefined ? "unset" : JSON.stringify(value),
+        },
+      ];
+    })
   );
 }

@@ -69,13 +69,20 @@ export function readPlan(file: string, text: string): PlanJson {
   }
   const major = parsed.format_version.split(".")[0];
   if (major !== SUPPORTED_FORMAT_MAJOR) {
-    throw new PlanInputError(`${file}: plan format_version ${JSON.stringify(parsed.format_version)} is not supported (supported: ${SUPPORTED_FORMAT_MAJOR}.x)`);
+    throw new PlanInputError(
+      `${file}: plan format_version ${JSON.stringify(parsed.format_version)} is not supported (supported: ${SUPPORTED_FORMAT_MAJOR}.x)`
+    );
   }
   if (parsed.errored === true) {
-    throw new PlanInputError(`${file}: the plan errored ("errored": true): it is partial and cannot be applied; fix the errors the plan printed and plan again`);
+    throw new PlanInputError(
+      `${file}: the plan errored ("errored": true): it is partial and cannot be applied; fix the errors the plan printed and plan again`
+    );
   }
   const changes = parsed.resource_changes ?? [];
-  if (!Array.isArray(changes) || !changes.every((c) => isObject(c) && typeof c.address === "string" && isObject(c.change) && Array.isArray(c.change.actions))) {
+  if (
+    !Array.isArray(changes) ||
+    !changes.every((c) => isObject(c) && typeof c.address === "string" && isObject(c.change) && Array.isArray(c.change.actions))
+  ) {
     throw new PlanInputError(`${file}: resource_changes is not a list of changes with address and change.actions; ${EXPECTED}`);
   }
   return parsed as unknown as PlanJson;

@@ -67,13 +67,18 @@ function principalValues(principal: unknown): string[] {
       if (type === "AWS" && text === "*") return "*";
       const account = /^arn:[^:]+:iam::(\d{12}):root$/.exec(text)?.[1] ?? (/^\d{12}$/.test(text) ? text : undefined);
       return account !== undefined && type === "AWS" ? `AWS:${account}` : `${type}:${text}`;
-    }),
+    })
   );
 }
 
 const strings = (value: unknown) => listOf(value).map(String);
 
-function listed(positive: unknown, negative: unknown, read: (value: unknown) => string[], canon: (value: string) => string = (v) => v): Listed | undefined {
+function listed(
+  positive: unknown,
+  negative: unknown,
+  read: (value: unknown) => string[],
+  canon: (value: string) => string = (v) => v
+): Listed | undefined {
   const raw = positive ?? negative;
   if (raw === undefined) return undefined;
   const spelling = new Map<string, string>();
@@ -102,7 +107,12 @@ function normalize(raw: LooseStatement & { NotPrincipal?: unknown; NotResource?:
   const canonical = JSON.stringify({
     sid,
     effect: statement.effect,
-    ...Object.fromEntries((["principal", "action", "resource"] as const).map((key) => [key, statement[key] && { negated: statement[key].negated, values: statement[key].canonical }])),
+    ...Object.fromEntries(
+      (["principal", "action", "resource"] as const).map((key) => [
+        key,
+        statement[key] && { negated: statement[key].negated, values: statement[key].canonical },
+      ])
+    ),
     conditions: [...conditions.entries()].map(([id, c]) => [id, c.values]).sort(([a], [b]) => compareStrings(String(a), String(b))),
   });
   return { ...statement, label: sid !== undefined ? JSON.stringify(sid) : `#${index + 1}`, conditions, canonical };
@@ -139,7 +149,12 @@ function showConditions(statement: Statement): string[] {
 /** One line a reviewer can read: effect, principal, action, condition. */
 function summary(statement: Statement): string {
   const conditions = showConditions(statement);
-  return [statement.effect, showListed("Principal", statement.principal), showListed("Action", statement.action), ...(conditions.length > 0 ? [`when ${conditions.join(" and ")}`] : [])].join("; ");
+  return [
+    statement.effect,
+    showListed("Principal", statement.principal),
+    showListed("Action", statement.action),
+    ...(conditions.length > 0 ? [`when ${conditions.join(" and ")}`] : []),
+  ].join("; ");
 }
 
 /** Does `element` (as written in the old statement) include `value`? Wildcards in the old pattern count. */
@@ -163,7 +178,8 @@ function grown(old: Listed | undefined, now: Listed | undefined, glob: boolean):
 
 /** Positive operators match more with more values; negated ones match more with fewer. */
 const NEGATED_OPERATOR = /^(ForAllValues:|ForAnyValue:)?(StringNot|ArnNot|NotIpAddress)/;
-const POSITIVE_OPERATOR = /^(ForAllValues:|ForAnyValue:)?(StringEquals|StringEqualsIgnoreCase|StringLike|ArnEquals|ArnLike|IpAddress|BinaryEquals)(IfExists)?$/;
+const POSITIVE_OPERATOR =
+  /^(ForAllValues:|ForAnyValue:)?(StringEquals|StringEqualsIgnoreCase|StringLike|ArnEquals|ArnLike|IpAddress|BinaryEquals)(IfExists)?$/;
 
 /** Does the condition `name` now match requests it did not (values added to a positive test, removed from a negated one)? */
 function conditionMatchesMore(name: string, old: string[], now: string[]): boolean {
@@ -178,7 +194,12 @@ function conditionMatchesMore(name: string, old: string[], now: string[]): boole
 
 type Element = "Principal" | "Action" | "Resource";
 
-const ELEMENTS: readonly { readonly name: Element; readonly key: "principal" | "action" | "resource"; readonly glob: boolean; readonly kind: WideningKind }[] = [
+const ELEMENTS: readonly {
+  readonly name: Element;
+  readonly key: "principal" | "action" | "resource";
+  readonly glob: boolean;
+  readonly kind: WideningKind;
+}[] = [
   { name: "Principal", key: "principal", glob: false, kind: "principal-added" },
   { name: "Action", key: "action", glob: true, kind: "action-added" },
   { name: "Resource", key: "resource", glob: true, kind: "resource-added" },
@@ -186,17 +207,24 @@ const ELEMENTS: readonly { readonly name: Element; readonly key: "principal" | "
 
 function widenedAllow(old: Statement, now: Statement): PolicyWidening[] {
   const found: PolicyWidening[] = [];
-  const at = (kind: WideningKind, element: string, before: string, after: string) => found.push({ kind, statement: now.label, element, before, after });
+  const at = (kind: WideningKind, element: string, before: string, after: string) =>
+    found.push({ kind, statement: now.label, element, before, after });
   for (const element of ELEMENTS) {
     const more = grown(old[element.key], now[element.key], element.glob);
     if (more === "all" || more.length > 0) {
-      at(element.kind, element.name, showListed(element.name, old[element.key]), `${showListed(element.name, now[element.key])}${more === "all" ? "" : ` (added: ${more.join(", ")})`}`);
+      at(
+        element.kind,
+        element.name,
+        showListed(element.name, old[element.key]),
+        `${showListed(element.name, now[element.key])}${more === "all" ? "" : ` (added: ${more.join(", ")})`}`
+      );
     }
   }
   for (const [id, { name, values }] of old.conditions) {
     const current = now.conditions.get(id);
     if (current === undefined) at("condition-removed", `Condition ${name}`, values.join(", "), "removed");
-    else if (conditionMatchesMore(name, values, current.values)) at("condition-loosened", `Condition ${name}`, values.join(", "), current.values.join(", "));
+    else if (conditionMatchesMore(name, values, current.values))
+      at("condition-loosened", `Condition ${name}`, values.join(", "), current.values.join(", "));
   }
   return found;
 }
@@ -208,7 +236,11 @@ function narrowedDeny(old: Statement, now: Statement): PolicyWidening[] {
     // The Deny covers less when the old one covered something the new one does not.
     const less = grown(now[element.key], old[element.key], element.glob);
     if (less === "all" || less.length > 0) {
-      at(element.name, showListed(element.name, old[element.key]), `${showListed(element.name, now[element.key])}${less === "all" ? "" : ` (no longer denied: ${less.join(", ")})`}`);
+      at(
+        element.name,
+        showListed(element.name, old[element.key]),
+        `${showListed(element.name, now[element.key])}${less === "all" ? "" : ` (no longer denied: ${less.join(", ")})`}`
+      );
     }
   }
   for (const [id, { name, values }] of now.conditions) {
@@ -225,7 +257,8 @@ export function policyWidenings(before: readonly LooseStatement[], after: readon
   const { pairs, removed, added } = match(before.map(normalize), after.map(normalize));
   const found: PolicyWidening[] = [];
   for (const old of removed) {
-    if (old.effect === "Deny") found.push({ kind: "deny-removed", statement: old.label, element: "(statement)", before: summary(old), after: "removed" });
+    if (old.effect === "Deny")
+      found.push({ kind: "deny-removed", statement: old.label, element: "(statement)", before: summary(old), after: "removed" });
   }
   for (const [old, now] of pairs) {
     if (old.effect === "Deny" && now.effect !== "Deny") {
@@ -237,7 +270,8 @@ export function policyWidenings(before: readonly LooseStatement[], after: readon
     }
   }
   for (const now of added) {
-    if (now.effect === "Allow") found.push({ kind: "allow-added", statement: now.label, element: "(statement)", before: "absent", after: summary(now) });
+    if (now.effect === "Allow")
+      found.push({ kind: "allow-added", statement: now.label, element: "(statement)", before: "absent", after: summary(now) });
   }
   return found;
 }

@@ -54,7 +54,12 @@ function previousPolicy({ change, kind }: Subject, context: PlanContext): Policy
   } else if (change.type === "aws_kms_key_policy") {
     const key = target("key_id");
     if (!targetKnown("key_id") || (typeof key === "string" && context.keysGoing.has(key))) return undefined;
-    if (kind === "create") return policyFrom(policyOfExisting(context, ["aws_kms_key", "aws_kms_replica_key"], (before) => ["key_id", "arn", "id"].some((a) => valueAt(before, [a]) === key)));
+    if (kind === "create")
+      return policyFrom(
+        policyOfExisting(context, ["aws_kms_key", "aws_kms_replica_key"], (before) =>
+          ["key_id", "arn", "id"].some((a) => valueAt(before, [a]) === key)
+        )
+      );
   } else if (kind === "create" || kind === "delete") {
     return undefined; // a new key, or a deleted one (key-delete covers it)
   }
@@ -86,7 +91,16 @@ export function policyRisks(subject: Subject, context: PlanContext): Found[] {
   const after = nextPolicy(subject);
   if ("cannot" in before || "cannot" in after) {
     const why = "cannot" in after ? `the new policy ${after.cannot}` : `the old policy ${(before as { cannot: string }).cannot}`;
-    return [{ rule, address: subject.address, attribute: "policy", before: "cannot" in before ? before.cannot : "readable", after: "cannot" in after ? after.cannot : "readable", detail: `${why}: compare it by hand` }];
+    return [
+      {
+        rule,
+        address: subject.address,
+        attribute: "policy",
+        before: "cannot" in before ? before.cannot : "readable",
+        after: "cannot" in after ? after.cannot : "readable",
+        detail: `${why}: compare it by hand`,
+      },
+    ];
   }
   const found = policyWidenings(before.statements, after.statements).map((w) => toFound(rule, subject.address, w));
   const { before_sensitive: hiddenBefore, after_sensitive: hiddenAfter } = subject.change.change;

@@ -99,7 +99,9 @@ export function reviewPlans(inputs: readonly StackInput[], accept: readonly stri
   const risks: Risk[] = [];
   const seen = new Set<string>();
   for (const input of inputs) {
-    const found = stackFindings(input).sort((a, b) => compareStrings(a.address, b.address) || compareStrings(a.rule, b.rule) || compareStrings(a.attribute, b.attribute));
+    const found = stackFindings(input).sort(
+      (a, b) => compareStrings(a.address, b.address) || compareStrings(a.rule, b.rule) || compareStrings(a.attribute, b.attribute)
+    );
     for (const f of found) {
       const id = riskId(input.stack, f);
       if (seen.has(id)) continue;

@@ -29,7 +29,12 @@ function readScan(scanFile: string): ReportScan | undefined {
  * the checkov scan of `<scanFile>` when there is one. Returns the exit code; exits non-zero only
  * when there is nothing to report on, since `cdktf synth` (and `npm run scan`) are the gates.
  */
-export function runReport(outdir = "cdktf.out", reportFile = "posture-report.md", log: (line: string) => void = console.log, scanFile = "scan-report.json"): number {
+export function runReport(
+  outdir = "cdktf.out",
+  reportFile = "posture-report.md",
+  log: (line: string) => void = console.log,
+  scanFile = "scan-report.json"
+): number {
   const stacks = existsSync(join(outdir, "stacks")) ? readSynthesizedStacks(outdir) : {};
   if (Object.keys(stacks).length === 0) {
     log(`posture report: no synthesized stacks in ${join(outdir, "stacks")}; run \`npm run synth\` first.`);
@@ -38,7 +43,11 @@ export function runReport(outdir = "cdktf.out", reportFile = "posture-report.md"
   const scan = readScan(scanFile);
   writeFileSync(reportFile, buildReport(stacks, scan));
   const counts = countFindings(Object.entries(stacks).flatMap(([name, json]) => analyzeStack(name, json).findings));
-  log(`posture report: wrote ${reportFile} for ${Object.keys(stacks).length} stack(s): ${counts.errors} error(s), ${counts.warnings} warning(s), ${counts.suppressed} suppressed.`);
+  log(
+    `posture report: wrote ${reportFile} for ${Object.keys(stacks).length} stack(s): ${counts.errors} error(s), ${counts.warnings} warning(s), ${
+      counts.suppressed
+    } suppressed.`
+  );
   log(scan ? `checkov scan (${scanFile}): ${scanVerdict(scan)}` : `checkov scan: none in ${scanFile}; run \`npm run scan\`.`);
   return 0;
 }

@@ -45,7 +45,7 @@ function bucketsTable(buckets: readonly BucketFacts[]): string {
       cell(b.tlsPolicy),
       cell(b.versioning ?? "not configured"),
       b.loggingTarget ? code(b.loggingTarget) : cell("off"),
-    ]),
+    ])
   );
 }
 
@@ -70,22 +70,24 @@ function keysTable(keys: readonly KeyFacts[]): string {
       cell(k.deletionWindowInDays === undefined ? "30 (AWS default)" : show(k.deletionWindowInDays)),
       listCell(k.administrators),
       listCell(k.users),
-      k.policy !== "default" && "unreadable" in k.policy ? cell(k.policy.unreadable) : k.grantConditions.map(cell).join("<br>") || cell("no grants allowed"),
-    ]),
+      k.policy !== "default" && "unreadable" in k.policy
+        ? cell(k.policy.unreadable)
+        : k.grantConditions.map(cell).join("<br>") || cell("no grants allowed"),
+    ])
   );
 }
 
 function findingsTable(findings: readonly Finding[]): string {
   return table(
     ["rule", "severity", "resource", "construct path", "what is wrong", "how to fix"],
-    findings.map((f) => [code(f.rule), cell(f.severity), code(f.address), code(f.constructPath), cell(f.message), cell(f.fix)]),
+    findings.map((f) => [code(f.rule), cell(f.severity), code(f.address), code(f.constructPath), cell(f.message), cell(f.fix)])
   );
 }
 
 function suppressedTable(findings: readonly Finding[]): string {
   return table(
     ["rule", "severity", "resource", "what is wrong", "reason for suppressing"],
-    findings.map((f) => [code(f.rule), cell(f.severity), code(f.address), cell(f.message), cell(f.suppressedBecause ?? "")]),
+    findings.map((f) => [code(f.rule), cell(f.severity), code(f.address), cell(f.message), cell(f.suppressedBecause ?? "")])
   );
 }
 
@@ -141,16 +143,25 @@ export function buildReport(stacks: Readonly<Record<string, TerraformJson>>, sca
     ["stack", "buckets", "keys", "errors", "warnings", "suppressed"],
     postures.map((p) => {
       const counts = countFindings(p.findings);
-      return [code(p.stack), String(p.buckets.length), String(p.keys.length), String(counts.errors), String(counts.warnings), String(counts.suppressed)];
-    }),
+      return [
+        code(p.stack),
+        String(p.buckets.length),
+        String(p.keys.length),
+        String(counts.errors),
+        String(counts.warnings),
+        String(counts.suppressed),
+      ];
+    })
   );
-  return [
-    "# Encryption posture report",
-    "Checked from the synthesized stacks (`cdktf.out`). Rule ids and how to suppress a finding: `docs/posture.md`.",
-    postures.length > 0 ? summary : "No stacks were synthesized.",
-    scanSection(scan?.results, scan?.changedSinceScan),
-    ...postures.map(stackSection),
-    "## Rules, and the Security Hub controls and checkov checks that check the same",
-    ruleMapTable(),
-  ].join("\n\n") + "\n";
+  return (
+    [
+      "# Encryption posture report",
+      "Checked from the synthesized stacks (`cdktf.out`). Rule ids and how to suppress a finding: `docs/posture.md`.",
+      postures.length > 0 ? summary : "No stacks were synthesized.",
+      scanSection(scan?.results, scan?.changedSinceScan),
+      ...postures.map(stackSection),
+      "## Rules, and the Security Hub controls and checkov checks that check the same",
+      ruleMapTable(),
+    ].join("\n\n") + "\n"
+  );
 }

@@ -89,14 +89,14 @@ export function scanSummaryTable(results: ScanResults, stale: ReadonlySet<string
       String(t.failed.length),
       String(t.skipped.length),
       cell([t.error ?? "", stale.has(t.name) ? "changed since the scan: run `npm run scan` again" : ""].filter((n) => n !== "").join("; ") || "-"),
-    ]),
+    ])
   );
 }
 
 export function failuresTable(failures: readonly (CheckovResult & { readonly target: string })[]): string {
   return table(
     ["target", "check", "resource", "file", "what checkov wants"],
-    failures.map((f) => [code(f.target), code(f.check), code(f.resource), code(f.file), cell(f.title)]),
+    failures.map((f) => [code(f.target), code(f.check), code(f.resource), code(f.file), cell(f.title)])
   );
 }
 
@@ -111,7 +111,7 @@ export function skipsTable(results: ScanResults): string {
   }
   return table(
     ["check", "resources", "skipped by", "reason"],
-    [...groups.values()].map((g) => [code(g.check), String(g.resources), cell(g.by), cell(g.reason)]),
+    [...groups.values()].map((g) => [code(g.check), String(g.resources), cell(g.by), cell(g.reason)])
   );
 }
 
@@ -125,7 +125,9 @@ export function scanSection(results: ScanResults | undefined, stale: ReadonlySet
   const skipped = results.targets.some((t) => t.skipped.length > 0);
   return [
     heading,
-    `checkov ${results.checkovVersion}, from \`scan-report.json\` (details: \`scan-report.md\`). ${scanFailed(results) ? "**The scan failed.**" : "No unexplained failure."}`,
+    `checkov ${results.checkovVersion}, from \`scan-report.json\` (details: \`scan-report.md\`). ${
+      scanFailed(results) ? "**The scan failed.**" : "No unexplained failure."
+    }`,
     scanSummaryTable(results, stale),
     ...(failures.length > 0 ? ["### Failed checks", failuresTable(failures)] : []),
     ...(skipped ? ["### Skipped checks (deliberate design differences, `docs/posture.md`)", skipsTable(results)] : []),
@@ -135,7 +137,7 @@ export function scanSection(results: ScanResults | undefined, stale: ReadonlySet
 function resultsTable(results: readonly CheckovResult[], lastColumn: { readonly header: string; readonly value: (i: number) => string }): string {
   return table(
     ["check", "resource", "file", lastColumn.header],
-    results.map((r, i) => [code(r.check), code(r.resource), code(r.file), cell(lastColumn.value(i))]),
+    results.map((r, i) => [code(r.check), code(r.resource), code(r.file), cell(lastColumn.value(i))])
   );
 }
 
@@ -149,14 +151,18 @@ export function scanReportMarkdown(results: ScanResults): string {
       t.failed.length > 0 ? resultsTable(t.failed, { header: "what checkov wants", value: (i) => t.failed[i].title }) : "No failed check.",
       "### Skipped",
       t.skipped.length > 0 ? resultsTable(t.skipped, { header: "skipped by", value: (i) => t.skipped[i].by }) : "No skipped check.",
-    ].join("\n\n"),
+    ].join("\n\n")
   );
   const skipped = results.targets.some((t) => t.skipped.length > 0);
-  return [
-    "# checkov scan",
-    `checkov ${results.checkovVersion} on every synthesized stack and the Terraform module (with its examples), by \`npm run scan\`. ${scanFailed(results) ? "**The scan failed.**" : "No unexplained failure."}`,
-    scanSummaryTable(results),
-    ...targets,
-    ...(skipped ? ["## Why each check is skipped", "The skip table and its reasons: `docs/posture.md`.", skipsTable(results)] : []),
-  ].join("\n\n") + "\n";
+  return (
+    [
+      "# checkov scan",
+      `checkov ${results.checkovVersion} on every synthesized stack and the Terraform module (with its examples), by \`npm run scan\`. ${
+        scanFailed(results) ? "**The scan failed.**" : "No unexplained failure."
+      }`,
+      scanSummaryTable(results),
+      ...targets,
+      ...(skipped ? ["## Why each check is skipped", "The skip table and its reasons: `docs/posture.md`.", skipsTable(results)] : []),
+    ].join("\n\n") + "\n"
+  );
 }

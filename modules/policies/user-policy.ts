@@ -20,13 +20,11 @@ export interface UserPolicyProps {
 
 /** Identity policy for the people and roles that use the ML service with these buckets and this key. */
 export function userPolicy(props: UserPolicyProps): PolicyDocument {
-  const statements: PolicyStatement[] = [
-    { Sid: "UseService", Effect: "Allow", Action: [...props.serviceActions], Resource: "*" },
-  ];
+  const statements: PolicyStatement[] = [{ Sid: "UseService", Effect: "Allow", Action: [...props.serviceActions], Resource: "*" }];
   if (props.bucketArns.length > 0) {
     statements.push(
       { Sid: "ListDataBuckets", Effect: "Allow", Action: BUCKET_LIST_ACTIONS, Resource: [...props.bucketArns] },
-      { Sid: "ReadWriteDataObjects", Effect: "Allow", Action: OBJECT_ACTIONS, Resource: props.bucketArns.map((arn) => `${arn}/*`) },
+      { Sid: "ReadWriteDataObjects", Effect: "Allow", Action: OBJECT_ACTIONS, Resource: props.bucketArns.map((arn) => `${arn}/*`) }
     );
   }
   return policyDocument([...statements, ...keyUserStatements({ ...props, resource: props.keyArn })]);

@@ -1,5 +1,14 @@
 import { Issue, issue, unchecked } from "./findings";
-import { LooseStatement, PolicyReading, conditionValues, coversAction, principalsOf, readPolicy, resourcesOfStatement, anyPatternMatches } from "../private/policy-reading";
+import {
+  LooseStatement,
+  PolicyReading,
+  conditionValues,
+  coversAction,
+  principalsOf,
+  readPolicy,
+  resourcesOfStatement,
+  anyPatternMatches,
+} from "../private/policy-reading";
 import { StackIndex, attachedToBucket, referencedBucket, referencedKey } from "./stack-index";
 import { ResourceRef, address, blocks, isExpression, isTrue } from "../private/terraform-json";
 
@@ -36,7 +45,10 @@ function displayName(bucket: ResourceRef): string {
 
 /** The first default-encryption rule, from the split resource or the bucket's deprecated inline block. */
 function defaultEncryption(index: StackIndex, bucket: ResourceRef): BucketFacts["encryption"] {
-  const configs = [...attachedToBucket(index, index.encryptionConfigs, bucket).map((c) => c.config), ...blocks(bucket.config.server_side_encryption_configuration)];
+  const configs = [
+    ...attachedToBucket(index, index.encryptionConfigs, bucket).map((c) => c.config),
+    ...blocks(bucket.config.server_side_encryption_configuration),
+  ];
   for (const rule of configs.flatMap((config) => blocks(config.rule))) {
     const byDefault = blocks(rule.apply_server_side_encryption_by_default)[0];
     if (byDefault) return { algorithm: byDefault.sse_algorithm, kmsKeyId: byDefault.kms_master_key_id, bucketKeyEnabled: rule.bucket_key_enabled };
@@ -48,9 +60,12 @@ function defaultEncryption(index: StackIndex, bucket: ResourceRef): BucketFacts[
 function normalizeResource(resource: string, bucket: ResourceRef): string {
   const name = bucket.config.bucket;
   let out = resource
-    .split(`\${${address(bucket)}.arn}`).join("arn:aws:s3:::@BUCKET@")
-    .split(`\${${address(bucket)}.id}`).join("@BUCKET@")
-    .split(`\${${address(bucket)}.bucket}`).join("@BUCKET@")
+    .split(`\${${address(bucket)}.arn}`)
+    .join("arn:aws:s3:::@BUCKET@")
+    .split(`\${${address(bucket)}.id}`)
+    .join("@BUCKET@")
+    .split(`\${${address(bucket)}.bucket}`)
+    .join("@BUCKET@")
     .replace(/^arn:[^:]*:s3:::/, "arn:aws:s3:::");
   if (typeof name === "string" && !isExpression(name)) {
     const literal = `arn:aws:s3:::${name}`;
@@ -86,11 +101,17 @@ function inlineVersioningStatus(enabled: unknown): string | undefined {
 
 export function bucketFacts(index: StackIndex, bucket: ResourceRef): BucketFacts {
   const encryption = defaultEncryption(index, bucket);
-  const policies = [...attachedToBucket(index, index.bucketPolicies, bucket).map((p) => p.config.policy), ...(bucket.config.policy !== undefined ? [bucket.config.policy] : [])];
+  const policies = [
+    ...attachedToBucket(index, index.bucketPolicies, bucket).map((p) => p.config.policy),
+    ...(bucket.config.policy !== undefined ? [bucket.config.policy] : []),
+  ];
   const versioning = attachedToBucket(index, index.versionings, bucket).flatMap((v) => blocks(v.config.versioning_configuration))[0]?.status;
   const inlineVersioning = blocks(bucket.config.versioning)[0]?.enabled;
   const logging = [...attachedToBucket(index, index.loggings, bucket).map((l) => l.config), ...blocks(bucket.config.logging)][0]?.target_bucket;
-  const loggingTargets = [...index.loggings.map((l) => l.config.target_bucket), ...index.buckets.flatMap((b) => blocks(b.config.logging).map((l) => l.target_bucket))];
+  const loggingTargets = [
+    ...index.loggings.map((l) => l.config.target_bucket),
+    ...index.buckets.flatMap((b) => blocks(b.config.logging).map((l) => l.target_bucket)),
+  ];
   const target = referencedBucket(index, logging);
   const key = encryption ? referencedKey(index, encryption.kmsKeyId) : undefined;
   return {
@@ -122,15 +143,20 @@ export function encryptionName(facts: BucketFacts): string {
 
 function encryptionIssues(facts: BucketFacts): Issue[] {
   const encryption = facts.encryption;
-  if (!encryption) return [issue("LVE-S3-001", "no default encryption configuration (no aws_s3_bucket_server_side_encryption_configuration for this bucket)")];
+  if (!encryption)
+    return [issue("LVE-S3-001", "no default encryption configuration (no aws_s3_bucket_server_side_encryption_configuration for this bucket)")];
   const { algorithm, bucketKeyEnabled } = encryption;
   if (isExpression(algorithm)) return [unchecked("LVE-S3-002", `sse_algorithm is ${algorithm}`)];
   if (algorithm === "AES256") {
-    return facts.isLogBucket ? [] : [issue("LVE-S3-002", "default encryption is SSE-S3 (AES256): anyone with S3 access reads the data, no key policy applies")];
+    return facts.isLogBucket
+      ? []
+      : [issue("LVE-S3-002", "default encryption is SSE-S3 (AES256): anyone with S3 access reads the data, no key policy applies")];
   }
   if (algorithm !== "aws:kms") return []; // aws:kms:dsse: S3 Bucket Keys do not apply to dual-layer encryption.
   if (isExpression(bucketKeyEnabled)) return [unchecked("LVE-S3-003", `bucket_key_enabled is ${bucketKeyEnabled}`)];
-  return isTrue(bucketKeyEnabled) ? [] : [issue("LVE-S3-003", `SSE-KMS without an S3 Bucket Key (bucket_key_enabled is ${JSON.stringify(bucketKeyEnabled ?? null)})`)];
+  return isTrue(bucketKeyEnabled)
+    ? []
+    : [issue("LVE-S3-003", `SSE-KMS without an S3 Bucket Key (bucket_key_enabled is ${JSON.stringify(bucketKeyEnabled ?? null)})`)];
 }
 
 function publicAccessIssues(facts: BucketFacts): Issue[] {

@@ -30,7 +30,11 @@ export function annotationMessage(finding: Finding): string {
 function annotateOnce(construct: IConstruct, finding: Finding): void {
   const message = annotationMessage(finding);
   const level =
-    finding.suppressedBecause !== undefined ? AnnotationMetadataEntryType.INFO : finding.severity === "error" ? AnnotationMetadataEntryType.ERROR : AnnotationMetadataEntryType.WARN;
+    finding.suppressedBecause !== undefined
+      ? AnnotationMetadataEntryType.INFO
+      : finding.severity === "error"
+      ? AnnotationMetadataEntryType.ERROR
+      : AnnotationMetadataEntryType.WARN;
   if (construct.node.metadata.some((m) => m.type === level && m.data === message)) return;
   const annotations = Annotations.of(construct);
   if (level === AnnotationMetadataEntryType.INFO) annotations.addInfo(message);

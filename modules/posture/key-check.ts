@@ -1,5 +1,15 @@
 import { Issue, issue, unchecked } from "./findings";
-import { LooseStatement, PolicyReading, conditionValues, coversAction, describeConditions, isAccountRoot, isAllow, principalsOf, readPolicy } from "../private/policy-reading";
+import {
+  LooseStatement,
+  PolicyReading,
+  conditionValues,
+  coversAction,
+  describeConditions,
+  isAccountRoot,
+  isAllow,
+  principalsOf,
+  readPolicy,
+} from "../private/policy-reading";
 import { StackIndex, referencedKey } from "./stack-index";
 import { ResourceRef, isExpression, isTrue } from "../private/terraform-json";
 
@@ -46,7 +56,7 @@ function label(statement: LooseStatement, index: number): string {
 
 function grantConditionLines(statements: LooseStatement[]): string[] {
   return statements.flatMap((s, i) =>
-    isAllow(s) && coversAction(s, "kms:CreateGrant") ? [`${label(s, i)}: ${describeConditions(s).join("; ") || "no conditions"}`] : [],
+    isAllow(s) && coversAction(s, "kms:CreateGrant") ? [`${label(s, i)}: ${describeConditions(s).join("; ") || "no conditions"}`] : []
   );
 }
 
@@ -57,7 +67,10 @@ export function keyFacts(index: StackIndex, key: ResourceRef): KeyFacts {
   const statements = policy !== "default" && "statements" in policy ? policy.statements : [];
   return {
     ref: key,
-    aliases: index.aliases.filter((a) => referencedKey(index, a.config.target_key_id) === key).map((a) => String(a.config.name)).sort(),
+    aliases: index.aliases
+      .filter((a) => referencedKey(index, a.config.target_key_id) === key)
+      .map((a) => String(a.config.name))
+      .sort(),
     isReplica,
     rotationApplies: !isReplica && (spec === undefined || spec === "SYMMETRIC_DEFAULT" || isExpression(spec)),
     rotationEnabled: key.config.enable_key_rotation,
@@ -73,7 +86,9 @@ export function keyFacts(index: StackIndex, key: ResourceRef): KeyFacts {
 function rotationIssues(facts: KeyFacts): Issue[] {
   if (!facts.rotationApplies) return [];
   if (isExpression(facts.rotationEnabled)) return [unchecked("LVE-KMS-001", `enable_key_rotation is ${facts.rotationEnabled}`)];
-  return isTrue(facts.rotationEnabled) ? [] : [issue("LVE-KMS-001", `automatic rotation is off (enable_key_rotation is ${JSON.stringify(facts.rotationEnabled ?? null)})`)];
+  return isTrue(facts.rotationEnabled)
+    ? []
+    : [issue("LVE-KMS-001", `automatic rotation is off (enable_key_rotation is ${JSON.stringify(facts.rotationEnabled ?? null)})`)];
 }
 
 function deletionWindowIssues(facts: KeyFacts): Issue[] {
@@ -101,7 +116,9 @@ function policyIssues(facts: KeyFacts): Issue[] {
       found.push(issue("LVE-KMS-002", `${label(statement, i)} allows kms:* to ${others.join(", ")}`));
     }
     if (coversAction(statement, "kms:CreateGrant") && !conditionValues(statement, "Bool", "kms:GrantIsForAWSResource").includes("true")) {
-      found.push(issue("LVE-KMS-003", `${label(statement, i)} allows kms:CreateGrant to ${others.join(", ")} without Bool kms:GrantIsForAWSResource = true`));
+      found.push(
+        issue("LVE-KMS-003", `${label(statement, i)} allows kms:CreateGrant to ${others.join(", ")} without Bool kms:GrantIsForAWSResource = true`)
+      );
     }
     return found;
   });

@@ -20,14 +20,14 @@ export const RULES = {
   "LVE-S3-001": {
     severity: "error",
     title: "Bucket has default encryption",
-    fix: "Add an aws_s3_bucket_server_side_encryption_configuration with sse_algorithm \"aws:kms\" and your key (EncryptedBucket does this).",
+    fix: 'Add an aws_s3_bucket_server_side_encryption_configuration with sse_algorithm "aws:kms" and your key (EncryptedBucket does this).',
     securityHub: [],
     checkov: ["CKV_AWS_19"],
   },
   "LVE-S3-002": {
     severity: "warning",
     title: "Data bucket encrypts with SSE-KMS, not SSE-S3 only",
-    fix: "Set sse_algorithm = \"aws:kms\" and kms_master_key_id = a customer managed key, so the key policy governs who reads the data.",
+    fix: 'Set sse_algorithm = "aws:kms" and kms_master_key_id = a customer managed key, so the key policy governs who reads the data.',
     securityHub: ["S3.17"],
     checkov: ["CKV_AWS_145"],
   },
@@ -48,7 +48,7 @@ export const RULES = {
   "LVE-S3-005": {
     severity: "error",
     title: "Bucket policy denies requests without TLS",
-    fix: "Add a bucket policy statement: Deny, Principal \"*\", Action \"s3:*\", Resource the bucket ARN and \"<bucket ARN>/*\", Condition Bool aws:SecureTransport = \"false\".",
+    fix: 'Add a bucket policy statement: Deny, Principal "*", Action "s3:*", Resource the bucket ARN and "<bucket ARN>/*", Condition Bool aws:SecureTransport = "false".',
     securityHub: ["S3.5"],
     checkov: [],
   },
@@ -69,7 +69,7 @@ export const RULES = {
   "LVE-S3-008": {
     severity: "warning",
     title: "Data bucket is versioned",
-    fix: "Add an aws_s3_bucket_versioning with status \"Enabled\" (EncryptedBucket's default): an overwritten or deleted image, manifest or model stays recoverable.",
+    fix: 'Add an aws_s3_bucket_versioning with status "Enabled" (EncryptedBucket\'s default): an overwritten or deleted image, manifest or model stays recoverable.',
     securityHub: ["S3.14"],
     checkov: ["CKV_AWS_21"],
   },
@@ -90,7 +90,7 @@ export const RULES = {
   "LVE-KMS-003": {
     severity: "error",
     title: "kms:CreateGrant requires kms:GrantIsForAWSResource",
-    fix: "Add Condition Bool kms:GrantIsForAWSResource = \"true\" (and StringEquals kms:ViaService) to every statement that allows kms:CreateGrant.",
+    fix: 'Add Condition Bool kms:GrantIsForAWSResource = "true" (and StringEquals kms:ViaService) to every statement that allows kms:CreateGrant.',
     securityHub: [],
     checkov: [],
   },

@@ -25,7 +25,9 @@ export function suppress(scope: IConstruct, rule: string, reason: string): void 
     throw new Error(`EncryptionPosture.suppress: rule must be one of ${RULE_IDS.join(", ")}, got ${JSON.stringify(rule)}`);
   }
   if (typeof reason !== "string" || reason.trim().length === 0) {
-    throw new Error(`EncryptionPosture.suppress: reason must be a non-empty sentence saying why ${rule} is acceptable here, got ${JSON.stringify(reason)}`);
+    throw new Error(
+      `EncryptionPosture.suppress: reason must be a non-empty sentence saying why ${rule} is acceptable here, got ${JSON.stringify(reason)}`
+    );
   }
   scope.node.addMetadata(METADATA_TYPE, { rule, reason: reason.trim() } satisfies Suppression, { stackTrace: false });
 }

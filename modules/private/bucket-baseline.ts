@@ -46,4 +46,3 @@ export function lifecycleRules(abortDays: number, expireDays?: number) {
     },
   ];
 }
-

@@ -36,7 +36,8 @@ export const NAMES = {
   keyAlias: (profile: ServiceProfile): string => `alias/${profile.slug}`,
   keyDescription: (profile: ServiceProfile): string => `${profile.displayName} data: training images, models and manifests`,
   /** `<prefix><region>-<suffix>`, the bucket the service console creates. */
-  consoleBucketName: (profile: Pick<ServiceProfile, "consoleBucketPrefix">, region: string, suffix: string): string => `${profile.consoleBucketPrefix}${region}-${suffix}`,
+  consoleBucketName: (profile: Pick<ServiceProfile, "consoleBucketPrefix">, region: string, suffix: string): string =>
+    `${profile.consoleBucketPrefix}${region}-${suffix}`,
   /** A bucket's own log bucket. */
   logBucketName: (bucketName: string): string => `${bucketName}-logs`,
   /** The log bucket LookoutVisionEncryption shares among its buckets (Terraform adds a unique suffix). */

@@ -28,7 +28,8 @@ export const ALLOWED = {
   unsetWhenBucketName: "unset when bucketName is set (they conflict)",
   bucketPrefix: (maxLength: number): string => `1-${maxLength} lowercase letters, digits, '.' or '-', starting with a letter or digit`,
   bucketNamePart: (maxLength: number): string => `1-${maxLength} lowercase letters, digits or hyphens, starting and ending with a letter or digit`,
-  s3Prefix: (maxLength: number): string => `a non-empty S3 key prefix of at most ${maxLength} characters, not starting with '/', without '//' or whitespace`,
+  s3Prefix: (maxLength: number): string =>
+    `a non-empty S3 key prefix of at most ${maxLength} characters, not starting with '/', without '//' or whitespace`,
   tagKey: (maxLength: number, reservedPrefix: string): string => `1-${maxLength} characters, not starting with "${reservedPrefix}"`,
   tagValue: (maxLength: number): string => `a string of at most ${maxLength} characters`,
   usedAlone: (conflicting: string): string => `used alone: it conflicts with ${conflicting}, which configure a new key`,
@@ -48,7 +49,8 @@ export const ALLOWED = {
   statementJsonObject: "JSON text of one IAM policy statement (an object)",
   outputBucketId: "1-32 lowercase letters, digits or hyphens, starting and ending with a letter or digit",
   uniqueAmong: (list: string): string => `unique among ${list}`,
-  keyUsersForUserPolicy: (userPolicy: string): string => `at least one principal ARN when ${userPolicy} is not false (the user policy is for the key users)`,
+  keyUsersForUserPolicy: (userPolicy: string): string =>
+    `at least one principal ARN when ${userPolicy} is not false (the user policy is for the key users)`,
   iamName: "1-64 letters, digits or +=,.@_-",
   roleName: "an IAM role name (not an ARN): 1-64 letters, digits or +=,.@_-",
   outputNamePrefix: "empty or lowercase letters, digits and '_' starting with a letter",

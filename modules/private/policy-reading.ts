@@ -37,7 +37,10 @@ export function listOf<T>(value: T | T[] | undefined | null): T[] {
 
 /** IAM wildcards (`*`, `?`), case-insensitive like IAM action names. */
 function globMatches(pattern: string, value: string): boolean {
-  const regex = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  const regex = pattern
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
   return new RegExp(`^${regex}$`, "i").test(value);
 }
 
@@ -84,7 +87,12 @@ export function conditionValues(statement: LooseStatement, operator: string, key
 /** Conditions as one line each: `StringEquals kms:ViaService=a,b`. */
 export function describeConditions(statement: LooseStatement): string[] {
   return Object.entries(statement.Condition ?? {}).flatMap(([op, entries]) =>
-    Object.entries(entries ?? {}).map(([key, value]) => `${op} ${key}=${listOf(value as unknown[]).map(String).join(",")}`),
+    Object.entries(entries ?? {}).map(
+      ([key, value]) =>
+        `${op} ${key}=${listOf(value as unknown[])
+          .map(String)
+          .join(",")}`
+    )
   );
 }
 

@@ -67,6 +67,11 @@ function refersTo(value: unknown, target: ResourceRef, attributes: readonly stri
 }
 
 /** The first of `targets` that `value` refers to; `literalIds` gives a target's literal identifiers (a bucket's name). */
-export function findReferenced(value: unknown, targets: readonly ResourceRef[], attributes: readonly string[], literalIds: (t: ResourceRef) => unknown[]): ResourceRef | undefined {
+export function findReferenced(
+  value: unknown,
+  targets: readonly ResourceRef[],
+  attributes: readonly string[],
+  literalIds: (t: ResourceRef) => unknown[]
+): ResourceRef | undefined {
   return targets.find((target) => refersTo(value, target, attributes, literalIds(target)));
 }

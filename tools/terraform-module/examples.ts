@@ -152,7 +152,10 @@ export function teardownExample(example: Example): Example {
     ...example,
     calls: example.calls.map((call) => ({
       ...call,
-      arguments: { ...call.arguments, bucket_settings: { ...((call.arguments.bucket_settings ?? {}) as object), ...TEARDOWN_ARGUMENTS.bucket_settings } },
+      arguments: {
+        ...call.arguments,
+        bucket_settings: { ...((call.arguments.bucket_settings ?? {}) as object), ...TEARDOWN_ARGUMENTS.bucket_settings },
+      },
     })),
   };
 }
@@ -165,7 +168,7 @@ export function moduleCallBlock(call: ModuleCall, source: string): HclBlock {
     separated([
       [attribute("source", source), ...(call.provider ? [attribute("providers", { aws: expr(call.provider) })] : [])],
       attributes(call.arguments),
-    ]),
+    ])
   );
 }
 

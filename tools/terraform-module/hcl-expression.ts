@@ -55,15 +55,17 @@ export function hclString(text: string): string {
 }
 
 function escapeLiteral(text: string): string {
-  return text
-    .replace(/\\/g, "\\\\")
-    .replace(/"/g, '\\"')
-    .replace(/\n/g, "\\n")
-    .replace(/\r/g, "\\r")
-    .replace(/\t/g, "\\t")
-    // A function: in a replacement string "$$" would collapse to "$".
-    .replace(/\$\{/g, () => "$${")
-    .replace(/%\{/g, "%%{");
+  return (
+    text
+      .replace(/\\/g, "\\\\")
+      .replace(/"/g, '\\"')
+      .replace(/\n/g, "\\n")
+      .replace(/\r/g, "\\r")
+      .replace(/\t/g, "\\t")
+      // A function: in a replacement string "$$" would collapse to "$".
+      .replace(/\$\{/g, () => "$${")
+      .replace(/%\{/g, "%%{")
+  );
 }
 
 /** Index just past the `}` that closes the interpolation opened at `start` (`${`), minding quoted strings. */

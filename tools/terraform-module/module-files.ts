@@ -27,7 +27,7 @@ function variableBlock(v: VariableSpec): HclBlock {
         ...(v.nullable === false ? [attribute("nullable", false)] : []),
       ],
       ...v.rules.map((rule) => [checkBlock("validation", rule)]),
-    ]),
+    ])
   );
 }
 
@@ -89,7 +89,9 @@ export function buildModel(): ModuleModel {
 export function readmeResources(main: ModuleMain): ReadmeResource[] {
   return [
     ...["aws_caller_identity", "aws_partition", "aws_region"].map((type) => ({ type, name: "current", data: true })),
-    ...main.resources.filter((r, i, all) => all.findIndex((o) => o.type === r.type && o.row.name === r.row.name) === i).map((r) => ({ type: r.type, name: r.row.name, data: false })),
+    ...main.resources
+      .filter((r, i, all) => all.findIndex((o) => o.type === r.type && o.row.name === r.row.name) === i)
+      .map((r) => ({ type: r.type, name: r.row.name, data: false })),
   ];
 }
 
@@ -101,7 +103,13 @@ export function buildModuleFiles(model: ModuleModel = buildModel()): Record<stri
     "variables.tf": renderFile(model.variables.map(variableBlock), GENERATED),
     "main.tf": renderFile(model.main.blocks, GENERATED),
     "outputs.tf": renderFile(outputBlocks(), GENERATED),
-    "README.md": moduleReadme({ variables: model.variables, outputs: MODULE_OUTPUTS, resources: readmeResources(model.main), examples: EXAMPLES, testRuns }),
+    "README.md": moduleReadme({
+      variables: model.variables,
+      outputs: MODULE_OUTPUTS,
+      resources: readmeResources(model.main),
+      examples: EXAMPLES,
+      testRuns,
+    }),
   };
   for (const example of EXAMPLES) {
     files[`examples/${example.name}/main.tf`] = renderFile(exampleBlocks(example), GENERATED);

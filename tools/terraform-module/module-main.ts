@@ -25,7 +25,9 @@ export function checkBlock(kind: "precondition" | "postcondition" | "validation"
 
 /** The service profiles as module data: `local.profiles["lookout-vision"].service_host`. */
 function profilesValue(): HclValue {
-  return Object.fromEntries(PROFILES.map((p) => [p.slug, Object.fromEntries(Object.entries(p).map(([field, value]) => [snakeCase(field), value as HclValue]))]));
+  return Object.fromEntries(
+    PROFILES.map((p) => [p.slug, Object.fromEntries(Object.entries(p).map(([field, value]) => [snakeCase(field), value as HclValue]))])
+  );
 }
 
 function localsBlock(): HclBlock {
@@ -54,7 +56,10 @@ function localsBlock(): HclBlock {
       a("create_replica_key", "var.key.replica_of != null"),
       a("create_key", "!local.bring_your_own_key && !local.create_replica_key"),
       a("key_arn", "local.bring_your_own_key ? var.key.existing_key.arn : one(concat(aws_kms_key.this[*].arn, aws_kms_replica_key.this[*].arn))"),
-      a("key_id", 'local.bring_your_own_key ? element(split("/", var.key.existing_key.arn), 1) : one(concat(aws_kms_key.this[*].key_id, aws_kms_replica_key.this[*].key_id))'),
+      a(
+        "key_id",
+        'local.bring_your_own_key ? element(split("/", var.key.existing_key.arn), 1) : one(concat(aws_kms_key.this[*].key_id, aws_kms_replica_key.this[*].key_id))'
+      ),
       comment("Accounts whose principals may use the key through the services: this one and the key users'."),
       a("key_user_accounts", 'distinct(concat([local.account_id], [for arn in var.key_user_arns : split(":", arn)[4]]))'),
       attribute("key_policy", keyPolicyExpression()),
@@ -77,7 +82,11 @@ function dataBlocks(): HclBlock[] {
   return [
     block("data", ["aws_partition", "current"], []),
     block("data", ["aws_region", "current"], [attribute("region", expr("var.region"))]),
-    block("data", ["aws_caller_identity", "current"], [comment("Read only when var.account_id is not given."), attribute("count", expr("var.account_id == null ? 1 : 0"))]),
+    block(
+      "data",
+      ["aws_caller_identity", "current"],
+      [comment("Read only when var.account_id is not given."), attribute("count", expr("var.account_id == null ? 1 : 0"))]
+    ),
   ];
 }
 
@@ -105,4 +114,3 @@ export function moduleMain(source: ModuleSource, rules: readonly ResourceRule[])
   const resources = moduleResources(source, additions, scannerDirectives);
   return { resources, blocks: [...dataBlocks(), localsBlock(), ...resources.map((r) => r.block)] };
 }
-

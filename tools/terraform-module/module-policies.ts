@@ -63,7 +63,9 @@ const KEY_ADDITIONS: Record<string, ResourceAdditions> = {
 
 /** The key, bucket and IAM policies (and the alias's key), as replacements of those arguments of their resources. */
 export function policyAdditions(source: ModuleSource): Record<string, ResourceAdditions> {
-  const bucketPolicy = (doc: PolicyDocument) => ({ arguments: { policy: (resolve: (v: unknown) => unknown) => policyExpression(resolve(doc) as PolicyDocument) } });
+  const bucketPolicy = (doc: PolicyDocument) => ({
+    arguments: { policy: (resolve: (v: unknown) => unknown) => policyExpression(resolve(doc) as PolicyDocument) },
+  });
   const logPolicy = accessLogBucketPolicy({
     bucketArn: source.accessLogs.bucketArn,
     enforceTls: true,

@@ -70,7 +70,13 @@ function nestedBlocks(name: string, value: unknown): HclBlock[] {
  * The resource block: `count`/`for_each`; `region` and the arguments, `tags` last; nested
  * blocks; `depends_on`; `lifecycle` (with the builder's preconditions).
  */
-function resourceBlock(type: string, row: AddressRow, body: Record<string, unknown>, replaced: Record<string, HclValue>, additions: ResourceAdditions): HclBlock {
+function resourceBlock(
+  type: string,
+  row: AddressRow,
+  body: Record<string, unknown>,
+  replaced: Record<string, HclValue>,
+  additions: ResourceAdditions
+): HclBlock {
   const meta = metaArgument(row);
   const wrapped = Object.entries(body).filter(([name, v]) => isWrapped(v) && name !== "//") as [string, Wrapped][];
   const args = wrapped.filter(([, v]) => !v.isBlock).map(([name, v]) => [name, name in replaced ? replaced[name] : (v.value as HclValue)] as const);
@@ -94,7 +100,7 @@ function resourceBlock(type: string, row: AddressRow, body: Record<string, unkno
       dependsOn ? [attribute("depends_on", dependsOn.map(expr))] : [],
       lifecycleBody.length > 0 ? [block("lifecycle", [], lifecycleBody)] : [],
     ]),
-    additions.comments ?? [],
+    additions.comments ?? []
   );
 }
 
@@ -123,7 +129,7 @@ function tableResources(source: TerraformStack): { resource: TerraformResource; 
 export function moduleResources(
   source: TerraformStack,
   additions: Readonly<Record<string, ResourceAdditions>>,
-  directivesFor: (type: string, address: string) => readonly string[] = () => [],
+  directivesFor: (type: string, address: string) => readonly string[] = () => []
 ): ModuleResource[] {
   const resources = tableResources(source);
   const byId = new Map(resources.map((r) => [`${r.resource.terraformResourceType}.${r.resource.friendlyUniqueId}`, r]));
@@ -144,7 +150,10 @@ export function moduleResources(
     const fragment = resolveIn(source, resource.toHclTerraform()) as { resource: Record<string, Record<string, Record<string, unknown>>> };
     const adds = { ...additions[where], directives: directivesFor(type, where) };
     // Arguments the builder replaces are dropped before rewriting: their references do not count.
-    const kept = Object.entries(fragment.resource[type][resource.friendlyUniqueId]).map(([name, value]) => [name, name in (adds.arguments ?? {}) ? { value: null, isBlock: false } : value]);
+    const kept = Object.entries(fragment.resource[type][resource.friendlyUniqueId]).map(([name, value]) => [
+      name,
+      name in (adds.arguments ?? {}) ? { value: null, isBlock: false } : value,
+    ]);
     const body = mapStrings(Object.fromEntries(kept), rewrite) as Record<string, unknown>;
     const dependsOn = (body.depends_on as string[] | undefined)?.map((address) => {
       const target = byId.get(address);
@@ -157,4 +166,3 @@ export function moduleResources(
     return { row, type, path, block: resourceBlock(type, row, { ...body, depends_on: dependsOn }, replaced, adds) };
   });
 }
-

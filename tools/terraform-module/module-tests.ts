@@ -73,7 +73,7 @@ function runBlock(run: TestRun): HclBlock {
       run.variables ? [block("variables", [], attributes(run.variables))] : [],
       ...(run.asserts ?? []).map((a) => [block("assert", [], [attribute("condition", expr(a.condition)), attribute("error_message", a.message)])]),
       run.expectFailures ? [attribute("expect_failures", run.expectFailures.map(expr))] : [],
-    ]),
+    ])
   );
 }
 
@@ -100,9 +100,18 @@ const GOOD_RUNS: readonly TestRun[] = [
     name: "service_profile_accepted",
     variables: { service_profile: "rekognition-custom-labels" },
     asserts: [
-      assert(`aws_s3_bucket.console[0].bucket == "custom-labels-console-us-east-1-${EXAMPLE_ACCOUNT}"`, "the console bucket takes the profile's prefix"),
+      assert(
+        `aws_s3_bucket.console[0].bucket == "custom-labels-console-us-east-1-${EXAMPLE_ACCOUNT}"`,
+        "the console bucket takes the profile's prefix"
+      ),
       assert('aws_kms_alias.this[0].name == "alias/rekognition-custom-labels"', "the alias takes the profile's slug"),
-      assert(`${statement("local.key_policy", "AllowGrantsOnlyViaServiceForAwsResources")}.Condition.StringEquals["kms:ViaService"] == "rekognition.us-east-1.amazonaws.com"`, "grants go through the profile's service"),
+      assert(
+        `${statement(
+          "local.key_policy",
+          "AllowGrantsOnlyViaServiceForAwsResources"
+        )}.Condition.StringEquals["kms:ViaService"] == "rekognition.us-east-1.amazonaws.com"`,
+        "grants go through the profile's service"
+      ),
     ],
   },
   {
@@ -138,7 +147,10 @@ const GOOD_RUNS: readonly TestRun[] = [
     asserts: [
       assert('aws_kms_alias.this[0].name == "alias/team/lookout-vision"', "the alias is the one given"),
       assert('aws_kms_key.this[0].description == "Team vision data"', "the description is the one given"),
-      assert("aws_kms_key.this[0].rotation_period_in_days == 90 && aws_kms_key.this[0].deletion_window_in_days == 7", "rotation and deletion window are the ones given"),
+      assert(
+        "aws_kms_key.this[0].rotation_period_in_days == 90 && aws_kms_key.this[0].deletion_window_in_days == 7",
+        "rotation and deletion window are the ones given"
+      ),
       assert(`${statement("local.key_policy", "EnableIamPoliciesOfAccount")} == null`, "no account root statement"),
       assert(`${statement("local.key_policy", "AllowKeyAdministration")}.Principal.AWS == ["${EXAMPLE_ADMIN}"]`, "the administrators manage the key"),
     ],
@@ -147,8 +159,17 @@ const GOOD_RUNS: readonly TestRun[] = [
     name: "key_user_arns_accepted",
     variables: { key_user_arns: [EXAMPLE_USER, "arn:aws:sts::333333333333:assumed-role/Trainer/session"] },
     asserts: [
-      assert(`toset(${statement("local.key_policy", "AllowDescribeKey")}.Principal.AWS) == toset(var.key_user_arns)`, "the key users are the principals of the key-use statements"),
-      assert(`${statement("local.key_policy", "AllowDataUseOnlyViaServices")}.Condition.StringEquals["kms:CallerAccount"] == ["${EXAMPLE_ACCOUNT}", "333333333333"]`, "the key users' accounts may call"),
+      assert(
+        `toset(${statement("local.key_policy", "AllowDescribeKey")}.Principal.AWS) == toset(var.key_user_arns)`,
+        "the key users are the principals of the key-use statements"
+      ),
+      assert(
+        `${statement(
+          "local.key_policy",
+          "AllowDataUseOnlyViaServices"
+        )}.Condition.StringEquals["kms:CallerAccount"] == ["${EXAMPLE_ACCOUNT}", "333333333333"]`,
+        "the key users' accounts may call"
+      ),
     ],
   },
   {
@@ -170,17 +191,29 @@ const GOOD_RUNS: readonly TestRun[] = [
     variables: { bucket_settings: { versioning: false, minimum_tls_version: "1.3", abort_incomplete_multipart_upload_days: 3, force_destroy: true } },
     asserts: [
       assert('aws_s3_bucket_versioning.console[0].versioning_configuration[0].status == "Suspended"', "versioning off"),
-      assert("aws_s3_bucket_lifecycle_configuration.console[0].rule[0].abort_incomplete_multipart_upload[0].days_after_initiation == 3", "multipart uploads aborted after 3 days"),
+      assert(
+        "aws_s3_bucket_lifecycle_configuration.console[0].rule[0].abort_incomplete_multipart_upload[0].days_after_initiation == 3",
+        "multipart uploads aborted after 3 days"
+      ),
       assert("aws_s3_bucket.console[0].force_destroy", "force_destroy on"),
-      assert(`${statement("aws_s3_bucket_policy.console[0].policy", "DenyOutdatedTls")}.Condition.NumericLessThan["s3:TlsVersion"] == "1.3"`, "TLS below 1.3 denied"),
+      assert(
+        `${statement("aws_s3_bucket_policy.console[0].policy", "DenyOutdatedTls")}.Condition.NumericLessThan["s3:TlsVersion"] == "1.3"`,
+        "TLS below 1.3 denied"
+      ),
     ],
   },
   {
     name: "access_logs_accepted",
     variables: { access_logs: { enabled: true, target_prefix: "logs/", expire_after_days: 30 }, output_buckets: { models: {} } },
     asserts: [
-      assert('aws_s3_bucket_logging.console[0].target_prefix == "logs/console/" && aws_s3_bucket_logging.output["models"].target_prefix == "logs/output-models/"', "each bucket logs under its prefix"),
-      assert("one([for r in aws_s3_bucket_lifecycle_configuration.access_logs[0].rule : r.expiration[0].days]) == 30", "log objects expire after 30 days"),
+      assert(
+        'aws_s3_bucket_logging.console[0].target_prefix == "logs/console/" && aws_s3_bucket_logging.output["models"].target_prefix == "logs/output-models/"',
+        "each bucket logs under its prefix"
+      ),
+      assert(
+        "one([for r in aws_s3_bucket_lifecycle_configuration.access_logs[0].rule : r.expiration[0].days]) == 30",
+        "log objects expire after 30 days"
+      ),
     ],
   },
   {
@@ -194,7 +227,12 @@ const GOOD_RUNS: readonly TestRun[] = [
   {
     name: "tags_accepted",
     variables: { tags: { project: "lookout-vision" } },
-    asserts: [assert('aws_kms_key.this[0].tags["project"] == "lookout-vision" && aws_s3_bucket.console[0].tags["project"] == "lookout-vision"', "tags on the key and buckets")],
+    asserts: [
+      assert(
+        'aws_kms_key.this[0].tags["project"] == "lookout-vision" && aws_s3_bucket.console[0].tags["project"] == "lookout-vision"',
+        "tags on the key and buckets"
+      ),
+    ],
   },
 ];
 
@@ -206,7 +244,9 @@ export function ruleRunName(variable: string, rule: Rule): string {
 /** The validation tests: each rule refused, each variable accepted (the region in a file of its own). */
 export function validationTests(variables: readonly VariableSpec[], resourceRules: readonly ResourceRule[]): TestFile[] {
   const refused: TestRun[] = [
-    ...variables.flatMap((v) => v.rules.map((rule) => ({ name: `${ruleRunName(v.name, rule)}_refused`, variables: rule.bad, expectFailures: [`var.${v.name}`] }))),
+    ...variables.flatMap((v) =>
+      v.rules.map((rule) => ({ name: `${ruleRunName(v.name, rule)}_refused`, variables: rule.bad, expectFailures: [`var.${v.name}`] }))
+    ),
     ...resourceRules.map((r) => ({ name: `${r.rule.id}_refused`, variables: r.rule.bad, expectFailures: [r.address] })),
   ];
   const accepted = variables.map((v) => GOOD_RUNS.find((r) => r.name === `${v.name}_accepted`) ?? missingGoodRun(v.name));
@@ -216,7 +256,12 @@ export function validationTests(variables: readonly VariableSpec[], resourceRule
       comment: "Every check refuses its bad input, with the message of the TypeScript check; every variable accepts good values.",
       runs: [...refused, ...accepted.filter((r) => !r.regionGiven)],
     },
-    { name: "region.tftest.hcl", comment: "The region given: resources placed and named in it.", runs: accepted.filter((r) => r.regionGiven), regionGiven: true },
+    {
+      name: "region.tftest.hcl",
+      comment: "The region given: resources placed and named in it.",
+      runs: accepted.filter((r) => r.regionGiven),
+      regionGiven: true,
+    },
   ];
 }
 
@@ -229,7 +274,10 @@ const count = (address: string) => `length(${address})`;
 /** The switches tests: what each variable turns on or off, and the outputs. */
 export function resourceTests(): TestFile {
   const keyKinds = (key: number, replica: number, alias: number) =>
-    assert(`${count("aws_kms_key.this")} == ${key} && ${count("aws_kms_replica_key.this")} == ${replica} && ${count("aws_kms_alias.this")} == ${alias}`, `key ${key}, replica ${replica}, alias ${alias}`);
+    assert(
+      `${count("aws_kms_key.this")} == ${key} && ${count("aws_kms_replica_key.this")} == ${replica} && ${count("aws_kms_alias.this")} == ${alias}`,
+      `key ${key}, replica ${replica}, alias ${alias}`
+    );
   const everything = {
     key: { administrator_arns: [EXAMPLE_ADMIN] },
     output_buckets: { models: { bucket_name: "example-models" }, experiments: {} },
@@ -244,8 +292,14 @@ export function resourceTests(): TestFile {
         name: "new_key_by_default",
         asserts: [
           keyKinds(1, 0, 1),
-          assert(`${count("aws_s3_bucket.console")} == 1 && ${count("aws_s3_bucket.access_logs")} == 0 && ${count("aws_s3_bucket.output")} == 0`, "console bucket only"),
-          assert(`${count("aws_iam_policy.users")} == 1 && ${count("aws_iam_role_policy_attachment.users")} == 0`, "user policy, attached to nothing"),
+          assert(
+            `${count("aws_s3_bucket.console")} == 1 && ${count("aws_s3_bucket.access_logs")} == 0 && ${count("aws_s3_bucket.output")} == 0`,
+            "console bucket only"
+          ),
+          assert(
+            `${count("aws_iam_policy.users")} == 1 && ${count("aws_iam_role_policy_attachment.users")} == 0`,
+            "user policy, attached to nothing"
+          ),
           assert("aws_kms_key.this[0].enable_key_rotation && aws_kms_key.this[0].policy == local.key_policy", "rotation on, the module's key policy"),
         ],
       },
@@ -254,9 +308,15 @@ export function resourceTests(): TestFile {
         variables: { key: { existing_key: { arn: EXAMPLE_KEY_ARN } } },
         asserts: [
           keyKinds(0, 0, 0),
-          assert(`${sseDefault("aws_s3_bucket_server_side_encryption_configuration.console[0]")}.kms_master_key_id == "${EXAMPLE_KEY_ARN}"`, "the console bucket is encrypted with the given key"),
+          assert(
+            `${sseDefault("aws_s3_bucket_server_side_encryption_configuration.console[0]")}.kms_master_key_id == "${EXAMPLE_KEY_ARN}"`,
+            "the console bucket is encrypted with the given key"
+          ),
           assert(`output.key_arn == "${EXAMPLE_KEY_ARN}" && output.key_alias == null`, "key outputs"),
-          assert(`toset(${statement("output.key_policy_statements_for_key_owner", "AllowDescribeKey")}.Principal.AWS) == toset(var.key_user_arns)`, "what the key owner adds names the key users"),
+          assert(
+            `toset(${statement("output.key_policy_statements_for_key_owner", "AllowDescribeKey")}.Principal.AWS) == toset(var.key_user_arns)`,
+            "what the key owner adds names the key users"
+          ),
         ],
       },
       {
@@ -264,7 +324,10 @@ export function resourceTests(): TestFile {
         variables: { key: { replica_of: { primary_key_arn: EXAMPLE_MRK_ARN } } },
         asserts: [
           keyKinds(0, 1, 1),
-          assert(`aws_kms_replica_key.this[0].primary_key_arn == "${EXAMPLE_MRK_ARN}" && aws_kms_replica_key.this[0].policy == local.key_policy`, "a replica of the primary, with the module's key policy"),
+          assert(
+            `aws_kms_replica_key.this[0].primary_key_arn == "${EXAMPLE_MRK_ARN}" && aws_kms_replica_key.this[0].policy == local.key_policy`,
+            "a replica of the primary, with the module's key policy"
+          ),
           assert("output.key_policy_statements_for_key_owner == null", "nothing for a key owner to add"),
         ],
       },
@@ -273,8 +336,15 @@ export function resourceTests(): TestFile {
         variables: { console_bucket: { create: false }, output_buckets: { models: {} } },
         asserts: [
           assert(
-            ["aws_s3_bucket.console", "aws_s3_bucket_policy.console", "aws_s3_bucket_server_side_encryption_configuration.console", "aws_s3_bucket_logging.console"].map((a) => `${count(a)} == 0`).join(" && "),
-            "no console bucket resources",
+            [
+              "aws_s3_bucket.console",
+              "aws_s3_bucket_policy.console",
+              "aws_s3_bucket_server_side_encryption_configuration.console",
+              "aws_s3_bucket_logging.console",
+            ]
+              .map((a) => `${count(a)} == 0`)
+              .join(" && "),
+            "no console bucket resources"
           ),
           assert("output.console_bucket_name == null && output.console_bucket_arn == null", "console bucket outputs are null"),
           assert(`${count("aws_s3_bucket.output")} == 1`, "the output bucket stays"),
@@ -285,7 +355,10 @@ export function resourceTests(): TestFile {
         variables: { console_bucket: { create: false }, access_logs: { enabled: true } },
         asserts: [
           assert(`${statement("aws_iam_policy.users[0].policy", "ListDataBuckets")} == null`, "no bucket statements without buckets"),
-          assert(`${statement("aws_s3_bucket_policy.access_logs[0].policy", "AllowServerAccessLogDelivery")} == null`, "no log delivery without buckets"),
+          assert(
+            `${statement("aws_s3_bucket_policy.access_logs[0].policy", "AllowServerAccessLogDelivery")} == null`,
+            "no log delivery without buckets"
+          ),
         ],
       },
       {
@@ -293,14 +366,27 @@ export function resourceTests(): TestFile {
         variables: { access_logs: { enabled: true }, output_buckets: { models: {}, experiments: {} } },
         asserts: [
           assert(`${count("aws_s3_bucket.access_logs")} == 1 && ${count("aws_s3_bucket_policy.access_logs")} == 1`, "one shared log bucket"),
-          assert(`${count("aws_s3_bucket_logging.console")} == 1 && toset(keys(aws_s3_bucket_logging.output)) == toset(["experiments", "models"])`, "every data bucket logs"),
-          assert(`${sseDefault("aws_s3_bucket_server_side_encryption_configuration.access_logs[0]")}.sse_algorithm == "AES256"`, "the log bucket is SSE-S3"),
+          assert(
+            `${count("aws_s3_bucket_logging.console")} == 1 && toset(keys(aws_s3_bucket_logging.output)) == toset(["experiments", "models"])`,
+            "every data bucket logs"
+          ),
+          assert(
+            `${sseDefault("aws_s3_bucket_server_side_encryption_configuration.access_logs[0]")}.sse_algorithm == "AES256"`,
+            "the log bucket is SSE-S3"
+          ),
         ],
       },
       {
         name: "no_access_logs_by_default",
         variables: { output_buckets: { models: {} } },
-        asserts: [assert(`${count("aws_s3_bucket.access_logs")} == 0 && ${count("aws_s3_bucket_logging.console")} == 0 && ${count("aws_s3_bucket_logging.output")} == 0`, "no logging")],
+        asserts: [
+          assert(
+            `${count("aws_s3_bucket.access_logs")} == 0 && ${count("aws_s3_bucket_logging.console")} == 0 && ${count(
+              "aws_s3_bucket_logging.output"
+            )} == 0`,
+            "no logging"
+          ),
+        ],
       },
       {
         name: "no_user_policy",
@@ -314,7 +400,10 @@ export function resourceTests(): TestFile {
         name: "output_buckets_and_role_attachments",
         variables: everything,
         asserts: [
-          assert('toset(keys(aws_s3_bucket.output)) == toset(["experiments", "models"]) && toset(keys(aws_s3_bucket_policy.output)) == toset(["experiments", "models"])', "every part per output bucket"),
+          assert(
+            'toset(keys(aws_s3_bucket.output)) == toset(["experiments", "models"]) && toset(keys(aws_s3_bucket_policy.output)) == toset(["experiments", "models"])',
+            "every part per output bucket"
+          ),
           assert('toset(keys(aws_iam_role_policy_attachment.users)) == toset(["LookoutVisionTrainer"])', "attached to the role"),
           assert(`jsondecode(output.output_configs["experiments"]).S3Location.Prefix == "training-output/"`, "OutputConfig with the default prefix"),
         ],
@@ -322,7 +411,9 @@ export function resourceTests(): TestFile {
       {
         name: "every_output_set",
         variables: everything,
-        asserts: MODULE_OUTPUTS.filter((o) => o.name !== "key_policy_statements_for_key_owner").map((o) => assert(`output.${o.name} != null`, `output ${o.name} is set`)),
+        asserts: MODULE_OUTPUTS.filter((o) => o.name !== "key_policy_statements_for_key_owner").map((o) =>
+          assert(`output.${o.name} != null`, `output ${o.name} is set`)
+        ),
       },
     ],
   };
@@ -330,6 +421,8 @@ export function resourceTests(): TestFile {
 
 /** The header comment and blocks of a test file, for rendering. */
 export function testFileComment(file: TestFile): string[] {
-  return [`Generated by \`npm run build:module\`: ${file.comment}`, "Run with `tofu test` (or `terraform test`) in the module folder: the provider is mocked, nothing reaches AWS."];
+  return [
+    `Generated by \`npm run build:module\`: ${file.comment}`,
+    "Run with `tofu test` (or `terraform test`) in the module folder: the provider is mocked, nothing reaches AWS.",
+  ];
 }
-

@@ -34,7 +34,9 @@ function nameCell(kind: string, name: string): string {
 
 function registryLink(r: ReadmeResource): string {
   const shortType = r.type.replace(/^aws_/, "");
-  return `[${r.type}.${r.name}](https://registry.terraform.io/providers/hashicorp/aws/latest/docs/${r.data ? "data-sources" : "resources"}/${shortType})`;
+  return `[${r.type}.${r.name}](https://registry.terraform.io/providers/hashicorp/aws/latest/docs/${
+    r.data ? "data-sources" : "resources"
+  }/${shortType})`;
 }
 
 export function inputsTable(variables: readonly VariableSpec[]): string {
@@ -52,13 +54,21 @@ export function inputsTable(variables: readonly VariableSpec[]): string {
 }
 
 export function outputsTable(outputs: readonly OutputSpec[]): string {
-  return table(["Name", "Description"], outputs.map((o) => [nameCell("output", o.name), cell(o.description)]), ["------", "-------------"]);
+  return table(
+    ["Name", "Description"],
+    outputs.map((o) => [nameCell("output", o.name), cell(o.description)]),
+    ["------", "-------------"]
+  );
 }
 
 export function resourcesTable(resources: readonly ReadmeResource[]): string {
   const byName = (a: ReadmeResource, b: ReadmeResource) => (a.type === b.type ? (a.name < b.name ? -1 : 1) : a.type < b.type ? -1 : 1);
   const sorted = [...resources].sort(byName);
-  return table(["Name", "Type"], sorted.map((r) => [registryLink(r), r.data ? "data source" : "resource"]), ["------", "------"]);
+  return table(
+    ["Name", "Type"],
+    sorted.map((r) => [registryLink(r), r.data ? "data source" : "resource"]),
+    ["------", "------"]
+  );
 }
 
 export function moduleReadme(args: {
@@ -128,7 +138,14 @@ should, every output is set.
 <!-- BEGIN_TF_DOCS -->
 ## Requirements
 
-${table(["Name", "Version"], [[nameCell("requirement", "terraform"), REQUIRED_TERRAFORM], [nameCell("requirement", "aws"), constraint]], ["------", "---------"])}
+${table(
+  ["Name", "Version"],
+  [
+    [nameCell("requirement", "terraform"), REQUIRED_TERRAFORM],
+    [nameCell("requirement", "aws"), constraint],
+  ],
+  ["------", "---------"]
+)}
 
 ## Providers
 
@@ -160,9 +177,25 @@ ${outputsTable(args.outputs)}
 export function addressTable(resources: readonly { readonly row: AddressRow; readonly type: string }[]): string {
   const rows = resources.map(({ row, type }) => {
     const meta = metaArgument(row);
-    const when = meta === undefined ? "always" : meta.name === "count" ? row.when.map((c) => `\`${CONDITIONS[c]}\``).join(" and ") : `one per key of \`${COLLECTIONS[row.each!].expression}\`${row.when.length > 0 ? ` when ${row.when.map((c) => `\`${CONDITIONS[c]}\``).join(" and ")}` : ""}`;
+    const when =
+      meta === undefined
+        ? "always"
+        : meta.name === "count"
+        ? row.when.map((c) => `\`${CONDITIONS[c]}\``).join(" and ")
+        : `one per key of \`${COLLECTIONS[row.each!].expression}\`${
+            row.when.length > 0 ? ` when ${row.when.map((c) => `\`${CONDITIONS[c]}\``).join(" and ")}` : ""
+          }`;
     return [`\`${row.construct}\``, `\`${type}\``, `\`${instanceAddress(type, row)}\``, when];
   });
-  const data = ["aws_partition", "aws_region", "aws_caller_identity"].map((type) => ["(data source)", `\`${type}\``, `\`data.${type}.current${type === "aws_caller_identity" ? "[0]" : ""}\``, type === "aws_caller_identity" ? "`var.account_id == null`" : "always"]);
-  return table(["construct path (below the LookoutVisionEncryption)", "type", "module address", "exists"], [...rows, ...data], ["---", "---", "---", "---"]);
+  const data = ["aws_partition", "aws_region", "aws_caller_identity"].map((type) => [
+    "(data source)",
+    `\`${type}\``,
+    `\`data.${type}.current${type === "aws_caller_identity" ? "[0]" : ""}\``,
+    type === "aws_caller_identity" ? "`var.account_id == null`" : "always",
+  ]);
+  return table(
+    ["construct path (below the LookoutVisionEncryption)", "type", "module address", "exists"],
+    [...rows, ...data],
+    ["---", "---", "---", "---"]
+  );
 }

@@ -85,7 +85,7 @@ function defaultsOf(attributes: readonly Attribute[]): HclValue {
 
 function objectType(attributes: readonly Attribute[]): Expression {
   const fields = Object.fromEntries(
-    attributes.map((a) => [a.name, expr(`optional(${a.type}${a.default !== undefined ? `, ${renderExpression(a.default)}` : ""})`)]),
+    attributes.map((a) => [a.name, expr(`optional(${a.type}${a.default !== undefined ? `, ${renderExpression(a.default)}` : ""})`)])
   );
   return callWithObject(["object"], fields);
 }
@@ -95,7 +95,7 @@ function principalRule(
   list: string,
   path: string,
   typescript: (scope: Construct, arns: string[]) => void,
-  bad: (arns: string[]) => Record<string, HclValue>,
+  bad: (arns: string[]) => Record<string, HclValue>
 ): Rule {
   const arns = [EXAMPLE_USER, `arn:aws:iam::${EXAMPLE_ACCOUNT}:group/Trainers`];
   return eachRule({
@@ -162,7 +162,8 @@ function environmentVariables(): VariableSpec[] {
     },
     {
       name: "account_id",
-      description: "Account that owns the resources. null: read with the aws_caller_identity data source (one STS call); set it to plan without credentials.",
+      description:
+        "Account that owns the resources. null: read with the aws_caller_identity data source (one STS call); set it to plan without credentials.",
       type: expr("string"),
       default: null,
       rules: [
@@ -287,7 +288,7 @@ function replicaRules(): Rule[] {
         shown: value,
         typescript: (scope) => key(scope, { replicaOf: primary(scope), [prop]: value }),
         typescriptWords: ALLOWED.unsetWithReplica("replicaOf"),
-      }),
+      })
     ),
   ];
 }
@@ -301,7 +302,12 @@ function newKeyRules(): Rule[] {
       id: "alias",
       path: "key.alias",
       expression: v("alias"),
-      condition: nullOr(v("alias"), `${matches(ALIAS_PATTERN, v("alias"))} && length(${v("alias")}) <= ${ALIAS_MAX_LENGTH} && !startswith(${v("alias")}, ${hclString(RESERVED_ALIAS_PREFIX)})`),
+      condition: nullOr(
+        v("alias"),
+        `${matches(ALIAS_PATTERN, v("alias"))} && length(${v("alias")}) <= ${ALIAS_MAX_LENGTH} && !startswith(${v("alias")}, ${hclString(
+          RESERVED_ALIAS_PREFIX
+        )})`
+      ),
       allowed: ALLOWED.alias(ALIAS_MAX_LENGTH, RESERVED_ALIAS_PREFIX),
       bad: { key: { alias: "alias/aws/lookout-vision" } },
       shown: "alias/aws/lookout-vision",
@@ -333,14 +339,14 @@ function newKeyRules(): Rule[] {
         bad: { key: { [name]: bad } },
         shown: bad,
         typescript: (scope) => key(scope, { [prop]: bad }),
-      }),
+      })
     ),
     principalRule(
       "administrator_arns",
       v("administrator_arns"),
       "key.administrator_arns",
       (scope, arns) => key(scope, { administratorArns: arns }),
-      (arns) => ({ key: { administrator_arns: arns } }),
+      (arns) => ({ key: { administrator_arns: arns } })
     ),
     valueRule({
       id: "administrators_without_root_access",
@@ -379,7 +385,7 @@ function keyVariables(): VariableSpec[] {
           "var.key_user_arns",
           "key_user_arns",
           (scope, arns) => encryption(scope, { keyUserArns: arns }),
-          (arns) => ({ key_user_arns: arns }),
+          (arns) => ({ key_user_arns: arns })
         ),
       ],
     },
@@ -464,7 +470,15 @@ function bucketVariables(): VariableSpec[] {
   return [
     {
       name: "console_bucket",
-      description: `The console bucket ${NAMES.consoleBucketName({ consoleBucketPrefix: "<profile prefix>" }, "<region>", "<suffix>")} (${NAMES.consoleBucketName(LOOKOUT_FOR_VISION, "us-east-1", EXAMPLE_ACCOUNT)}): create = false leaves it out (the user policy then covers the output buckets only). To adopt a bucket the console already created, keep create = true and add an import block for aws_s3_bucket.console[0] in your root module (import blocks are not allowed in modules).`,
+      description: `The console bucket ${NAMES.consoleBucketName(
+        { consoleBucketPrefix: "<profile prefix>" },
+        "<region>",
+        "<suffix>"
+      )} (${NAMES.consoleBucketName(
+        LOOKOUT_FOR_VISION,
+        "us-east-1",
+        EXAMPLE_ACCOUNT
+      )}): create = false leaves it out (the user policy then covers the output buckets only). To adopt a bucket the console already created, keep create = true and add an import block for aws_s3_bucket.console[0] in your root module (import blocks are not allowed in modules).`,
       type: objectType([
         { name: "create", type: "bool", default: true },
         { name: "suffix", type: "string" },
@@ -476,7 +490,10 @@ function bucketVariables(): VariableSpec[] {
           id: "suffix",
           path: "console_bucket.suffix",
           expression: "var.console_bucket.suffix",
-          condition: nullOr("var.console_bucket.suffix", `${matches(BUCKET_NAME_PART_PATTERN, "var.console_bucket.suffix")} && length(var.console_bucket.suffix) <= 63`),
+          condition: nullOr(
+            "var.console_bucket.suffix",
+            `${matches(BUCKET_NAME_PART_PATTERN, "var.console_bucket.suffix")} && length(var.console_bucket.suffix) <= 63`
+          ),
           // The full name's length depends on the region and profile: a postcondition of the bucket checks it.
           allowed: ALLOWED.bucketNamePart(63),
           bad: { console_bucket: { suffix: "Team_A" } },
@@ -538,7 +555,9 @@ function accessLogVariables(): VariableSpec[] {
   return [
     {
       name: "access_logs",
-      description: `Server access logs of every data bucket into one shared SSE-S3 log bucket (S3 cannot deliver access logs to an SSE-KMS bucket), each bucket under <target_prefix>${NAMES.consoleLogPrefix} or <target_prefix>${NAMES.outputLogPrefix("<id>")}; log objects expire after expire_after_days.`,
+      description: `Server access logs of every data bucket into one shared SSE-S3 log bucket (S3 cannot deliver access logs to an SSE-KMS bucket), each bucket under <target_prefix>${
+        NAMES.consoleLogPrefix
+      } or <target_prefix>${NAMES.outputLogPrefix("<id>")}; log objects expire after expire_after_days.`,
       type: objectType([
         { name: "enabled", type: "bool", default: false },
         { name: "target_prefix", type: "string", default: DEFAULTS.targetPrefix },
@@ -551,7 +570,10 @@ function accessLogVariables(): VariableSpec[] {
           id: "target_prefix",
           path: "access_logs.target_prefix",
           expression: `${accessLogs}.target_prefix`,
-          condition: `${accessLogs}.target_prefix == "" || try(${matches(S3_PREFIX_PATTERN, `${accessLogs}.target_prefix`)} && length(${accessLogs}.target_prefix) <= ${S3_PREFIX_MAX_LENGTH}, false)`,
+          condition: `${accessLogs}.target_prefix == "" || try(${matches(
+            S3_PREFIX_PATTERN,
+            `${accessLogs}.target_prefix`
+          )} && length(${accessLogs}.target_prefix) <= ${S3_PREFIX_MAX_LENGTH}, false)`,
           allowed: ALLOWED.s3Prefix(S3_PREFIX_MAX_LENGTH),
           bad: { access_logs: { target_prefix: "/logs" } },
           shown: "/logs",
@@ -582,7 +604,9 @@ function userPolicyVariables(): VariableSpec[] {
   return [
     {
       name: "user_policy",
-      description: `The IAM managed policy for the key users: the service's actions, these buckets' objects, the key only through S3 and the service. create = false leaves it out; name_prefix null: "${NAMES.userPolicyNamePrefix({ slug: "<profile>" })}"; attach_to_role_names: IAM role names (not ARNs) to attach it to.`,
+      description: `The IAM managed policy for the key users: the service's actions, these buckets' objects, the key only through S3 and the service. create = false leaves it out; name_prefix null: "${NAMES.userPolicyNamePrefix(
+        { slug: "<profile>" }
+      )}"; attach_to_role_names: IAM role names (not ARNs) to attach it to.`,
       type: objectType([
         { name: "create", type: "bool", default: true },
         { name: "name_prefix", type: "string" },
@@ -730,7 +754,10 @@ export function resourceRules(): ResourceRule[] {
         condition: 'var.key.existing_key == null || try(split(":", var.key.existing_key.arn)[3], "") == local.region',
         allowed: ALLOWED.keyInRegion(interpolate("local.region")),
         words: ALLOWED.keyInRegion("us-east-1"),
-        bad: { key: { existing_key: { arn: otherRegionKey } }, ...(bucket === "output" ? { console_bucket: { create: false }, output_buckets: { models: {} } } : {}) },
+        bad: {
+          key: { existing_key: { arn: otherRegionKey } },
+          ...(bucket === "output" ? { console_bucket: { create: false }, output_buckets: { models: {} } } : {}),
+        },
         shown: otherRegionKey,
         typescript: (scope) => encryption(scope, { key: { existingKeyArn: otherRegionKey } }),
       }),
