@@ -104,7 +104,7 @@ function buildModuleArchive(out: string): void {
   try {
     const digests = ["first", "second"].map((build) => {
       const dir = join(work, build);
-      run(process.execPath, [join(ROOT, "dist", "modules", "terraform-module", "build.js"), dir], { stdio: "pipe" });
+      run(process.execPath, [join(ROOT, "dist", "tools", "terraform-module", "build.js"), dir], { stdio: "pipe" });
       writeModuleArchive(dir, join(work, `${build}.tar.gz`), epoch);
       return sha256(join(work, `${build}.tar.gz`));
     });
