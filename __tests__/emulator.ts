@@ -6,8 +6,8 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { HttpsProxyAgent } from "https-proxy-agent";
 import { Emulator, emulatorProviderSettings, startEmulator } from "../tools/emulator";
-import { providerSettingsFor } from "../tools/engine";
-import { engine, tofuAsync, tofuOkAsync, TofuResult } from "./engine";
+import { ProviderConfigurations, providerSettingsFor } from "../tools/engine";
+import { engine, shareConfiguredProvider, tofuAsync, tofuOkAsync, TofuResult } from "./engine";
 import { SynthJson } from "./helpers";
 
 /**
@@ -123,10 +123,15 @@ export async function stateAddresses(dir: string): Promise<string[]> {
     .sort();
 }
 
-/** Writes the emulator override next to a configuration and runs `tofu init`. */
+/**
+ * Writes the emulator override next to a configuration and runs `tofu init`; the folder's later
+ * commands (apply, plans, outputs, destroy: one after another) share one provider process when
+ * the configuration has a single AWS provider configuration.
+ */
 export async function initOnEmulator(dir: string, config: object, emulator: Emulator, options: { pinProvider: boolean }): Promise<void> {
   fs.writeFileSync(path.join(dir, "emulator_override.tf.json"), JSON.stringify(emulatorEngineOverride(config, emulator, options), null, 2));
   await tofuOkAsync(dir, ["init", "-input=false", "-no-color"]);
+  await shareConfiguredProvider(dir, config as ProviderConfigurations);
 }
 
 /** Runs `body` with a fresh emulator acting in `account`; stops it however `body` ends. */

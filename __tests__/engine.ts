@@ -2,7 +2,8 @@ import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { engineEnv, enginePaths, EnginePaths, isBuilt, offlineProviders } from "../tools/engine";
+import { engineEnv, enginePaths, EnginePaths, isBuilt, offlineProviders, ProviderConfigurations } from "../tools/engine";
+import { canShareConfigured, SharedProvider, startSharedProvider, stopSharedProvider } from "../tools/shared-provider";
 
 /**
  * The Terraform engine (OpenTofu + the AWS provider built by tools/engine.ts) for tests.
@@ -21,18 +22,135 @@ export interface TofuResult {
   readonly stderr: string;
 }
 
+/**
+ * Which provider process a command uses: its own, started by tofu (the default); or the run's
+ * shared, unconfigured one, for commands that need only the schema (`validate`, and `tofu test`
+ * whose files all use `mock_provider`). A folder given `shareConfiguredProvider` uses its own
+ * shared one for every command after that.
+ */
+export type ProviderUse = "own" | "schema-only";
+
 /** Runs tofu in `cwd`; returns its exit status and output (the caller asserts). */
 export function tofu(cwd: string, args: string[]): TofuResult {
   const paths = engine();
-  const run = spawnSync(paths.tofu, args, { cwd, env: engineEnv(paths), encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  const run = spawnSync(paths.tofu, args, { cwd, env: envFor(cwd), encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
   if (run.error) throw run.error;
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
 /** Runs tofu in `cwd` without blocking, so checks of several folders run side by side. */
-export function tofuAsync(cwd: string, args: string[]): Promise<TofuResult> {
+export async function tofuAsync(cwd: string, args: string[], use: ProviderUse = "own"): Promise<TofuResult> {
   const paths = engine();
-  return runAsync(paths.tofu, args, { cwd, env: engineEnv(paths) });
+  if (use === "schema-only" && args[0] === "test") assertMocksOnly(cwd);
+  const env = use === "schema-only" ? { ...envFor(cwd), TF_REATTACH_PROVIDERS: (await schemaProvider()).reattach } : envFor(cwd);
+  return runAsync(paths.tofu, args, { cwd, env });
+}
+
+/** `tofu test` may run on the unconfigured shared provider only when every test file mocks it: a `provider` block would configure it. */
+function assertMocksOnly(cwd: string): void {
+  const files = [cwd, path.join(cwd, "tests")]
+    .filter((dir) => fs.existsSync(dir))
+    .flatMap((dir) =>
+      fs
+        .readdirSync(dir)
+        .filter((file) => file.endsWith(".tftest.hcl"))
+        .map((file) => path.join(dir, file))
+    );
+  const unmocked = files.filter((file) => {
+    const text = fs.readFileSync(file, "utf8");
+    return !/^mock_provider "aws"/m.test(text) || /^provider "aws"/m.test(text);
+  });
+  if (files.length === 0 || unmocked.length > 0)
+    throw new Error(
+      `tofu test on the shared schema provider needs mock_provider "aws" in every test file, and no provider "aws" block: ${
+        unmocked.join(", ") || `no test files in ${cwd}`
+      }`
+    );
+}
+
+/** The engine's environment, attached to the folder's shared provider if it has one. */
+function envFor(cwd: string): NodeJS.ProcessEnv {
+  const shared = configuredProviders.get(path.resolve(cwd));
+  return shared ? { ...engineEnv(engine()), TF_REATTACH_PROVIDERS: shared.reattach } : engineEnv(engine());
+}
+
+/**
+ * Where this run records the shared providers it starts (in jest's run folder, which the global
+ * teardown reads to stop whatever a crashed worker left running).
+ */
+function sharedProvidersFolder(): string {
+  const runFolder = process.env.JEST_RUN_TMPDIR;
+  if (!runFolder) throw new Error("shared providers need the jest run folder (JEST_RUN_TMPDIR, set by __tests__/temp-folder-setup.ts)");
+  const folder = path.join(runFolder, SHARED_PROVIDERS);
+  fs.mkdirSync(folder, { recursive: true });
+  return folder;
+}
+
+/** The folder name, under the run folder, of the shared providers' records. */
+export const SHARED_PROVIDERS = "shared-providers";
+
+/** Starts a shared provider and records it under `name` for the teardown. */
+async function startRecorded(name: string): Promise<SharedProvider> {
+  const folder = sharedProvidersFolder();
+  const provider = await startSharedProvider(engine(), folder, engineEnv(engine()));
+  const record = path.join(folder, `${name}.json`);
+  fs.writeFileSync(`${record}.partial`, JSON.stringify(provider));
+  fs.renameSync(`${record}.partial`, record);
+  return provider;
+}
+
+let schemaProviderOfWorker: Promise<SharedProvider> | undefined;
+
+/**
+ * The run's one unconfigured provider, started by the first worker that asks (a lock folder
+ * decides which), attached to by every other; the global teardown stops it.
+ */
+function schemaProvider(): Promise<SharedProvider> {
+  schemaProviderOfWorker ??= (async () => {
+    const folder = sharedProvidersFolder();
+    const record = path.join(folder, "schema-only.json");
+    try {
+      fs.mkdirSync(path.join(folder, "schema-only.lock"));
+    } catch {
+      for (const started = Date.now(); !fs.existsSync(record); ) {
+        if (Date.now() - started > 240_000) throw new Error(`the shared schema provider was not started within 240 s (no ${record})`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      return JSON.parse(fs.readFileSync(record, "utf8")) as SharedProvider;
+    }
+    return startRecorded("schema-only");
+  })();
+  return schemaProviderOfWorker;
+}
+
+/** Each folder's shared provider, and the name of its record. */
+const configuredProviders = new Map<string, SharedProvider & { readonly record: string }>();
+let configuredStarted = 0;
+
+/**
+ * From now on, the folder's tofu commands attach to one provider process of their own, when its
+ * configuration allows it (one AWS provider configuration, no alias); the commands must run one
+ * after another. Returns whether it shares. `removeTempDirs` stops them.
+ */
+export async function shareConfiguredProvider(dir: string, config: ProviderConfigurations): Promise<boolean> {
+  if (!canShareConfigured(config)) return false;
+  const key = path.resolve(dir);
+  if (!configuredProviders.has(key)) {
+    const record = `configured-${process.pid}-${(configuredStarted += 1)}`;
+    configuredProviders.set(key, { ...(await startRecorded(record)), record });
+  }
+  return true;
+}
+
+/** Stops the folders' shared providers (`removeTempDirs` does, in each file's afterAll) and removes their records. */
+function stopConfiguredProviders(): void {
+  if (configuredProviders.size === 0) return;
+  const folder = sharedProvidersFolder();
+  for (const provider of configuredProviders.values()) {
+    stopSharedProvider(provider);
+    fs.rmSync(path.join(folder, `${provider.record}.json`), { force: true });
+  }
+  configuredProviders.clear();
 }
 
 /** Runs a command without blocking (the emulators this process started keep being served); resolves with its exit status and output. */
@@ -59,8 +177,8 @@ export function tofuOk(cwd: string, args: string[]): string {
   return result.stdout;
 }
 
-export async function tofuOkAsync(cwd: string, args: string[]): Promise<string> {
-  const result = await tofuAsync(cwd, args);
+export async function tofuOkAsync(cwd: string, args: string[], use: ProviderUse = "own"): Promise<string> {
+  const result = await tofuAsync(cwd, args, use);
   if (result.status !== 0) throw failure(cwd, args, result);
   return result.stdout;
 }
@@ -72,13 +190,9 @@ export interface ValidateResult {
   readonly diagnostics: { severity: string; summary: string; detail?: string }[];
 }
 
-/** `tofu validate -json`, parsed. */
-export function validate(cwd: string): ValidateResult {
-  return JSON.parse(tofu(cwd, ["validate", "-json", "-no-color"]).stdout) as ValidateResult;
-}
-
-export async function validateAsync(cwd: string): Promise<ValidateResult> {
-  return JSON.parse((await tofuAsync(cwd, ["validate", "-json", "-no-color"])).stdout) as ValidateResult;
+/** `tofu validate -json`, parsed; on the shared schema provider unless `use` says otherwise. */
+export async function validateAsync(cwd: string, use: ProviderUse = "schema-only"): Promise<ValidateResult> {
+  return JSON.parse((await tofuAsync(cwd, ["validate", "-json", "-no-color"], use)).stdout) as ValidateResult;
 }
 
 export interface PlannedChange {
@@ -148,6 +262,8 @@ export function tempDir(prefix: string): string {
   return dir;
 }
 
+/** Removes the temporary folders, stopping the providers they shared first. */
 export function removeTempDirs(): void {
+  stopConfiguredProviders();
   for (const dir of created.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 }

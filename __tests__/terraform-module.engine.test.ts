@@ -14,7 +14,18 @@ import { MODULE_NAME } from "../tools/terraform-module/readme";
 import { EXAMPLE_ACCOUNT, EXAMPLE_ADMIN, EXAMPLE_KEY_ARN, EXAMPLE_USER } from "../tools/terraform-module/variables";
 import { LookoutVisionEncryption, LookoutVisionEncryptionProps } from "../modules/lookout-vision-encryption";
 import { REKOGNITION_CUSTOM_LABELS } from "../modules/service-profile";
-import { describeDiagnostics, engineOverride, removeTempDirs, tempDir, tofu, tofuOk, validate } from "./engine";
+import {
+  describeDiagnostics,
+  engineOverride,
+  removeTempDirs,
+  shareConfiguredProvider,
+  tempDir,
+  tofu,
+  tofuAsync,
+  tofuOk,
+  tofuOkAsync,
+  validateAsync,
+} from "./engine";
 
 // The Terraform module through a real engine (OpenTofu and the AWS provider built by
 // `npm run engine`): formatted as `tofu fmt` writes it, valid, its own `tofu test` files passing,
@@ -27,6 +38,9 @@ const files = buildModuleFiles(model);
 const root = tempDir("terraform-module-engine");
 const moduleDir = path.join(root, MODULE_NAME);
 writeModule(moduleDir, files);
+
+// The engine's commands, awaited: the module's `tofu test` of 60 runs takes a minute on a loaded machine.
+jest.setTimeout(300_000);
 
 afterAll(removeTempDirs);
 
@@ -94,15 +108,15 @@ describe("the module through the engine", () => {
     expect(result.status).toBe(0);
   });
 
-  it("validates with no error and no warning", () => {
-    const result = validate(moduleDir);
+  it("validates with no error and no warning", async () => {
+    const result = await validateAsync(moduleDir);
     expect(describeDiagnostics(result)).toBe("");
     expect(result).toMatchObject({ valid: true, error_count: 0, warning_count: 0 });
   });
 
-  it("passes its own tofu test files: every run, none skipped", () => {
+  it("passes its own tofu test files: every run, none skipped", async () => {
     const runs = model.tests.reduce((n, t) => n + t.runs.length, 0);
-    const output = tofuOk(moduleDir, ["test", "-no-color"]);
+    const output = await tofuOkAsync(moduleDir, ["test", "-no-color"], "schema-only");
     expect(output).toContain(`Success! ${runs} passed, 0 failed.`);
   });
 });
@@ -144,18 +158,21 @@ describe("refused inputs through the engine", () => {
 describe.each(EXAMPLES.map((e) => [e.name, e] as const))("example %s through the engine", (_name, example) => {
   const dir = path.join(moduleDir, "examples", example.name);
 
-  beforeAll(() => {
+  beforeAll(async () => {
     // Test only: offline provider settings, and the account given so no STS call is needed.
+    const providers = { provider: { aws: example.providers.map((p) => (p.alias ? { alias: p.alias } : {})) } };
     const override = {
-      ...engineOverride({ provider: { aws: example.providers.map((p) => (p.alias ? { alias: p.alias } : {})) } }),
+      ...engineOverride(providers),
       module: Object.fromEntries(example.calls.map((c) => [c.name, { account_id: EXAMPLE_ACCOUNT }])),
     };
     fs.writeFileSync(path.join(dir, "engine_override.tf.json"), JSON.stringify(override, null, 2));
     tofuOk(dir, ["init", "-input=false", "-no-color"]);
+    // The plan and its `show -json`, one after the other, on one provider where the example has one configuration.
+    await shareConfiguredProvider(dir, providers);
   });
 
-  it("validates with no error and no warning", () => {
-    const result = validate(dir);
+  it("validates with no error and no warning", async () => {
+    const result = await validateAsync(dir);
     expect(describeDiagnostics(result)).toBe("");
     expect(result).toMatchObject({ valid: true, error_count: 0, warning_count: 0 });
   });
@@ -490,8 +507,8 @@ describe("the module and the constructs, same inputs, side by side under the moc
     expect(pairs).toHaveLength(total);
   });
 
-  it("plan the same instances, with equal arguments and the same policies", () => {
-    const result = tofu(dir, ["test", "-no-color"]);
+  it("plan the same instances, with equal arguments and the same policies", async () => {
+    const result = await tofuAsync(dir, ["test", "-no-color"], "schema-only");
     expect(`${result.stdout}\n${result.stderr}`).toContain(`Success! ${composites.length} passed, 0 failed.`);
   });
 });

@@ -150,7 +150,7 @@ const OFFLINE_PROVIDER = {
 
 /** A Terraform JSON configuration, as far as its AWS provider configurations go. */
 export interface ProviderConfigurations {
-  readonly provider?: { readonly aws?: readonly { readonly alias?: string }[] };
+  readonly provider?: { readonly aws?: readonly { readonly alias?: string; readonly [setting: string]: unknown }[] };
 }
 
 /**
@@ -178,12 +178,17 @@ function writeTofurc(paths: EnginePaths): void {
 }
 
 /** The hosts under which the mirror may hold hashicorp/aws: OpenTofu's registry, and Terraform's for a `terraform` ENGINE_BINARY. */
-const PROVIDER_ADDRESSES = [PROVIDER_ADDRESS, "registry.terraform.io/hashicorp/aws"];
+export const PROVIDER_ADDRESSES = [PROVIDER_ADDRESS, "registry.terraform.io/hashicorp/aws"];
+
+/** The mirror's folder of the provider version for this platform, under either host; undefined when absent. */
+export function providerPlatformDir(paths: EnginePaths): string | undefined {
+  return PROVIDER_ADDRESSES.map((address) => path.join(paths.mirror, address, paths.provider.version, PLATFORM)).find((dir) => fs.existsSync(dir));
+}
 
 /** Whether the mirror holds the provider: the built binary, or a registry download of the version for this platform. */
 function hasProvider(paths: EnginePaths): boolean {
   if (paths.providerBinary) return fs.existsSync(paths.providerBinary);
-  return PROVIDER_ADDRESSES.some((address) => fs.existsSync(path.join(paths.mirror, address, paths.provider.version, PLATFORM)));
+  return providerPlatformDir(paths) !== undefined;
 }
 
 export function isBuilt(paths: EnginePaths): boolean {
