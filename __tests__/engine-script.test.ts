@@ -2,7 +2,8 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { enginePaths, installedBinaryPath, providerBuildFor, replaceDirectives, tofurcText, versionLines } from "../tools/engine";
+import { enginePaths, installedBinaryPath, providerBuildFor, replaceDirectives, tofurcText } from "../tools/engine";
+import { cacheRoot } from "../tools/tool-cache";
 
 // The pure parts of tools/engine.ts; the build itself is exercised by every engine test.
 
@@ -92,11 +93,12 @@ describe("tools/engine.ts", () => {
       const env = { ...process.env, ENGINE_BINARY: "tofu", ENGINE_PROVIDER: "registry" };
       const run = spawnSync(process.execPath, [path.join(__dirname, "..", "dist", "tools", "engine.js"), "--versions"], { env, encoding: "utf8" });
       expect(run.status).toBe(0);
-      process.env.ENGINE_BINARY = "tofu";
-      process.env.ENGINE_PROVIDER = "registry";
-      const paths = enginePaths();
-      expect(run.stdout).toBe(`${versionLines(paths)}\n`);
-      expect(run.stdout).toBe(`opentofu=1.12.6\naws-provider=${paths.bindingsProviderVersion}\nmirror=${paths.mirror}\n`);
+      // The compiled script reads @cdktf/provider-aws from node_modules itself: read the same file,
+      // not through jest's resolver (which the cdktn leg maps to cdktn's bindings).
+      const manifest = path.join(__dirname, "..", "node_modules", "@cdktf", "provider-aws", "package.json");
+      const version = (JSON.parse(fs.readFileSync(manifest, "utf8")) as { cdktf: { provider: { version: string } } }).cdktf.provider.version;
+      const mirror = path.join(cacheRoot(), "engine", `tofu-installed_aws-${version}-registry`, "mirror");
+      expect(run.stdout).toBe(`opentofu=1.12.6\naws-provider=${version}\nmirror=${mirror}\n`);
     });
   });
 });
