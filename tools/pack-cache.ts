@@ -4,7 +4,7 @@ import { run } from "./pack-process";
 /**
  * Run by `prepare` after `npm ci` / `npm install` (network at hand): puts the peers of both
  * flavours, at the locked versions, into the npm cache with their full metadata, so that the
- * consumer test (__tests__/package-install.test.ts) installs them with `npm install --offline`.
+ * consumer test (__tests__/package-install.build.test.ts) installs them with `npm install --offline`.
  * `npm ci` alone does not do it: it stores abbreviated metadata, and `npm install` (npm 11)
  * resolves with the full one.
  */
