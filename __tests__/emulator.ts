@@ -6,7 +6,7 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { HttpsProxyAgent } from "https-proxy-agent";
 import { Emulator, emulatorProviderSettings, startEmulator } from "../tools/emulator";
-import { ProviderConfigurations, providerSettingsFor } from "../tools/engine";
+import { providerSettingsFor } from "../tools/engine";
 import { engine, shareConfiguredProvider, tofuAsync, tofuOkAsync, TofuResult } from "./engine";
 import { SynthJson } from "./helpers";
 
@@ -131,7 +131,7 @@ export async function stateAddresses(dir: string): Promise<string[]> {
 export async function initOnEmulator(dir: string, config: object, emulator: Emulator, options: { pinProvider: boolean }): Promise<void> {
   fs.writeFileSync(path.join(dir, "emulator_override.tf.json"), JSON.stringify(emulatorEngineOverride(config, emulator, options), null, 2));
   await tofuOkAsync(dir, ["init", "-input=false", "-no-color"]);
-  await shareConfiguredProvider(dir, config as ProviderConfigurations);
+  await shareConfiguredProvider(dir, config);
 }
 
 /** Runs `body` with a fresh emulator acting in `account`; stops it however `body` ends. */

@@ -2,12 +2,45 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { enginePaths, installedBinaryPath, providerBuildFor, replaceDirectives, tofurcText } from "../tools/engine";
+import {
+  enginePaths,
+  installedBinaryPath,
+  memoryLimitBytes,
+  PROVIDER_BUILD_GIB,
+  providerBuildFor,
+  providerBuildRefusal,
+  replaceDirectives,
+  tofurcText,
+} from "../tools/engine";
 import { cacheRoot } from "../tools/tool-cache";
 
 // The pure parts of tools/engine.ts; the build itself is exercised by every engine test.
 
 describe("tools/engine.ts", () => {
+  describe("memory for the provider build, checked before it starts", () => {
+    const GiB = 1024 ** 3;
+    const cgroup = (files: Record<string, string>) => (file: string) => files[file];
+
+    it("takes the lower of the machine's memory and its cgroup's limit (v2 or v1); an unlimited cgroup says max", () => {
+      expect(memoryLimitBytes(24 * GiB, cgroup({}))).toBe(24 * GiB);
+      expect(memoryLimitBytes(24 * GiB, cgroup({ "/sys/fs/cgroup/memory.max": "max\n" }))).toBe(24 * GiB);
+      expect(memoryLimitBytes(24 * GiB, cgroup({ "/sys/fs/cgroup/memory.max": `${8 * GiB}\n` }))).toBe(8 * GiB);
+      expect(memoryLimitBytes(24 * GiB, cgroup({ "/sys/fs/cgroup/memory/memory.limit_in_bytes": `${6 * GiB}\n` }))).toBe(6 * GiB);
+      expect(memoryLimitBytes(4 * GiB, cgroup({ "/sys/fs/cgroup/memory.max": `${8 * GiB}` }))).toBe(4 * GiB);
+    });
+
+    it("refuses below the build's peak with a message naming the amount, ENGINE_BINARY and ENGINE_PROVIDER=registry; allows at or above it", () => {
+      const paths = { bindingsProviderVersion: "6.25.0" };
+      const refusal = providerBuildRefusal(7.5 * GiB, paths);
+      expect(refusal).toContain(`needs about ${PROVIDER_BUILD_GIB} GiB`);
+      expect(refusal).toContain("this machine allows 7.5 GiB");
+      expect(refusal).toContain("ENGINE_BINARY=/path/to/tofu ENGINE_PROVIDER=registry npm test");
+      expect(refusal).toContain("hashicorp/aws 6.25.0");
+      expect(providerBuildRefusal(PROVIDER_BUILD_GIB * GiB, paths)).toBeUndefined();
+      expect(providerBuildRefusal(24 * GiB, paths)).toBeUndefined();
+    });
+  });
+
   it("repeats single-line and block replace directives of a go.mod", () => {
     const goMod = [
       "module example.com/x",

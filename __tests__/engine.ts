@@ -132,8 +132,8 @@ let configuredStarted = 0;
  * configuration allows it (one AWS provider configuration, no alias); the commands must run one
  * after another. Returns whether it shares. `removeTempDirs` stops them.
  */
-export async function shareConfiguredProvider(dir: string, config: ProviderConfigurations): Promise<boolean> {
-  if (!canShareConfigured(config)) return false;
+export async function shareConfiguredProvider(dir: string, config: object): Promise<boolean> {
+  if (!canShareConfigured(config as ProviderConfigurations)) return false;
   const key = path.resolve(dir);
   if (!configuredProviders.has(key)) {
     const record = `configured-${process.pid}-${(configuredStarted += 1)}`;

@@ -5,7 +5,7 @@ import { buildApp } from "../main";
 import { readPlan } from "../cli/plan-review/plan-json";
 import { reviewPlans } from "../cli/plan-review/review";
 import { FIXTURES, FixtureManifest, generate } from "../tools/plan-fixtures";
-import { removeTempDirs, tempDir, tofuOk, writeEngineOverride } from "./engine";
+import { removeTempDirs, shareConfiguredProvider, tempDir, tofuOk, writeEngineOverride } from "./engine";
 import { SynthJson } from "./helpers";
 
 // The plan fixtures are what tools/plan-fixtures.ts makes with the engine on the AWS emulator:
@@ -35,13 +35,14 @@ describe("plan fixtures made again by tools/plan-fixtures.ts", () => {
 });
 
 describe("plan review of a complete plan of the example app", () => {
-  it("reads it, counts every resource to create, and finds no risk in a first deployment", () => {
+  it("reads it, counts every resource to create, and finds no risk in a first deployment", async () => {
     const outdir = tempDir("plan-review-example");
     buildApp(new App({ outdir })).synth();
     const dir = path.join(outdir, "stacks", "lookout-vision-single-account");
     const json = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8")) as SynthJson;
     writeEngineOverride(dir, json);
     tofuOk(dir, ["init", "-input=false", "-no-color"]);
+    await shareConfiguredProvider(dir, json);
     tofuOk(dir, ["plan", "-refresh=false", "-input=false", "-lock=false", "-no-color", "-out=tfplan"]);
     const text = tofuOk(dir, ["show", "-json", "tfplan"]);
     const plan = readPlan("lookout-vision-single-account.json", text);

@@ -3,7 +3,8 @@
 // of the AWS provider (the 905 MB binary whose start costs ~3.5 CPU s), for docs/performance.md.
 //   node bench/process-census.js -- npm test      runs the command, then prints the counts
 // It samples the process table every 100 ms; a provider lives for seconds, so none is missed,
-// but a tofu command shorter than the interval (`version`) may be.
+// but a tofu command shorter than the interval (`version`) may be. CPU is the whole machine's
+// (/proc/stat), so measure on an otherwise idle machine.
 "use strict";
 const { spawn, execFileSync } = require("node:child_process");
 
@@ -43,7 +44,15 @@ function sample() {
   }
 }
 
+/** CPU seconds the whole machine has spent busy: counts detached processes too (the shared providers), which rusage of children misses. */
+function busyCpuSeconds() {
+  const [, ...fields] = require("node:fs").readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/);
+  const [user, nice, system, , , irq, softirq, steal] = fields.map(Number);
+  return (user + nice + system + irq + softirq + steal) / 100;
+}
+
 const started = Date.now();
+const cpuAtStart = busyCpuSeconds();
 const timer = setInterval(sample, 100);
 const child = spawn(command, args, { stdio: "inherit" });
 child.on("close", (status) => {
@@ -54,7 +63,8 @@ child.on("close", (status) => {
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([kind, n]) => `${kind} ${n}`)
     .join(", ");
-  console.error(`\ncensus: ${((Date.now() - started) / 1000).toFixed(1)} s wall, exit ${status}`);
+  const cpu = busyCpuSeconds() - cpuAtStart;
+  console.error(`\ncensus: ${((Date.now() - started) / 1000).toFixed(1)} s wall, ${cpu.toFixed(0)} CPU s (the whole machine), exit ${status}`);
   console.error(`census: tofu commands ${total} (${kinds})`);
   console.error(`census: provider starts ${providers} (per command), ${providersShared} shared (-debug, reattached)`);
   process.exit(status === null ? 1 : status);

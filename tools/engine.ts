@@ -13,6 +13,7 @@
 
 import { spawn, SpawnOptions } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { cacheRoot } from "./tool-cache";
 
@@ -327,9 +328,46 @@ async function downloadProvider(paths: EnginePaths): Promise<void> {
   }
 }
 
+/**
+ * Peak memory of the provider's `go build`, measured on 2 cores (docs/performance.md): 9.6 to
+ * 11.0 GiB. A machine with less fails only after many minutes, out of memory, so check first.
+ */
+export const PROVIDER_BUILD_GIB = 11;
+
+/** Memory this process may use: the machine's, or its cgroup's limit when lower (a container, a CI runner). */
+export function memoryLimitBytes(totalBytes: number = os.totalmem(), readFile: (file: string) => string | undefined = readIfPresent): number {
+  const limits = ["/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"]
+    .map((file) => readFile(file)?.trim())
+    .filter((text): text is string => text !== undefined && /^\d+$/.test(text))
+    .map(Number);
+  return Math.min(totalBytes, ...limits);
+}
+
+function readIfPresent(file: string): string | undefined {
+  return fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined;
+}
+
+/** Why the provider cannot be built from source here (too little memory), or undefined when it can. */
+export function providerBuildRefusal(limitBytes: number, paths: Pick<EnginePaths, "bindingsProviderVersion">): string | undefined {
+  const gib = limitBytes / 1024 ** 3;
+  if (gib >= PROVIDER_BUILD_GIB || process.env.ENGINE_MEMORY_CHECK === "off") return undefined;
+  return [
+    `engine: building the AWS provider from source needs about ${PROVIDER_BUILD_GIB} GiB of memory (its go build peaks at 9.6-11 GiB); this machine allows ${gib.toFixed(
+      1
+    )} GiB.`,
+    "Use an engine that needs no build instead:",
+    `  ENGINE_BINARY=/path/to/tofu ENGINE_PROVIDER=registry npm test   (an installed tofu or terraform; hashicorp/aws ${paths.bindingsProviderVersion} downloaded from the registry once, network needed)`,
+    "or build on a machine with more memory (ENGINE_MEMORY_CHECK=off tries anyway).",
+  ].join("\n");
+}
+
 async function build(paths: EnginePaths): Promise<void> {
   const started = Date.now();
   const { provider } = paths;
+  if (paths.providerBinary && !fs.existsSync(paths.providerBinary)) {
+    const refusal = providerBuildRefusal(memoryLimitBytes(), paths);
+    if (refusal) throw new Error(refusal);
+  }
   if (paths.providerBinary && provider.version !== paths.bindingsProviderVersion) {
     process.stderr.write(
       `[engine] note: the bindings target hashicorp/aws ${paths.bindingsProviderVersion}; the module proxy serves ${provider.version} (${provider.pseudoVersion}), which is built instead\n`

@@ -5,6 +5,7 @@ import { tmpdir } from "os";
 import { dirname, join, resolve } from "path";
 import { Emulator, emulatorProviderSettings, motoVersion, OVERRIDE_FILE, startEmulator } from "./emulator";
 import { EnginePaths, enginePaths, engineEnv, isBuilt, providerSettingsFor } from "./engine";
+import { canShareConfigured, startSharedProvider, stopSharedProvider } from "./shared-provider";
 import { repositoryRoot } from "./tool-cache";
 
 /**
@@ -504,9 +505,9 @@ interface TofuRun {
   readonly stderr: string;
 }
 
-function tofu(paths: EnginePaths, cwd: string, args: string[], { allowFailure = false } = {}): Promise<TofuRun> {
+function tofu(paths: EnginePaths, cwd: string, args: string[], { allowFailure = false, env = engineEnv(paths) } = {}): Promise<TofuRun> {
   return new Promise((done, fail) => {
-    const child = spawn(paths.tofu, args, { cwd, env: engineEnv(paths), stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(paths.tofu, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
@@ -556,26 +557,33 @@ export function digest(text: string): string {
  * must error, the others must not.
  */
 async function planCase(paths: EnginePaths, work: string, emulator: Emulator, fixtureCase: FixtureCase): Promise<string> {
-  writeConfig(work, fixtureCase.before, emulator);
-  await tofu(paths, work, ["init", "-input=false", "-no-color"]);
-  await tofu(paths, work, ["apply", "-auto-approve", "-input=false", "-no-color"]);
-  // Anything the emulator reads back differently from what was applied would show in the case's plan as a change it did not make.
-  const again = await tofu(paths, work, ["plan", "-detailed-exitcode", "-input=false", "-no-color"], { allowFailure: true });
-  if (again.status !== 0)
-    throw new Error(
-      `plan-fixtures: case ${fixtureCase.name}: a second plan of the applied before-configuration (exit ${again.status}) is not empty:\n${again.stderr}\n${again.stdout}`
-    );
-  writeConfig(work, fixtureCase.after, emulator);
-  const errored = fixtureCase.errored === true;
-  const planned = await tofu(paths, work, ["plan", "-input=false", "-no-color", "-out=plan.bin"], { allowFailure: errored });
-  if (!existsSync(join(work, "plan.bin"))) throw new Error(`plan-fixtures: case ${fixtureCase.name}: no plan written:\n${planned.stderr}`);
-  const json = JSON.parse((await tofu(paths, work, ["show", "-json", "-no-color", "plan.bin"])).stdout) as Record<string, unknown>;
-  if ((planned.status !== 0) !== errored || (json.errored === true) !== errored) {
-    throw new Error(
-      `plan-fixtures: case ${fixtureCase.name} should ${errored ? "" : "not "}error; tofu exited ${planned.status}:\n${planned.stderr}`
-    );
+  // The case's commands run one after another: one provider process serves them all when both configurations have a single AWS provider configuration.
+  const shared = canShareConfigured(fixtureCase.before) && canShareConfigured(fixtureCase.after) ? await startSharedProvider(paths, work) : undefined;
+  const env = shared ? { ...engineEnv(paths), TF_REATTACH_PROVIDERS: shared.reattach } : engineEnv(paths);
+  try {
+    writeConfig(work, fixtureCase.before, emulator);
+    await tofu(paths, work, ["init", "-input=false", "-no-color"], { env });
+    await tofu(paths, work, ["apply", "-auto-approve", "-input=false", "-no-color"], { env });
+    // Anything the emulator reads back differently from what was applied would show in the case's plan as a change it did not make.
+    const again = await tofu(paths, work, ["plan", "-detailed-exitcode", "-input=false", "-no-color"], { allowFailure: true, env });
+    if (again.status !== 0)
+      throw new Error(
+        `plan-fixtures: case ${fixtureCase.name}: a second plan of the applied before-configuration (exit ${again.status}) is not empty:\n${again.stderr}\n${again.stdout}`
+      );
+    writeConfig(work, fixtureCase.after, emulator);
+    const errored = fixtureCase.errored === true;
+    const planned = await tofu(paths, work, ["plan", "-input=false", "-no-color", "-out=plan.bin"], { allowFailure: errored, env });
+    if (!existsSync(join(work, "plan.bin"))) throw new Error(`plan-fixtures: case ${fixtureCase.name}: no plan written:\n${planned.stderr}`);
+    const json = JSON.parse((await tofu(paths, work, ["show", "-json", "-no-color", "plan.bin"], { env })).stdout) as Record<string, unknown>;
+    if ((planned.status !== 0) !== errored || (json.errored === true) !== errored) {
+      throw new Error(
+        `plan-fixtures: case ${fixtureCase.name} should ${errored ? "" : "not "}error; tofu exited ${planned.status}:\n${planned.stderr}`
+      );
+    }
+    return fixtureText(json);
+  } finally {
+    if (shared) stopSharedProvider(shared);
   }
-  return fixtureText(json);
 }
 
 /** `planCase` with an emulator and a work folder of its own, both removed however it ends. */
