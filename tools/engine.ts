@@ -15,6 +15,7 @@ import { spawn, SpawnOptions } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { schemaCacheProxy } from "./schema-cache";
 import { cacheRoot } from "./tool-cache";
 
 export interface ProviderBuild {
@@ -419,10 +420,12 @@ async function main(): Promise<void> {
       process.stderr.write(`[engine] not built yet: run npm run engine (expected ${paths.tofu})\n`);
       process.exit(1);
     }
-  } else if (!isBuilt(paths)) {
-    await build(paths);
   } else {
-    writeTofurc(paths);
+    if (!isBuilt(paths)) await build(paths);
+    else writeTofurc(paths);
+    // The tests' shared providers sit behind it: built here, once, rather than by the first test that needs one.
+    if (!schemaCacheProxy())
+      process.stderr.write("[engine] note: no Go: the tests' shared providers run without tools/schema-cache-proxy (slower)\n");
   }
   process.stdout.write(`${paths.tofu}\n`);
 }

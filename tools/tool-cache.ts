@@ -1,6 +1,6 @@
 import { spawnSync } from "child_process";
 import { createHash } from "crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "fs";
 import { homedir } from "os";
 import { dirname, join } from "path";
 
@@ -122,7 +122,41 @@ export function ensureVenv(options: { dir: string; requirementsFile: string; lab
  * missing. The folder is keyed by the version, so a new pin builds anew.
  */
 export function ensureGoBinary(options: { dir: string; name: string; pkg: string; version: string; label: ToolLabel; run?: Runner }): Installed {
-  const { dir, name, pkg, version, label } = options;
+  const { pkg, version } = options;
+  return buildGoInto(options, `go install ${pkg}@${version}`, (run, partial) =>
+    run("go", ["install", "-trimpath", `${pkg}@${version}`], { ...process.env, GOBIN: partial, GOFLAGS: "-mod=mod" })
+  );
+}
+
+/**
+ * A Go program of this repository (a folder with go.mod and go.sum), built into `dir` once; `dir`
+ * should name the source's digest (`sourceDigest`), so a change builds again.
+ */
+export function ensureLocalGoBinary(options: { dir: string; name: string; source: string; label: ToolLabel; run?: Runner }): Installed {
+  const { name, source } = options;
+  return buildGoInto(options, `go build in ${source}`, (run, partial) =>
+    run("go", ["-C", source, "build", "-trimpath", "-o", join(partial, name), "."], { ...process.env, GOFLAGS: "-mod=readonly" })
+  );
+}
+
+/** A digest of a folder's files (names and contents, sorted), for cache folder names. */
+export function sourceDigest(folder: string): string {
+  const hash = createHash("sha256");
+  for (const file of readdirSync(folder).sort())
+    hash
+      .update(`${file}\0`)
+      .update(readFileSync(join(folder, file)))
+      .update("\0");
+  return hash.digest("hex").slice(0, 16);
+}
+
+/** Builds a Go binary under a temporary name and renames it into `dir` when complete. */
+function buildGoInto(
+  options: { dir: string; name: string; label: ToolLabel; run?: Runner },
+  what: string,
+  build: (run: Runner, partial: string) => Command
+): Installed {
+  const { dir, name, label } = options;
   const binary = join(dir, name);
   if (existsSync(binary)) return { path: binary, installed: false };
 
@@ -130,16 +164,16 @@ export function ensureGoBinary(options: { dir: string; name: string; pkg: string
   mkdirSync(dirname(dir), { recursive: true });
   const partial = mkdtempSync(`${dir}.partial-`);
   try {
-    const built = run("go", ["install", "-trimpath", `${pkg}@${version}`], { ...process.env, GOBIN: partial, GOFLAGS: "-mod=mod" });
+    const built = build(run, partial);
     if (built.status === null) throw new Error(`${label.context}: ${label.tool} is built with Go, which could not be started: ${built.stderr}`);
     if (built.status !== 0) {
       throw new Error(
-        `${label.context}: could not build ${label.tool} from the Go module proxy (is it reachable?): go install ${pkg}@${version} failed (exit ${
-          built.status
-        }): ${tail(built)}`
+        `${label.context}: could not build ${label.tool} from the Go module proxy (is it reachable?): ${what} failed (exit ${built.status}): ${tail(
+          built
+        )}`
       );
     }
-    if (!existsSync(join(partial, name))) throw new Error(`${label.context}: go install ${pkg}@${version} wrote no ${name} into ${partial}`);
+    if (!existsSync(join(partial, name))) throw new Error(`${label.context}: ${what} wrote no ${name} into ${partial}`);
     rmSync(dir, { recursive: true, force: true });
     renameSync(partial, dir);
   } finally {
