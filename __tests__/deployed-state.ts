@@ -33,7 +33,7 @@ const REFERENCE_TEXT = "\\$\\{([a-z0-9_]+\\.[A-Za-z0-9_-]+\\.[a-z0-9_]+)\\}";
 const WHOLE_REFERENCE = new RegExp(`^${REFERENCE_TEXT}$`);
 const REFERENCES = new RegExp(REFERENCE_TEXT, "g");
 
-/** A module as `tofu show -json` prints it (state or plan). */
+/** A module as `tofu show -json` prints it (a plan's planned values). */
 interface ShownModule {
   readonly resources?: StateResource[];
   readonly child_modules?: ShownModule[];
@@ -49,9 +49,33 @@ function addressOf(type: string, name: string): string {
   return name.includes(".") ? name : `${type}.${name}`;
 }
 
+/** A resource as the state file (format version 4) holds it: each instance's attributes as JSON. */
+interface StateFileResource {
+  readonly module?: string;
+  readonly mode: "managed" | "data";
+  readonly type: string;
+  readonly name: string;
+  readonly instances: { readonly index_key?: string | number; readonly attributes: Record<string, unknown> }[];
+}
+
+/**
+ * Each resource instance of a state file under the address `tofu show -json` gives it
+ * (`module.m.aws_s3_bucket.output["models"]`), its values the stored attributes. Read with
+ * `tofu state pull`, which needs no provider schema, where `show -json` loads the provider.
+ */
+function stateResources(state: { readonly resources?: StateFileResource[] }): StateResource[] {
+  return (state.resources ?? []).flatMap((r) =>
+    r.instances.map((instance) => {
+      const key = instance.index_key === undefined ? "" : `[${JSON.stringify(instance.index_key)}]`;
+      const address = `${r.module ? `${r.module}.` : ""}${r.mode === "data" ? "data." : ""}${r.type}.${r.name}${key}`;
+      return { address, mode: r.mode, type: r.type, name: r.name, values: instance.attributes };
+    })
+  );
+}
+
 export async function deployedState(dir: string): Promise<DeployedState> {
-  const shown = JSON.parse(await tofuOkAsync(dir, ["show", "-json"])) as { values?: { root_module?: ShownModule } };
-  const resources = new Map(resourcesOf(shown.values?.root_module).map((r) => [r.address, r]));
+  const state = JSON.parse(await tofuOkAsync(dir, ["state", "pull"])) as { resources?: StateFileResource[] };
+  const resources = new Map(stateResources(state).map((r) => [r.address, r]));
   const attribute = (reference: string): unknown => {
     const dot = reference.lastIndexOf(".");
     const key = reference.slice(dot + 1);
