@@ -1,3 +1,5 @@
+const { availableParallelism } = require("node:os");
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: "node",
@@ -6,9 +8,10 @@ module.exports = {
   // swc only strips types (tsc in lint type-checks once). Cold runs measured ~1.5 s faster than
   // ts-jest, which loads and runs the TypeScript compiler in each worker (bench/, docs/performance.md).
   transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }] },
-  // Jest's default is cores - 1 workers: 1 on a 2-core machine, leaving a core idle while the
-  // main process waits. Test files are independent, so use every core.
-  maxWorkers: "100%",
+  // Two files a core, at most 4: the deploy checks spend most of their time waiting (the
+  // provider polls each lifecycle configuration for ~55 s), so more files than cores overlap
+  // those waits. Measured on 2 cores (docs/performance.md): 2 workers 387 s, 4 workers 358 s.
+  maxWorkers: Math.min(4, 2 * availableParallelism()),
   // Points cdktf's matchers at the engine built by tools/engine.ts (before cdktf loads).
   setupFiles: ["<rootDir>/__tests__/engine-env.ts"],
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],

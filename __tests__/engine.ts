@@ -70,8 +70,13 @@ function assertMocksOnly(cwd: string): void {
 
 /** The engine's environment, attached to the folder's shared provider if it has one. */
 function envFor(cwd: string): NodeJS.ProcessEnv {
-  const shared = configuredProviders.get(path.resolve(cwd));
-  return shared ? { ...engineEnv(engine()), TF_REATTACH_PROVIDERS: shared.reattach } : engineEnv(engine());
+  return { ...engineEnv(engine()), ...sharedProviderEnv(cwd) };
+}
+
+/** TF_REATTACH_PROVIDERS for the folder's shared provider (for a CLI that runs tofu there itself), or nothing. */
+export function sharedProviderEnv(dir: string): Record<string, string> {
+  const shared = configuredProviders.get(path.resolve(dir));
+  return shared ? { TF_REATTACH_PROVIDERS: shared.reattach } : {};
 }
 
 /**

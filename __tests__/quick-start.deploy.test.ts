@@ -18,7 +18,7 @@ import {
   SecondPlan,
   stateAddresses,
 } from "./emulator";
-import { engine, removeTempDirs, runAsync, tempDir, tofuAsync, TofuResult } from "./engine";
+import { engine, removeTempDirs, runAsync, shareConfiguredProvider, sharedProviderEnv, tempDir, tofuAsync, TofuResult } from "./engine";
 import { SynthJson } from "./helpers";
 import { quickStart } from "./package-readme";
 import { namesWhatTheEmulatorHolds } from "./read-back";
@@ -52,10 +52,13 @@ const CLI_FLAGS = ["--auto-approve", "--skip-provider-lock"];
  */
 const CLI_RELAYS_ERRORS = flavour !== CDKTF;
 
-/** The flavour's CLI: cdktf-cli on this Node, or cdktn-cli on Node 22 (it needs 22.19 or later). */
-function cli(): { command: string; env: NodeJS.ProcessEnv } {
+/**
+ * The flavour's CLI: cdktf-cli on this Node, or cdktn-cli on Node 22 (it needs 22.19 or later);
+ * the tofu it runs in the stack's folder attaches to that folder's shared provider.
+ */
+function cli(stackDir?: string): { command: string; env: NodeJS.ProcessEnv } {
   const paths = engine();
-  const env = { ...engineEnv(paths), TERRAFORM_BINARY_NAME: paths.tofu };
+  const env = { ...engineEnv(paths), TERRAFORM_BINARY_NAME: paths.tofu, ...(stackDir ? sharedProviderEnv(stackDir) : {}) };
   if (flavour === CDKTF) return { command: path.join(ROOT, "node_modules", ".bin", "cdktf"), env };
   const tools = node22Tools();
   return { command: tools.cdktn, env: { ...env, PATH: tools.path } };
@@ -97,8 +100,8 @@ interface Deployed {
 let deployed: Deployed | undefined;
 let emulator: Emulator | undefined;
 
-async function cliOk(app: string, args: string[]): Promise<TofuResult> {
-  const { command, env } = cli();
+async function cliOk(app: string, args: string[], stackDir?: string): Promise<TofuResult> {
+  const { command, env } = cli(stackDir);
   const result = await runAsync(command, args, { cwd: app, env });
   if (result.status !== 0) throw new Error(`${flavour.engine} ${args.join(" ")} failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
   return result;
@@ -117,10 +120,11 @@ beforeAll(async () => {
   // The engine's override (its provider build, whose version the stack's exact pin names
   // otherwise) with the emulator's settings, where `npm run emulator`'s override goes.
   fs.writeFileSync(path.join(stackDir, OVERRIDE_FILE), JSON.stringify(emulatorEngineOverride(json, emulator, { pinProvider: true }), null, 2));
-  const deploy = await cliOk(app, ["deploy", ...CLI_FLAGS]);
+  await shareConfiguredProvider(stackDir, json);
+  const deploy = await cliOk(app, ["deploy", ...CLI_FLAGS], stackDir);
   const overrideKept = fs.existsSync(path.join(stackDir, OVERRIDE_FILE));
   const [addresses, secondPlan, values] = await Promise.all([stateAddresses(stackDir), planChanges(stackDir), outputs(stackDir)]);
-  const { command, env } = cli();
+  const { command, env } = cli(stackDir);
   const destroy = await runAsync(command, ["destroy", ...CLI_FLAGS], { cwd: app, env });
   const tofuDestroy = await tofuAsync(stackDir, ["destroy", "-auto-approve", "-refresh=false", "-input=false", "-no-color"]);
   deployed = {

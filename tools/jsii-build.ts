@@ -7,6 +7,7 @@
 //   node dist/tools/jsii-build.js    stage, compile, print the assembly path
 
 import { StdioOptions } from "child_process";
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import * as semver from "semver";
@@ -56,18 +57,47 @@ function stageSources(): void {
   fs.cpSync(path.join(ROOT, "modules"), path.join(STAGE, "modules"), { recursive: true });
 }
 
-/** Stages and compiles the package; returns the assembly's path. */
+/** Every file under a folder, by path relative to it, sorted. */
+function filesUnder(folder: string): string[] {
+  return fs
+    .readdirSync(folder, { recursive: true, encoding: "utf8" })
+    .filter((file) => fs.statSync(path.join(folder, file)).isFile())
+    .sort();
+}
+
+/**
+ * What the assembly is made from: the staged package.json, the library's files, the README and
+ * the jsii version. The same digest means the same assembly, so a build with it is reused.
+ */
+function inputDigest(stagedPackage: string): string {
+  const hash = createHash("sha256").update(stagedPackage);
+  const jsiiVersion = readPackage(path.join(ROOT, "node_modules", "jsii")).version;
+  hash.update(`\0jsii ${jsiiVersion}\0`).update(fs.readFileSync(path.join(ROOT, "README.md")));
+  const modules = path.join(ROOT, "modules");
+  for (const file of filesUnder(modules)) hash.update(`\0${file}\0`).update(fs.readFileSync(path.join(modules, file)));
+  return hash.digest("hex");
+}
+
+/**
+ * Stages and compiles the package; returns the assembly's path. A build of the same inputs (one
+ * run of `.ci/run` asks three times: the release, the Python test, the API check) is reused.
+ */
 export function buildAssembly(stdio: StdioOptions = "inherit"): string {
   const pkg = readPackage(ROOT);
+  const stagedPackage = JSON.stringify(stagedPackageJson(pkg), null, 2) + "\n";
+  const digest = inputDigest(stagedPackage);
+  const stamp = path.join(STAGE, ".input-digest");
+  if (fs.existsSync(path.join(STAGE, ".jsii")) && fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8") === digest) return path.join(STAGE, ".jsii");
   fs.rmSync(STAGE, { recursive: true, force: true });
   fs.mkdirSync(STAGE, { recursive: true });
   stageSources();
   fs.copyFileSync(path.join(ROOT, "README.md"), path.join(STAGE, "README.md"));
   // Tools that look for the dependencies' assemblies in the package's own folder (jsii-docgen) find the repo's.
   fs.symlinkSync(path.join("..", "..", "node_modules"), path.join(STAGE, "node_modules"), "dir");
-  fs.writeFileSync(path.join(STAGE, "package.json"), JSON.stringify(stagedPackageJson(pkg), null, 2) + "\n");
+  fs.writeFileSync(path.join(STAGE, "package.json"), stagedPackage);
   const jsii = path.join(ROOT, "node_modules", ".bin", "jsii");
   run(jsii, ["--silence-warnings=reserved-word"], { cwd: STAGE, stdio });
+  fs.writeFileSync(stamp, digest);
   return path.join(STAGE, ".jsii");
 }
 
