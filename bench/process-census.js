@@ -3,7 +3,8 @@
 // start of the AWS provider (the 905 MB binary), and the CPU time of every kind of process.
 //   node bench/process-census.js -- npm test      runs the command, then prints the census
 // It samples /proc every 100 ms: a provider lives for seconds, so none is missed; a process's
-// CPU is its last sample (up to 100 ms of a process's end may be missed). The total is the
+// CPU is its last sample (up to 100 ms of a process's end may be missed), its peak RSS the kernel's
+// high-water mark (VmHWM). The total is the
 // whole machine's (/proc/stat), so measure on an otherwise idle machine. Linux only.
 "use strict";
 const { spawn } = require("node:child_process");
@@ -43,7 +44,10 @@ function sample() {
         if (argv.length === 0) continue; // a kernel thread, or a process ending
         seen.set(key, { kind: kindOf(argv), cpu: 0, before: startedBeforeUs(startTime) });
       }
-      seen.get(key).cpu = (utime + stime) / TICKS;
+      const entry = seen.get(key);
+      entry.cpu = (utime + stime) / TICKS;
+      const peak = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
+      if (peak) entry.peakKb = Math.max(entry.peakKb || 0, Number(peak[1]));
     } catch {
       // The process ended between listing and reading.
     }
@@ -72,15 +76,16 @@ child.on("close", (status) => {
   clearInterval(timer);
   sample();
   const byKind = new Map();
-  for (const { kind, cpu, before } of seen.values()) {
+  for (const { kind, cpu, before, peakKb = 0 } of seen.values()) {
     if (before) continue; // running before the command: not its cost
-    const entry = byKind.get(kind) || { count: 0, cpu: 0 };
-    byKind.set(kind, { count: entry.count + 1, cpu: entry.cpu + cpu });
+    const entry = byKind.get(kind) || { count: 0, cpu: 0, peakKb: 0 };
+    byKind.set(kind, { count: entry.count + 1, cpu: entry.cpu + cpu, peakKb: Math.max(entry.peakKb, peakKb) });
   }
   const rows = [...byKind.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const total = busyCpuSeconds() - cpuAtStart;
   console.error(`\ncensus: ${((Date.now() - started) / 1000).toFixed(1)} s wall, ${total.toFixed(0)} CPU s (the whole machine), exit ${status}`);
-  console.error("census: | processes | count | CPU s |");
-  for (const [kind, { count, cpu }] of rows) console.error(`census: | ${kind} | ${count} | ${cpu.toFixed(0)} |`);
+  console.error("census: | processes | count | CPU s | largest peak RSS MB |");
+  for (const [kind, { count, cpu, peakKb }] of rows)
+    console.error(`census: | ${kind} | ${count} | ${cpu.toFixed(0)} | ${(peakKb / 1024).toFixed(0)} |`);
   process.exit(status === null ? 1 : status);
 });
