@@ -97,7 +97,7 @@ export const SHARED_PROVIDERS = "shared-providers";
 /** Starts a shared provider and records it under `name` for the teardown. */
 async function startRecorded(name: string): Promise<SharedProvider> {
   const folder = sharedProvidersFolder();
-  const provider = await startSharedProvider(engine(), folder, engineEnv(engine()));
+  const provider = await startSharedProvider(engine(), engineEnv(engine()));
   const record = path.join(folder, `${name}.json`);
   fs.writeFileSync(`${record}.partial`, JSON.stringify(provider));
   fs.renameSync(`${record}.partial`, record);

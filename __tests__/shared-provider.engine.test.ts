@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { canShareConfigured } from "../tools/shared-provider";
-import { engineOverride, removeTempDirs, shareConfiguredProvider, tempDir, tofuAsync, tofuOk, validateAsync, ValidateResult } from "./engine";
+import { canShareConfigured, startSharedProvider, stopSharedProvider } from "../tools/shared-provider";
+import { engine, engineOverride, removeTempDirs, shareConfiguredProvider, tempDir, tofuAsync, tofuOk, validateAsync, ValidateResult } from "./engine";
 
 // A shared provider process (tools/shared-provider.ts) must never change what the engine reports:
 // a broken configuration gets the same diagnostics from a provider tofu starts itself and from the
@@ -108,6 +108,30 @@ describe("the shared provider changes no result", () => {
     const dir = stackFolder("shared-test-refused", { provider: { aws: [{ region: "eu-west-1" }] } });
     fs.writeFileSync(path.join(dir, "real.tftest.hcl"), 'provider "aws" {\n  region = "us-east-1"\n}\n\nrun "plan" {\n  command = plan\n}\n');
     await expect(tofuAsync(dir, ["test", "-no-color"], "schema-only")).rejects.toThrow(/mock_provider "aws" in every test file.*real\.tftest\.hcl/);
+  });
+});
+
+describe("starting a shared provider", () => {
+  it("works under a temporary folder too long for a Unix socket's path (a nested TMPDIR, as in CI), and leaves nothing", async () => {
+    const saved = process.env.TMPDIR;
+    const long = path.join(tempDir("shared-long"), "a-temporary-folder-whose-path-is-long-enough-to-break-a-socket");
+    fs.mkdirSync(long);
+    process.env.TMPDIR = long;
+    try {
+      const provider = await startSharedProvider(engine());
+      const attach = Object.values(JSON.parse(provider.reattach) as Record<string, { Addr: { String: string } }>)[0];
+      expect(Buffer.byteLength(attach.Addr.String)).toBeLessThanOrEqual(107);
+      stopSharedProvider(provider);
+      expect(fs.existsSync(provider.folder)).toBe(false);
+      // Killed (SIGKILL is delivered asynchronously): gone, or a zombie waiting for this process to reap it.
+      const running = () =>
+        provider.pids.filter((pid) => fs.existsSync(`/proc/${pid}`) && !/\) Z /.test(fs.readFileSync(`/proc/${pid}/stat`, "utf8")));
+      for (const started = Date.now(); running().length > 0 && Date.now() - started < 5000; )
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(running()).toEqual([]);
+    } finally {
+      process.env.TMPDIR = saved;
+    }
   });
 });
 

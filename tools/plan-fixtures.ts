@@ -558,7 +558,7 @@ export function digest(text: string): string {
  */
 async function planCase(paths: EnginePaths, work: string, emulator: Emulator, fixtureCase: FixtureCase): Promise<string> {
   // The case's commands run one after another: one provider process serves them all when both configurations have a single AWS provider configuration.
-  const shared = canShareConfigured(fixtureCase.before) && canShareConfigured(fixtureCase.after) ? await startSharedProvider(paths, work) : undefined;
+  const shared = canShareConfigured(fixtureCase.before) && canShareConfigured(fixtureCase.after) ? await startSharedProvider(paths) : undefined;
   const env = shared ? { ...engineEnv(paths), TF_REATTACH_PROVIDERS: shared.reattach } : engineEnv(paths);
   try {
     writeConfig(work, fixtureCase.before, emulator);

@@ -17,6 +17,7 @@
 
 import { spawn } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { EnginePaths, PROVIDER_ADDRESSES, ProviderConfigurations, providerPlatformDir } from "./engine";
 import { schemaCacheProxy } from "./schema-cache";
@@ -50,13 +51,22 @@ export function canShareConfigured(config: ProviderConfigurations): boolean {
 const START_TIMEOUT_MS = 180_000;
 
 /**
- * Starts the provider in debug mode in a folder of its own under `parent`, and the schema cache
+ * A Unix socket's path holds at most 107 bytes: the sockets go to a short folder of their own in
+ * the temporary folder, or in /tmp when that folder's own path is long (a nested TMPDIR, as in CI).
+ */
+function socketFolder(): string {
+  const base = os.tmpdir().length <= 64 ? os.tmpdir() : "/tmp";
+  return fs.mkdtempSync(path.join(base, "tfp-"));
+}
+
+/**
+ * Starts the provider in debug mode in a folder of its own (`socketFolder`), and the schema cache
  * in front of it, and resolves once both accept connections. Detached, so they outlive the
  * process that started them until `stopSharedProvider` (a jest teardown stops what a crashed
  * worker left).
  */
-export async function startSharedProvider(paths: EnginePaths, parent: string, env: NodeJS.ProcessEnv = process.env): Promise<SharedProvider> {
-  const folder = fs.mkdtempSync(path.join(parent, "provider-"));
+export async function startSharedProvider(paths: EnginePaths, env: NodeJS.ProcessEnv = process.env): Promise<SharedProvider> {
+  const folder = socketFolder();
   const pids: number[] = [];
   try {
     // The plugin socket goes to the provider's TMPDIR: its own folder, removed with it.
