@@ -19,5 +19,5 @@ export default tseslint.config(
         },
       ],
     },
-  }
+  },
 );

@@ -664,7 +664,7 @@ describe("bad input catalogue", () => {
     expect(new Set(CATALOGUE.map(([input]) => input)).size).toBe(CATALOGUE.length);
     expect(CATALOGUE.length).toBeGreaterThanOrEqual(30);
     expect(new Set(CATALOGUE.map(([, , construct]) => construct))).toEqual(
-      new Set(["LookoutVisionKey", "EncryptedBucket", "ConsoleBucket", "OutputBucket", "AccessLogBucket", "LookoutVisionEncryption"])
+      new Set(["LookoutVisionKey", "EncryptedBucket", "ConsoleBucket", "OutputBucket", "AccessLogBucket", "LookoutVisionEncryption"]),
     );
   });
 

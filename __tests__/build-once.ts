@@ -15,7 +15,7 @@ export function buildOnce(): void {
   try {
     fs.mkdirSync(path.join(runFolder, "build.lock"));
   } catch {
-    for (const started = Date.now(); !fs.existsSync(done); ) {
+    for (const started = Date.now(); !fs.existsSync(done);) {
       if (Date.now() - started > 300_000) throw new Error(`npm run build by another test file did not end within 300 s (no ${done})`);
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
     }

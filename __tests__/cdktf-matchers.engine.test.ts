@@ -68,7 +68,7 @@ function synthForEngine(setups: Record<string, (scope: Construct) => void>): str
   for (const entry of Object.values(manifest.stacks)) {
     writeEngineOverride(
       path.join(outdir, entry.workingDirectory),
-      JSON.parse(fs.readFileSync(path.join(outdir, entry.synthesizedStackPath), "utf8")) as object
+      JSON.parse(fs.readFileSync(path.join(outdir, entry.synthesizedStackPath), "utf8")) as object,
     );
   }
   return outdir;

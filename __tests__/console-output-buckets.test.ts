@@ -31,7 +31,7 @@ describe("ConsoleBucket", () => {
   it("takes a suffix and the Custom Labels profile prefix", () => {
     expect(onlyResource(synthConsole({ suffix: "team-a" }).json, "aws_s3_bucket").bucket).toBe("lookoutvision-eu-west-1-team-a");
     expect(onlyResource(synthConsole({ profile: REKOGNITION_CUSTOM_LABELS, suffix: "abc123" }).json, "aws_s3_bucket").bucket).toBe(
-      "custom-labels-console-eu-west-1-abc123"
+      "custom-labels-console-eu-west-1-abc123",
     );
   });
 
@@ -40,7 +40,7 @@ describe("ConsoleBucket", () => {
       new ConsoleBucket(scope, "Console", { encryptionKey: KEY_ARN });
     });
     expect(onlyResource(json, "aws_s3_bucket").bucket).toMatch(
-      /^lookoutvision-\$\{data\.aws_region\.AwsEnvironment_region_\w+\.region\}-\$\{data\.aws_caller_identity\.AwsEnvironment_identity_\w+\.account_id\}$/
+      /^lookoutvision-\$\{data\.aws_region\.AwsEnvironment_region_\w+\.region\}-\$\{data\.aws_caller_identity\.AwsEnvironment_identity_\w+\.account_id\}$/,
     );
   });
 
@@ -98,7 +98,7 @@ describe("OutputBucket", () => {
       synth((scope) => {
         const prefix = new TerraformVariable(scope, "prefix", { type: "string" });
         new OutputBucket(scope, "Output", { ...ENV, encryptionKey: KEY_ARN, prefix: prefix.stringValue });
-      })
+      }),
     ).not.toThrow();
   });
 });

@@ -162,7 +162,7 @@ describe("destroy order", () => {
       Object.keys(resourcesOf(json, "aws_s3_bucket")).map((name) => [
         name,
         name.includes("AccessLogs") ? undefined : [key(rows.find(([prefix]) => name.startsWith(prefix))!)],
-      ])
+      ]),
     );
   }
 

@@ -170,13 +170,13 @@ async function createAsTheConsoleDoes(aws: Clients, bucket: string): Promise<voi
     new PutBucketEncryptionCommand({
       Bucket: bucket,
       ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } }] },
-    })
+    }),
   );
   await s3.send(
     new PutPublicAccessBlockCommand({
       Bucket: bucket,
       PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
-    })
+    }),
   );
   await put(aws, bucket, sample(bucket));
 }
@@ -258,7 +258,7 @@ async function putObjects(applied: Applied): Promise<DeployedExample> {
     buckets.map(async (bucket) => {
       await put(aws, bucket, "first version");
       await put(aws, bucket, sample(bucket));
-    })
+    }),
   );
   const keyId = state.attribute(`${addressesOf(json, "aws_kms_key")[0]}.key_id`) as string;
   return { ...applied, buckets, versioned, keyId, held: await holdings(aws, buckets, keyId) };
@@ -278,7 +278,7 @@ function bucketsOptedOut(json: SynthJson): object {
   return {
     resource: {
       aws_s3_bucket: Object.fromEntries(
-        Object.keys(json.resource?.aws_s3_bucket ?? {}).map((name) => [name, { lifecycle: { prevent_destroy: false } }])
+        Object.keys(json.resource?.aws_s3_bucket ?? {}).map((name) => [name, { lifecycle: { prevent_destroy: false } }]),
       ),
     },
   };
@@ -358,7 +358,7 @@ async function tearDown(): Promise<Teardown> {
   await apply(dir, ["tfplan"]);
   const optedOutState = await deployedState(dir);
   const forceDestroyApplied = Object.fromEntries(
-    addressesOf(json, "aws_s3_bucket").map((address) => [address, optedOutState.attribute(`${address}.force_destroy`)])
+    addressesOf(json, "aws_s3_bucket").map((address) => [address, optedOutState.attribute(`${address}.force_destroy`)]),
   );
 
   // Step 4: `cdktf destroy <stack>`.
@@ -379,7 +379,7 @@ async function tearDown(): Promise<Teardown> {
       .send(new GetPolicyCommand({ PolicyArn: userPolicyArn }))
       .then(
         () => "still there",
-        (error: Error) => error.name
+        (error: Error) => error.name,
       ),
   };
 }
@@ -555,7 +555,7 @@ describe(`README's "${TEARDOWN_SECTION}", run as written`, () => {
     expect(
       optOutPlan
         .filter((c) => !c.change.actions.every((a) => a === "update" || a === "no-op"))
-        .map((c) => `${c.address}: ${c.change.actions.join(", ")}`)
+        .map((c) => `${c.address}: ${c.change.actions.join(", ")}`),
     ).toEqual([]);
     expect(forceDestroyApplied).toEqual(Object.fromEntries(addressesOf(json, "aws_s3_bucket").map((address) => [address, true])));
   });

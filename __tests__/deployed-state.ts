@@ -69,7 +69,7 @@ function stateResources(state: { readonly resources?: StateFileResource[] }): St
       const key = instance.index_key === undefined ? "" : `[${JSON.stringify(instance.index_key)}]`;
       const address = `${r.module ? `${r.module}.` : ""}${r.mode === "data" ? "data." : ""}${r.type}.${r.name}${key}`;
       return { address, mode: r.mode, type: r.type, name: r.name, values: instance.attributes };
-    })
+    }),
   );
 }
 

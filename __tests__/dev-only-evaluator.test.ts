@@ -73,7 +73,7 @@ describe("the AGPL policy evaluator stays a test-only dependency", () => {
   it("is not reached through any runtime dependency, and no runtime dependency is GPL-family licensed", () => {
     const closure = runtimeClosure();
     expect(closure.map((p) => p.name)).toEqual(
-      expect.arrayContaining(["cdktf", "constructs", "@cdktf/provider-aws", "cdktn", "@cdktn/provider-aws"])
+      expect.arrayContaining(["cdktf", "constructs", "@cdktf/provider-aws", "cdktn", "@cdktn/provider-aws"]),
     );
     expect(closure.filter((p) => p.name.startsWith("@cloud-copilot/")).map((p) => p.name)).toEqual([]);
     expect(closure.filter((p) => /GPL/i.test(String(p.license ?? ""))).map((p) => `${p.name}: ${p.license}`)).toEqual([]);

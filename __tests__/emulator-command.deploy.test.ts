@@ -113,7 +113,7 @@ describe("npm run emulator", () => {
         `resource "aws_s3_bucket" "there" {\n  provider = aws.${ALIAS}\n  bucket   = "emulator-command-there"\n}`,
         'data "aws_caller_identity" "current" {}',
         'output "account" {\n  value = data.aws_caller_identity.current.account_id\n}',
-      ].join("\n\n")
+      ].join("\n\n"),
     );
     await tofuOkAsync(dir, ["init", "-input=false", "-no-color"]);
     await tofuOkAsync(dir, ["apply", "-auto-approve", "-input=false", "-no-color"]);

@@ -73,7 +73,7 @@ async function enableLogging(aws: Clients, suffix: string): Promise<void> {
     new PutBucketLoggingCommand({
       Bucket: `data-${suffix}`,
       BucketLoggingStatus: { LoggingEnabled: { TargetBucket: `logs-${suffix}`, TargetPrefix: "" } },
-    })
+    }),
   );
 }
 
@@ -92,7 +92,7 @@ async function blockedEncryptionTypes(aws: Clients, bucket: string): Promise<unk
           },
         ],
       },
-    })
+    }),
   );
   const read = await s3.send(new GetBucketEncryptionCommand({ Bucket: bucket }));
   return read.ServerSideEncryptionConfiguration?.Rules?.[0]?.BlockedEncryptionTypes;
@@ -135,7 +135,7 @@ async function replica(aws: Clients) {
       Policy: REPLICA_POLICY,
       Description: "replica",
       Tags: [{ TagKey: "role", TagValue: "replica" }],
-    })
+    }),
   );
   const replicaKey = (await replicaKms.send(new DescribeKeyCommand({ KeyId: primary.KeyId }))).KeyMetadata!;
   return {
@@ -149,7 +149,7 @@ async function replica(aws: Clients) {
       replicaKms.send(new CreateAliasCommand({ AliasName: "alias/same-name", TargetKeyId: replicaKey.Arn })),
     ]).then(
       () => "created in both regions",
-      (error: Error) => error.name
+      (error: Error) => error.name,
     ),
   };
 }
@@ -179,7 +179,7 @@ async function putsUnderConditionalDeny(aws: Clients, bucket: string): Promise<s
   const put = (key: string) =>
     s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: "x" })).then(
       () => `${key}: stored`,
-      (error: { $metadata?: { httpStatusCode?: number } }) => `${key}: ${error.$metadata?.httpStatusCode}`
+      (error: { $metadata?: { httpStatusCode?: number } }) => `${key}: ${error.$metadata?.httpStatusCode}`,
     );
   return [await put("allowed/a.txt"), await put("denied/a.txt")];
 }

@@ -27,7 +27,10 @@ export interface Clients {
  * moto's proxy ends the tunnel after its first request when CONNECT says `Proxy-Connection: close`.
  */
 class EmulatorProxyAgent extends HttpsProxyAgent<string> {
-  constructor(proxy: string, private readonly ca: Buffer) {
+  constructor(
+    proxy: string,
+    private readonly ca: Buffer,
+  ) {
     super(proxy, { keepAlive: true });
   }
 

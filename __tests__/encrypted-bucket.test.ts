@@ -66,7 +66,7 @@ describe("EncryptedBucket resources", () => {
     expect(sse.rule[0].apply_server_side_encryption_by_default.kms_master_key_id).toBe(`\${aws_kms_key.${keyName}.arn}`);
     const policy = parsePolicy(onlyResource(json, "aws_s3_bucket_policy").policy);
     expect(statement(policy, "DenyOtherKmsKey").Condition?.StringNotEquals["s3:x-amz-server-side-encryption-aws-kms-key-id"]).toBe(
-      `\${aws_kms_key.${keyName}.arn}`
+      `\${aws_kms_key.${keyName}.arn}`,
     );
   });
 
@@ -199,7 +199,7 @@ describe("EncryptedBucket policy", () => {
           if (operator === "NumericLessThan") return Number(value) < Number(expected);
           if (operator === "StringNotEquals") return value !== expected;
           throw new Error(`operator ${operator} not modelled`);
-        })
+        }),
       );
     const denies = policy()
       .Statement.filter((s) => s.Effect === "Deny" && matches(s))
@@ -209,7 +209,7 @@ describe("EncryptedBucket policy", () => {
     expect(
       policy()
         .Statement.filter((s) => matches(s))
-        .map((s) => s.Sid)
+        .map((s) => s.Sid),
     ).toEqual(["DenyNonKmsEncryptionHeader"]);
   });
 
@@ -264,7 +264,7 @@ describe("EncryptedBucket access logs", () => {
     expect(buckets.map((b) => b.bucket).sort()).toEqual(["vision-data-bucket", LOGS]);
     expect(buckets.find((b) => b.bucket === LOGS)).toMatchObject({ force_destroy: false, lifecycle: { prevent_destroy: true } });
     const logSse = Object.values(resourcesOf(json, "aws_s3_bucket_server_side_encryption_configuration")).find(
-      (r) => r.bucket === bucketRef(json, "id", LOGS)
+      (r) => r.bucket === bucketRef(json, "id", LOGS),
     );
     expect(logSse?.rule).toEqual([{ apply_server_side_encryption_by_default: { sse_algorithm: "AES256" }, blocked_encryption_types: ["SSE-C"] }]);
     expect(onlyResource(json, "aws_s3_bucket_logging")).toMatchObject({
@@ -314,7 +314,7 @@ describe("EncryptedBucket shared access-log destination", () => {
     expect(
       Object.values(resourcesOf(json, "aws_s3_bucket"))
         .map((b) => b.bucket)
-        .sort()
+        .sort(),
     ).toEqual(["shared-access-logs", "vision-a-bucket", "vision-b-bucket"]);
     const logsId = bucketRef(json, "id", "shared-access-logs");
     expect(Object.values(resourcesOf(json, "aws_s3_bucket_logging")).map((l) => [l.target_bucket, l.target_prefix])).toEqual([
@@ -345,7 +345,7 @@ describe("EncryptedBucket shared access-log destination", () => {
       synth((scope) => {
         const logs = new AccessLogBucket(scope, "Logs", ENV);
         new EncryptedBucket(scope, "Data", { ...ENV, encryptionKey: KEY_ARN, accessLogs: { destination: logs, expireAfterDays: 30 } });
-      })
+      }),
     ).toThrow(/^EncryptedBucket: accessLogs.expireAfterDays must be unset with accessLogs.destination \(it configures a new log bucket\), got 30$/);
   });
 });

@@ -115,7 +115,7 @@ describe("tools/engine.ts", () => {
       expect(paths.tofu).toBe("/opt/tofu/tofu");
       expect(paths.provider.version).toBe(paths.bindingsProviderVersion);
       expect(paths.dir).toMatch(
-        new RegExp(`cdktf-lookout-vision-encryption/engine/tofu-installed_aws-${paths.bindingsProviderVersion.replace(/\./g, "\\.")}-registry$`)
+        new RegExp(`cdktf-lookout-vision-encryption/engine/tofu-installed_aws-${paths.bindingsProviderVersion.replace(/\./g, "\\.")}-registry$`),
       );
       expect(paths.mirror).toBe(path.join(paths.dir, "mirror"));
       expect(tofurcText(paths)).toContain(`path    = ${JSON.stringify(paths.mirror)}`);

@@ -54,7 +54,7 @@ function assertMocksOnly(cwd: string): void {
       fs
         .readdirSync(dir)
         .filter((file) => file.endsWith(".tftest.hcl"))
-        .map((file) => path.join(dir, file))
+        .map((file) => path.join(dir, file)),
     );
   const unmocked = files.filter((file) => {
     const text = fs.readFileSync(file, "utf8");
@@ -64,7 +64,7 @@ function assertMocksOnly(cwd: string): void {
     throw new Error(
       `tofu test on the shared schema provider needs mock_provider "aws" in every test file, and no provider "aws" block: ${
         unmocked.join(", ") || `no test files in ${cwd}`
-      }`
+      }`,
     );
 }
 
@@ -117,7 +117,7 @@ function schemaProvider(): Promise<SharedProvider> {
     try {
       fs.mkdirSync(path.join(folder, "schema-only.lock"));
     } catch {
-      for (const started = Date.now(); !fs.existsSync(record); ) {
+      for (const started = Date.now(); !fs.existsSync(record);) {
         if (Date.now() - started > 240_000) throw new Error(`the shared schema provider was not started within 240 s (no ${record})`);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
@@ -219,7 +219,7 @@ export async function planAsync(cwd: string): Promise<PlanStream> {
     .filter((line) => line.trim() !== "")
     .map(
       (line) =>
-        JSON.parse(line) as { type: string; change?: { resource: { addr: string }; action: string }; diagnostic?: PlanStream["diagnostics"][number] }
+        JSON.parse(line) as { type: string; change?: { resource: { addr: string }; action: string }; diagnostic?: PlanStream["diagnostics"][number] },
     );
   return {
     changes: messages

@@ -129,7 +129,7 @@ describe("the example app's S3 state backend", () => {
 
   it("refuses a context value that is not a string", () => {
     expect(() => stateBackendSettings(new App({ context: { stateBucket: 42 } }), {})).toThrow(
-      "example app: stateBucket (context) or STATE_BUCKET must be a string, got 42"
+      "example app: stateBucket (context) or STATE_BUCKET must be a string, got 42",
     );
   });
 });

@@ -16,10 +16,10 @@ function synthExampleApp(): Stacks {
         .flatMap((c) =>
           c.node.metadata
             .filter((m) => m.type === AnnotationMetadataEntryType.ERROR || m.type === AnnotationMetadataEntryType.WARN)
-            .map((m) => `${m.type} ${m.data}`)
+            .map((m) => `${m.type} ${m.data}`),
         );
       return [name, { text, json: JSON.parse(text) as SynthJson, annotations }];
-    })
+    }),
   );
 }
 
@@ -112,7 +112,7 @@ describe("example app (main.ts)", () => {
         "output_bucket_arns",
         "output_configs",
         "user_policy_arn",
-      ])
+      ]),
     );
   });
 

@@ -47,7 +47,7 @@ beforeAll(async () => {
       writeEngineOverride(dir, stackJson(name));
       await tofuOkAsync(dir, ["init", "-input=false", "-no-color"]);
       results[name] = { validation: await validateAsync(dir), plan: await planAsync(dir) };
-    })
+    }),
   );
 }, 300_000);
 

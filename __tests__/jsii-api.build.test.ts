@@ -128,7 +128,7 @@ describe("the jsii assembly", () => {
     expect(
       type("Policies")
         .methods?.map((m) => m.name)
-        .sort()
+        .sort(),
     ).toEqual(["encryptedBucketPolicyJson", "keyPolicyJson", "userPolicyJson"]);
   });
 
@@ -137,7 +137,7 @@ describe("the jsii assembly", () => {
     expect(
       type("EncryptionPosture")
         .methods?.map((m) => `${m.static ? "static " : ""}${m.name}`)
-        .sort()
+        .sort(),
     ).toEqual(["static suppress", "visit"]);
   });
 

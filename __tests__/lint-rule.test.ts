@@ -12,7 +12,7 @@ function flaggedLines(imports: string[]): number[] {
   const run = spawnSync(
     process.execPath,
     [join(ROOT, "node_modules/eslint/bin/eslint.js"), "--stdin", "--stdin-filename", "modules/probe.ts", "--format", "json"],
-    { cwd: ROOT, input: source, encoding: "utf8" }
+    { cwd: ROOT, input: source, encoding: "utf8" },
   );
   const [result] = JSON.parse(run.stdout) as Array<{ messages: Array<{ ruleId: string; line: number }> }>;
   return result.messages.filter((m) => m.ruleId === "no-restricted-imports").map((m) => m.line);

@@ -33,13 +33,13 @@ describe("LookoutVisionEncryption", () => {
     expect(
       Object.values(resourcesOf(json, "aws_s3_bucket"))
         .map((b) => b.bucket)
-        .sort()
+        .sort(),
     ).toEqual(["lookoutvision-us-east-1-111111111111", "vision-models-bucket", "vision-runs-bucket"]);
     const sse = Object.values(resourcesOf(json, "aws_s3_bucket_server_side_encryption_configuration")) as Array<{
       rule: Array<{ apply_server_side_encryption_by_default: unknown }>;
     }>;
     expect(sse.map((r) => r.rule[0].apply_server_side_encryption_by_default)).toEqual(
-      Array(3).fill({ sse_algorithm: "aws:kms", kms_master_key_id: keyArn })
+      Array(3).fill({ sse_algorithm: "aws:kms", kms_master_key_id: keyArn }),
     );
   });
 
@@ -121,7 +121,7 @@ describe("LookoutVisionEncryption", () => {
     ]);
     const models = Object.keys(resourcesOf(json, "aws_s3_bucket")).find((n) => n.includes("models"));
     expect((outputs.output_configs.value as Record<string, string>).models).toBe(
-      `\${jsonencode({"S3Location" = {"Bucket" = aws_s3_bucket.${models}.bucket, "Prefix" = "training-output/"}})}`
+      `\${jsonencode({"S3Location" = {"Bucket" = aws_s3_bucket.${models}.bucket, "Prefix" = "training-output/"}})}`,
     );
     expect(outputs.key_alias.value).toBe("alias/lookout-vision");
     expect(Object.values(outputs).every((o) => o.description.length > 0)).toBe(true);
@@ -169,7 +169,7 @@ describe("LookoutVisionEncryption", () => {
     const policy = parsePolicy(onlyResource(json, "aws_iam_policy").policy);
     expect(statement(policy, "UseService").Action).toEqual(REKOGNITION_CUSTOM_LABELS.userActions);
     expect(statement(policy, "AllowGrantsOnlyViaServiceForAwsResources").Condition?.StringEquals["kms:ViaService"]).toBe(
-      "rekognition.us-east-1.amazonaws.com"
+      "rekognition.us-east-1.amazonaws.com",
     );
     expect(onlyResource(json, "aws_kms_alias").name).toBe("alias/rekognition-custom-labels");
     expect((json.output as Record<string, { description: string }>).output_configs.description).toContain("CreateProjectVersion");
@@ -189,11 +189,11 @@ describe("LookoutVisionEncryption access logs", () => {
     expect(loggings.map((l) => l.target_bucket)).toEqual(Array(3).fill(`\${aws_s3_bucket.${logName}.id}`));
     expect(loggings.map((l) => l.target_prefix).sort()).toEqual(["s3/console/", "s3/output-models/", "s3/output-runs/"]);
     const logSse = Object.values(resourcesOf(json, "aws_s3_bucket_server_side_encryption_configuration")).find(
-      (r) => r.bucket === `\${aws_s3_bucket.${logName}.id}`
+      (r) => r.bucket === `\${aws_s3_bucket.${logName}.id}`,
     );
     expect(logSse?.rule).toEqual([{ apply_server_side_encryption_by_default: { sse_algorithm: "AES256" }, blocked_encryption_types: ["SSE-C"] }]);
     const lifecycle = Object.values(resourcesOf(json, "aws_s3_bucket_lifecycle_configuration")).find(
-      (r) => r.bucket === `\${aws_s3_bucket.${logName}.id}`
+      (r) => r.bucket === `\${aws_s3_bucket.${logName}.id}`,
     );
     expect(lifecycle?.rule).toEqual([expect.objectContaining({ expiration: [{ days: 90 }] })]);
   });
@@ -202,7 +202,7 @@ describe("LookoutVisionEncryption access logs", () => {
     const json = logged();
     const logName = Object.entries(resourcesOf(json, "aws_s3_bucket")).find(([, b]) => b.bucket_prefix !== undefined)?.[0];
     const policy = parsePolicy(
-      Object.values(resourcesOf(json, "aws_s3_bucket_policy")).find((p) => p.bucket === `\${aws_s3_bucket.${logName}.id}`)?.policy
+      Object.values(resourcesOf(json, "aws_s3_bucket_policy")).find((p) => p.bucket === `\${aws_s3_bucket.${logName}.id}`)?.policy,
     );
     const sources = Object.keys(resourcesOf(json, "aws_s3_bucket"))
       .filter((n) => n !== logName)

@@ -56,7 +56,7 @@ describe("LookoutVisionKey resources", () => {
   it("passes rotation period, deletion window, multi-region and tags through", () => {
     const key = onlyResource(
       synthKey({ rotationPeriodInDays: 90, deletionWindowInDays: 7, multiRegion: true, tags: { team: "vision" } }).json,
-      "aws_kms_key"
+      "aws_kms_key",
     );
     expect(key).toMatchObject({ rotation_period_in_days: 90, deletion_window_in_days: 7, multi_region: true, tags: { team: "vision" } });
   });
@@ -72,13 +72,13 @@ describe("LookoutVisionKey resources", () => {
     expect(root.Principal).toEqual({
       AWS: [
         expect.stringMatching(
-          /^arn:\$\{data\.aws_partition\.AwsEnvironment_partition_\w+\.partition\}:iam::\$\{data\.aws_caller_identity\.AwsEnvironment_identity_\w+\.account_id\}:root$/
+          /^arn:\$\{data\.aws_partition\.AwsEnvironment_partition_\w+\.partition\}:iam::\$\{data\.aws_caller_identity\.AwsEnvironment_identity_\w+\.account_id\}:root$/,
         ),
       ],
     });
     const grant = statement(doc, "AllowGrantsOnlyViaServiceForAwsResources");
     expect(grant.Condition?.StringEquals["kms:ViaService"]).toMatch(
-      /^lookoutvision\.\$\{data\.aws_region\.AwsEnvironment_region_\w+\.region\}\.\$\{data\.aws_partition\.AwsEnvironment_partition_\w+\.dns_suffix\}$/
+      /^lookoutvision\.\$\{data\.aws_region\.AwsEnvironment_region_\w+\.region\}\.\$\{data\.aws_partition\.AwsEnvironment_partition_\w+\.dns_suffix\}$/,
     );
     expect(Object.keys(json.data as object).sort()).toEqual(["aws_caller_identity", "aws_partition", "aws_region"]);
   });
@@ -185,7 +185,7 @@ describe("LookoutVisionKey key policy", () => {
       if (isRoot) continue;
       const expands = (pattern: string) =>
         ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:ReEncryptFrom"].some((a) =>
-          new RegExp(`^${pattern.replace(/\*/g, ".*")}$`).test(a)
+          new RegExp(`^${pattern.replace(/\*/g, ".*")}$`).test(a),
         );
       if (s.Action.some((a) => dataAction.test(a) || expands(a))) {
         expect({ sid: s.Sid, via: s.Condition?.StringEquals?.["kms:ViaService"] }).toEqual({ sid: s.Sid, via: expect.anything() });
@@ -196,7 +196,7 @@ describe("LookoutVisionKey key policy", () => {
   it("uses the Rekognition endpoint with the Custom Labels profile", () => {
     const policy = keyPolicyOf({ profile: REKOGNITION_CUSTOM_LABELS, keyUserArns: [USER] });
     expect(statement(policy, "AllowGrantsOnlyViaServiceForAwsResources").Condition?.StringEquals["kms:ViaService"]).toBe(
-      "rekognition.us-east-1.amazonaws.com"
+      "rekognition.us-east-1.amazonaws.com",
     );
   });
 
@@ -290,7 +290,7 @@ describe("LookoutVisionKey bring-your-own and replicas", () => {
       lifecycle: { prevent_destroy: true },
     });
     expect(statement(parsePolicy(replica.policy), "AllowGrantsOnlyViaServiceForAwsResources").Condition?.StringEquals["kms:ViaService"]).toBe(
-      "lookoutvision.eu-west-1.amazonaws.com"
+      "lookoutvision.eu-west-1.amazonaws.com",
     );
     expect(Object.values(resourcesOf(json, "aws_kms_alias")).map((a) => a.region)).toEqual(["us-east-1", "eu-west-1"]);
   });

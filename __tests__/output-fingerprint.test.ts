@@ -22,7 +22,7 @@ describe(`the output fingerprint (${expectedEngine})`, () => {
   it("covers every stack of the example app and every file of the Terraform module", () => {
     const paths = Object.keys(current);
     expect(paths).toEqual(
-      expect.arrayContaining(["app/manifest.json", "app/stacks/lookout-vision-single-account/cdk.tf.json", "terraform-module/main.tf"])
+      expect.arrayContaining(["app/manifest.json", "app/stacks/lookout-vision-single-account/cdk.tf.json", "terraform-module/main.tf"]),
     );
     expect(paths.filter((p) => p.startsWith("app/stacks/"))).toHaveLength(3);
   });

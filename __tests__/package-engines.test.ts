@@ -43,7 +43,7 @@ describe("peer dependencies", () => {
       expect(Object.keys(peers).sort()).toEqual([flavour.providerPackage, flavour.engine, "constructs"].sort());
       const unmet = Object.entries(peers).filter(([name, range]) => !satisfies(installed(name).version, range));
       expect(unmet.map(([name, range]) => `${name}@${installed(name).version} is not ${range}`)).toEqual([]);
-    }
+    },
   );
 
   it.each(FLAVOURS.map((f) => [f.engine, f] as const))(
@@ -53,11 +53,11 @@ describe("peer dependencies", () => {
       const outside = [flavour.engine, flavour.providerPackage].flatMap((dependent) =>
         Object.entries(installed(dependent).peerDependencies ?? {})
           .filter(([name, theirs]) => peers[name] && !subset(peers[name], theirs))
-          .map(([name, theirs]) => `${dependent} wants ${name} ${theirs}, ours allows ${peers[name]}`)
+          .map(([name, theirs]) => `${dependent} wants ${name} ${theirs}, ours allows ${peers[name]}`),
       );
       expect(Object.keys(peers).filter((name) => name !== flavour.engine && name !== flavour.providerPackage)).toEqual(["constructs"]);
       expect(outside).toEqual([]);
-    }
+    },
   );
 
   it("the rule above would notice a constructs range cdktn does not accept", () => {
@@ -79,7 +79,7 @@ describe("the cdktn package.json", () => {
     });
     const rest = (pkg: PackageJson) =>
       Object.fromEntries(
-        Object.entries(pkg).filter(([k]) => !["name", "description", "keywords", "peerDependencies", "scripts", "devDependencies"].includes(k))
+        Object.entries(pkg).filter(([k]) => !["name", "description", "keywords", "peerDependencies", "scripts", "devDependencies"].includes(k)),
       );
     expect(rest(cdktn)).toEqual(rest(source));
     expect(cdktn.scripts).toBeUndefined();
@@ -97,7 +97,7 @@ describe("README", () => {
     (_engine, flavour) => {
       const manifest = flavourManifest(source, flavour);
       expect(installCommand(manifest.name)).toEqual({ [manifest.name]: "", ...manifest.peerDependencies });
-    }
+    },
   );
 
   it("the tested-versions table names the versions the tests run on", () => {
@@ -150,7 +150,7 @@ describe("import rewrite for cdktn", () => {
 
   it("fails on a form it does not rewrite, naming the file and line", () => {
     expect(() => rewriteImports('const x = 1;\nconst p = require.resolve("cdktf");', CDKTN, "dist/modules/x.js")).toThrow(
-      'cdktn flavour: dist/modules/x.js still names cdktf or @cdktf/provider-aws after the rewrite:\ndist/modules/x.js:2: const p = require.resolve("cdktf");'
+      'cdktn flavour: dist/modules/x.js still names cdktf or @cdktf/provider-aws after the rewrite:\ndist/modules/x.js:2: const p = require.resolve("cdktf");',
     );
   });
 

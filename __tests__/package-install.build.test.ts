@@ -78,7 +78,7 @@ async function installApp(pkg: Packed): Promise<string> {
     throw new Error(
       `npm ${args.join(" ")} failed: the npm cache lacks a package (\`npm ci\` fills it, through \`prepare\`: tools/pack-cache.ts):\n${
         error.stderr ?? error.message
-      }`
+      }`,
     );
   });
   return app;
@@ -95,7 +95,7 @@ beforeAll(async () => {
   fromSource = withoutEngineStamp(
     synthFromSource(),
     STACK,
-    installedEngine(FLAVOURS.find((f) => f.engine === expectedEngine) ?? CDKTF, NODE_MODULES)
+    installedEngine(FLAVOURS.find((f) => f.engine === expectedEngine) ?? CDKTF, NODE_MODULES),
   );
   apps = new Map(await installing);
 }, 180_000);
@@ -139,7 +139,7 @@ describe.each(FLAVOURS.map((f) => [f.engine, f] as const))("the %s package as in
     writeFileSync(join(dir, "main.ts"), quickStart(pkg().name));
     writeFileSync(
       join(dir, "tsconfig.json"),
-      JSON.stringify({ compilerOptions: { strict: true, target: "ES2022", module: "commonjs", types: [] }, files: ["main.ts"] })
+      JSON.stringify({ compilerOptions: { strict: true, target: "ES2022", module: "commonjs", types: [] }, files: ["main.ts"] }),
     );
     run(process.execPath, [TSC, "-p", dir], { cwd: dir, stdio: "pipe" });
     run(process.execPath, ["main.js"], { cwd: dir, stdio: "pipe", env: { ...process.env, CDKTF_OUTDIR: join(dir, "cdktf.out") } });

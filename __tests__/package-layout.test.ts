@@ -18,7 +18,7 @@ const MANIFEST = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as
 
 function sourcesUnder(dir: string): string[] {
   return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? sourcesUnder(join(dir, entry.name)) : entry.name.endsWith(".ts") ? [join(dir, entry.name)] : []
+    entry.isDirectory() ? sourcesUnder(join(dir, entry.name)) : entry.name.endsWith(".ts") ? [join(dir, entry.name)] : [],
   );
 }
 
@@ -41,7 +41,7 @@ describe("the package's layout", () => {
     expect(
       Object.values(MANIFEST.bin)
         .map((target) => relative("dist", target).replace(/\.js$/, ".ts"))
-        .sort()
+        .sort(),
     ).toEqual(commands.sort());
     for (const command of commands) expect(readFileSync(join(ROOT, command), "utf8").startsWith("#!/usr/bin/env node\n")).toBe(true);
   });
@@ -53,7 +53,7 @@ describe("the package's layout", () => {
       sourcesUnder(dir).flatMap((file) =>
         importsOf(file)
           .filter((target) => forbidden.some((f) => target.startsWith(`${f}/`)))
-          .map((target) => `${file} -> ${target}`)
+          .map((target) => `${file} -> ${target}`),
       );
     expect(crossing("modules", ["cli", "tools"])).toEqual([]);
     expect(crossing("cli", ["tools"])).toEqual([]);

@@ -18,14 +18,14 @@ function only<T>(found: T[], what: string): T {
 export function installCommand(packageName: string): Record<string, string> {
   const line = only(
     codeBlocks("sh").flatMap((block) => block.split("\n").filter((l) => l.startsWith(`npm install ${packageName} `))),
-    `"npm install ${packageName}" line`
+    `"npm install ${packageName}" line`,
   );
   const words = [...line.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]).slice(2);
   return Object.fromEntries(
     words.map((word) => {
       const at = word.indexOf("@", 1);
       return at < 0 ? [word, ""] : [word.slice(0, at), word.slice(at + 1)];
-    })
+    }),
   );
 }
 
@@ -33,7 +33,7 @@ export function installCommand(packageName: string): Record<string, string> {
 export function quickStart(packageName: string): string {
   return only(
     codeBlocks("ts").filter((block) => block.includes(`from "${packageName}";`) && block.includes("app.synth()")),
-    `quick start importing ${packageName}`
+    `quick start importing ${packageName}`,
   );
 }
 
@@ -48,7 +48,7 @@ export function table(name: string): string[][] {
       row
         .split("|")
         .slice(1, -1)
-        .map((cell) => cell.trim())
+        .map((cell) => cell.trim()),
     );
 }
 

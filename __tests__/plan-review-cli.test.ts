@@ -22,7 +22,7 @@ function review(...args: string[]): Run {
   const status = runPlanReview(
     ["--out", join(work, "plan-review.md"), ...args],
     (t) => out.push(t),
-    (t) => err.push(t)
+    (t) => err.push(t),
   );
   return { status, out: out.join("\n"), err: err.join("\n") };
 }
@@ -75,7 +75,7 @@ describe("plan-review input errors: exit 2, the file named", () => {
   it("a configuration folder that is not a cdktf output folder, or lacks the stack", () => {
     const plan = join(FIXTURES, "no-change.json");
     expect(review("--before-config", work, "--after-config", join(FIXTURES, "after"), plan).err).toBe(
-      `plan-review: ${work}: not a cdktf output folder (no stacks/ in it)`
+      `plan-review: ${work}: not a cdktf output folder (no stacks/ in it)`,
     );
     mkdirSync(join(work, "empty-out", "stacks"), { recursive: true });
     const run = review("--before-config", join(FIXTURES, "before"), "--after-config", join(work, "empty-out"), plan);
@@ -86,7 +86,7 @@ describe("plan-review input errors: exit 2, the file named", () => {
         "empty-out",
         "stacks",
         "no-change",
-        "cdk.tf.json"
+        "cdk.tf.json",
       )}: no synthesized configuration for stack "no-change" in ${join(work, "empty-out")}`,
     });
   });

@@ -89,7 +89,7 @@ const EXPECTED: Record<string, string[]> = {
     `bucket-public-access-block-off ${PAB} restrict_public_buckets: true → false`,
   ],
   "bucket-public-access-block-removed": ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"].map(
-    (flag) => `bucket-public-access-block-off ${PAB} ${flag}: true → false (the block is destroyed)`
+    (flag) => `bucket-public-access-block-off ${PAB} ${flag}: true → false (the block is destroyed)`,
   ),
   "bucket-public-access-block-on": [],
   "bucket-encryption-sse-s3": [`bucket-encryption-changed ${SSE} ${SSE_DEFAULT}.sse_algorithm: aws:kms → AES256`],
@@ -166,7 +166,7 @@ describe("plan fixtures", () => {
     expect(manifest.emulator.moto).toBe(motoVersion());
     for (const c of cases)
       expect((JSON.parse(readFileSync(join(FIXTURES, `${c.name}.json`), "utf8")) as { terraform_version: string }).terraform_version).toBe(
-        paths.opentofuVersion
+        paths.opentofuVersion,
       );
   });
 
@@ -175,7 +175,7 @@ describe("plan fixtures", () => {
     const triggered = new Set(
       Object.values(EXPECTED)
         .flat()
-        .map((line) => line.split(" ")[0])
+        .map((line) => line.split(" ")[0]),
     );
     expect([...triggered].sort()).toEqual(Object.keys(RISK_RULES).sort());
     for (const [rule, misses] of Object.entries(NEAR_MISSES)) {
@@ -236,7 +236,7 @@ describe("npm run plan-review on the fixtures", () => {
     const status = runPlanReview(
       ["--out", file, "--before-config", BEFORE, "--after-config", AFTER, ...args],
       (t) => out.push(t),
-      (t) => err.push(t)
+      (t) => err.push(t),
     );
     return { status, printed: out.join("\n"), written: existsSync(file) ? readFileSync(file, "utf8") : "", err: err.join("\n") };
   }
@@ -247,7 +247,7 @@ describe("npm run plan-review on the fixtures", () => {
     expect(result.printed).toBe(result.written);
     expect(result.written).toContain("**1 risk not accepted** in 2 stacks");
     expect(result.written).toContain(
-      "| `key-replace-e6946152` | KMS key replaced | `key-replace` | `aws_kms_key.data` | `multi_region` | `false` → `true` | **not accepted** |"
+      "| `key-replace-e6946152` | KMS key replaced | `key-replace` | `aws_kms_key.data` | `multi_region` | `false` → `true` | **not accepted** |",
     );
   });
 
@@ -256,7 +256,7 @@ describe("npm run plan-review on the fixtures", () => {
     expect(result.status).toBe(0);
     expect(result.written).toContain("**1 risk, all accepted on purpose**, in 1 stack.");
     expect(result.written).toContain(
-      "| `key-replace-e6946152` | KMS key replaced | `aws_kms_key.data` | `multi_region` | `false` → `true` | accepted (--accept) |"
+      "| `key-replace-e6946152` | KMS key replaced | `aws_kms_key.data` | `multi_region` | `false` → `true` | accepted (--accept) |",
     );
     expect(result.written).toContain("Accepted ids that match no risk of these plans: `bucket-delete-00000000`.");
   });

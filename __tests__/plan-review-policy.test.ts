@@ -66,8 +66,8 @@ describe("policyWidenings: no change", () => {
         [
           { ...root, Principal: { AWS: "111111111111" } },
           { ...denyPlainHttp, Principal: { AWS: ["*"] } },
-        ]
-      )
+        ],
+      ),
     ).toEqual([]);
   });
 
@@ -138,7 +138,7 @@ describe("policyWidenings: widening", () => {
   it("an action added to an Allow, but not one an old wildcard covered", () => {
     const found = policyWidenings(
       [useKey],
-      [{ ...useKey, Action: ["kms:Decrypt", "kms:GenerateDataKey*", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncrypt*"] }]
+      [{ ...useKey, Action: ["kms:Decrypt", "kms:GenerateDataKey*", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncrypt*"] }],
     );
     expect(found.map((w) => [w.kind, w.after])).toEqual([
       ["action-added", "Action kms:Decrypt, kms:GenerateDataKey*, kms:GenerateDataKeyWithoutPlaintext, kms:ReEncrypt* (added: kms:ReEncrypt*)"],
@@ -157,8 +157,8 @@ describe("policyWidenings: widening", () => {
   it("a resource added to an Allow", () => {
     expect(
       kinds(
-        policyWidenings([{ ...useKey, Resource: "arn:aws:s3:::data/*" }], [{ ...useKey, Resource: ["arn:aws:s3:::data/*", "arn:aws:s3:::other/*"] }])
-      )
+        policyWidenings([{ ...useKey, Resource: "arn:aws:s3:::data/*" }], [{ ...useKey, Resource: ["arn:aws:s3:::data/*", "arn:aws:s3:::other/*"] }]),
+      ),
     ).toEqual(['resource-added "AllowDataUse" Resource']);
   });
 
@@ -192,7 +192,7 @@ describe("policyWidenings: widening", () => {
   it("a value removed from a negated test of an Allow", () => {
     const notOthers = { ...useKey, Condition: { StringNotEquals: { "aws:PrincipalAccount": ["222222222222", "333333333333"] } } };
     expect(
-      kinds(policyWidenings([notOthers], [{ ...notOthers, Condition: { StringNotEquals: { "aws:PrincipalAccount": ["222222222222"] } } }]))
+      kinds(policyWidenings([notOthers], [{ ...notOthers, Condition: { StringNotEquals: { "aws:PrincipalAccount": ["222222222222"] } } }])),
     ).toEqual(['condition-loosened "AllowDataUse" Condition StringNotEquals aws:PrincipalAccount']);
   });
 

@@ -23,10 +23,10 @@ function sample(): string {
     return { stack, plan: readPlan(file, readFileSync(file, "utf8")), configs: { before: config("before", stack), after: config("after", stack) } };
   });
   const command = `npm run plan-review -- --accept ${ACCEPTED} --before-config base/cdktf.out --after-config cdktf.out ${STACKS.map(
-    (s) => `plans/${s}.json`
+    (s) => `plans/${s}.json`,
   ).join(" ")}`;
   return [START, "", "```sh", command, "```", "", "````markdown", reviewMarkdown(reviewPlans(inputs, [ACCEPTED])).trimEnd(), "````", "", END].join(
-    "\n"
+    "\n",
   );
 }
 

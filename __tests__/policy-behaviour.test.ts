@@ -42,7 +42,7 @@ function examplePolicies(name: keyof typeof STACKS, where: StackLocation) {
     values,
     bucketPolicy(bucketName: string): NamedPolicy {
       const policy = Object.values(resourcesOf(json, "aws_s3_bucket_policy")).find(
-        (p) => substituteReferences(String(p.bucket), values) === bucketName
+        (p) => substituteReferences(String(p.bucket), values) === bucketName,
       );
       return { name: "bucket policy", document: concretePolicy(policy?.policy, values) };
     },
@@ -451,7 +451,7 @@ function without(policies: PolicySet, statements: string[]): PolicySet {
     ...policy,
     document: withoutStatements(
       policy.document,
-      statements.filter((s) => s.startsWith(`${policy.name}/`)).map((s) => s.slice(policy.name.length + 1))
+      statements.filter((s) => s.startsWith(`${policy.name}/`)).map((s) => s.slice(policy.name.length + 1)),
     ),
   });
   return { resource: policies.resource && strip(policies.resource), identity: policies.identity.map(strip) };
@@ -469,7 +469,7 @@ describe("policy behaviour of the example app (IAM policy evaluator)", () => {
     async (_case, principal, action, on, context, policies, result, by) => {
       const decision = await evaluate(request(principal, action, on, context), without(policies, by));
       expect(decision.result).toBe(result === "Allowed" ? "ImplicitlyDenied" : "Allowed");
-    }
+    },
   );
 
   it("covers every statement of the single-account key policy, bucket policy and user policy", () => {
@@ -498,7 +498,7 @@ describe("policy behaviour without the account root statement (allowAccountRootA
 
   it("stops the account's IAM administrator from decrypting", async () => {
     expect((await evaluate(request(ACCOUNT_ADMIN, "kms:Decrypt", key, DIRECT), with_(keyPolicy, ADMINISTRATOR_ACCESS))).result).toBe(
-      "ImplicitlyDenied"
+      "ImplicitlyDenied",
     );
   });
 
@@ -537,7 +537,7 @@ describe("concrete ARNs for synthesized references", () => {
     expect(JSON.stringify(KEY_POLICY.document)).not.toContain("${");
     expect(substituteReferences("${a.b.arn}/*", new Map([["a.b.arn", "arn:aws:s3:::x"]]))).toBe("arn:aws:s3:::x/*");
     expect(() => substituteReferences('${element(split(":", var.role), 4)}', new Map())).toThrow(
-      'no concrete value for ${element(split(":", var.role), 4)}'
+      'no concrete value for ${element(split(":", var.role), 4)}',
     );
   });
 
@@ -552,7 +552,7 @@ describe("the evaluator", () => {
 
   it("rejects a context key that does not apply to the action, so no case tests nothing", async () => {
     await expect(evaluate(request(TRAINER, "kms:Decrypt", KEY, { "s3:TlsVersion": "1.2" }), with_(KEY_POLICY))).rejects.toThrow(
-      "context keys not applicable to kms:Decrypt: s3:TlsVersion"
+      "context keys not applicable to kms:Decrypt: s3:TlsVersion",
     );
   });
 

@@ -165,7 +165,7 @@ export async function evaluate(request: PolicyRequest, policies: PolicySet): Pro
     allowedBy: grants(analysis, resourcePolicyName),
     deniedBy: getDenialReasons(analysis)
       .flatMap((d) =>
-        d.denialType === "Explicit" ? [`${d.policyType === "resource" ? resourcePolicyName : d.policyIdentifier}/${d.statementId}`] : []
+        d.denialType === "Explicit" ? [`${d.policyType === "resource" ? resourcePolicyName : d.policyIdentifier}/${d.statementId}`] : [],
       )
       .sort(),
   };

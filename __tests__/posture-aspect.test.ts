@@ -31,7 +31,7 @@ function annotations(stack: TerraformStack): string[] {
   return stack.node
     .findAll()
     .flatMap((c) =>
-      c.node.metadata.filter((m) => m.type.startsWith("@cdktf/")).map((m) => `${m.type.replace("@cdktf/", "")} ${c.node.path} ${m.data}`)
+      c.node.metadata.filter((m) => m.type.startsWith("@cdktf/")).map((m) => `${m.type.replace("@cdktf/", "")} ${c.node.path} ${m.data}`),
     );
 }
 
@@ -122,10 +122,10 @@ describe("EncryptionPosture aspect", () => {
   it("refuses unknown rule ids and empty reasons", () => {
     const scope = new TerraformStack(Testing.app(), "s");
     expect(() => EncryptionPosture.suppress(scope, "LVE-S3-999", "x")).toThrow(
-      /EncryptionPosture\.suppress: rule must be one of LVE-KMS-001, .*LVE-S3-008, got "LVE-S3-999"/
+      /EncryptionPosture\.suppress: rule must be one of LVE-KMS-001, .*LVE-S3-008, got "LVE-S3-999"/,
     );
     expect(() => EncryptionPosture.suppress(scope, "LVE-S3-001", " ")).toThrow(
-      /EncryptionPosture\.suppress: reason must be a non-empty sentence saying why LVE-S3-001 is acceptable here, got " "/
+      /EncryptionPosture\.suppress: reason must be a non-empty sentence saying why LVE-S3-001 is acceptable here, got " "/,
     );
   });
 

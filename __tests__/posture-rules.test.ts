@@ -137,7 +137,7 @@ describe("posture rules on hand-written resources", () => {
     });
     expect(summary(posture)).toEqual(["LVE-S3-005 warning aws_s3_bucket.Data"]);
     expect(posture.findings[0].message).toBe(
-      "cannot be checked at synth: policy is computed at plan time: ${data.aws_iam_policy_document.bucket.json}"
+      "cannot be checked at synth: policy is computed at plan time: ${data.aws_iam_policy_document.bucket.json}",
     );
     expect(posture.findings[0].fix).toMatch(/only known at plan time/);
   });

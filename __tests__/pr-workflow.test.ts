@@ -178,14 +178,14 @@ describe(".github/workflows/pr.yml", () => {
     fakeCommand(
       bin,
       "terraform",
-      'case "$*" in *beta*plan*) echo "Error: access denied" >&2; exit 1 ;; *show*) echo "{\\"plan_of\\": \\"$1\\"}" ;; esac'
+      'case "$*" in *beta*plan*) echo "Error: access denied" >&2; exit 1 ;; *show*) echo "{\\"plan_of\\": \\"$1\\"}" ;; esac',
     );
     const cliConfig = join(dir, "aws-only.tfrc");
     expect(byId("plan").env?.TF_CLI_CONFIG_FILE).toBe("${{ runner.temp }}/aws-provider-only.tfrc");
     const run = runStep(byId("plan"), dir, { TF_CLI_CONFIG_FILE: cliConfig }, bin);
     expect(run.status).toBe(1);
     expect(readFileSync(cliConfig, "utf8")).toBe(
-      'provider_installation {\n  direct {\n    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n'
+      'provider_installation {\n  direct {\n    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n',
     );
     expect(readFileSync(join(dir, "plans", "alpha.json"), "utf8")).toBe('{"plan_of": "-chdir=cdktf.out/stacks/alpha"}\n');
     expect(existsSync(join(dir, "plans", "beta.json"))).toBe(false);
@@ -210,7 +210,7 @@ describe(".github/workflows/pr.yml", () => {
     writeFileSync(join(dir, "plans", "beta.json"), "{}");
     writeFileSync(
       join(dir, ".plan-review-accept"),
-      "# accepted after review with the security team\nkey-replace-0a1b2c3d  # new multi-region key\n\nbucket-delete-9f8e7d6c\n"
+      "# accepted after review with the security team\nkey-replace-0a1b2c3d  # new multi-region key\n\nbucket-delete-9f8e7d6c\n",
     );
     fakeCommand(bin, "npm", "exit 1");
     const labels = JSON.stringify(["documentation", "accept-risk:key-policy-widened-12345678", "not accept-risk:bucket-delete-00000000"]);
@@ -275,21 +275,21 @@ describe(".github/workflows/pr.yml", () => {
 
     it("is the posture report and the plan review, with how to accept a risk", () => {
       expect(
-        composeIn({ "posture-report.md": "# Encryption posture report\n", "plan-review.md": "# Plan review\n\n**No risk found** in 3 stacks.\n" })
+        composeIn({ "posture-report.md": "# Encryption posture report\n", "plan-review.md": "# Plan review\n\n**No risk found** in 3 stacks.\n" }),
       ).toBe(
-        "# Encryption posture report\n\n# Plan review\n\n**No risk found** in 3 stacks.\n\nTo accept a risk on purpose: add the label `accept-risk:<id>`, or a line `<id>` to `.plan-review-accept` in this pull request.\n"
+        "# Encryption posture report\n\n# Plan review\n\n**No risk found** in 3 stacks.\n\nTo accept a risk on purpose: add the label `accept-risk:<id>`, or a line `<id>` to `.plan-review-accept` in this pull request.\n",
       );
     });
 
     it("says why the plan is missing", () => {
       expect(composeIn({ "posture-report.md": "# Encryption posture report\n" })).toBe(
-        "# Encryption posture report\n\n# Plan review\n\nPlan skipped - no role.\n"
+        "# Encryption posture report\n\n# Plan review\n\nPlan skipped - no role.\n",
       );
     });
 
     it("shows the plans that failed", () => {
       expect(composeIn({ "posture-report.md": "# Encryption posture report\n", "plan-failures.md": "Plan of `beta` failed:\n" })).toBe(
-        "# Encryption posture report\n\nPlan of `beta` failed:\n"
+        "# Encryption posture report\n\nPlan of `beta` failed:\n",
       );
     });
 
@@ -315,7 +315,7 @@ describe(".github/workflows/pr.yml", () => {
     expect(workflow.jobs.review.if).toBe("${{ !cancelled() }}");
     for (const download of workflow.jobs.review.steps.filter(uses("actions/download-artifact"))) expect(download["continue-on-error"]).toBe(true);
     expect(workflow.jobs.comment.if).toBe(
-      "${{ !cancelled() && needs.review.result != 'skipped' && github.event.pull_request.head.repo.full_name == github.repository }}"
+      "${{ !cancelled() && needs.review.result != 'skipped' && github.event.pull_request.head.repo.full_name == github.repository }}",
     );
   });
 });

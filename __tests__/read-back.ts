@@ -47,7 +47,7 @@ async function each(
   json: SynthJson,
   state: DeployedState,
   type: string,
-  read: (config: Config, address: string) => Promise<Omit<ReadBack, "address">>
+  read: (config: Config, address: string) => Promise<Omit<ReadBack, "address">>,
 ): Promise<ReadBack[]> {
   return Promise.all(state.configured(json, type).map(async ([address, config]) => ({ address, ...(await read(config, address)) })));
 }

@@ -39,7 +39,7 @@ describe("README props tables", () => {
   it("document a default for every optional prop", () => {
     const all = propRows(PROPS);
     const missing = Object.entries(all).flatMap(([iface, rows]) =>
-      rows.filter((r) => r.defaultValue === "(required)" && !["encryptionKey", "id"].includes(r.name)).map((r) => `${iface}.${r.name}`)
+      rows.filter((r) => r.defaultValue === "(required)" && !["encryptionKey", "id"].includes(r.name)).map((r) => `${iface}.${r.name}`),
     );
     expect(missing).toEqual([]);
   });
@@ -52,8 +52,8 @@ describe("README props tables", () => {
       row.iface === "AccessLogBucketProps" && row.name === "bucketPrefix"
         ? DEFAULTS.logBucketPrefix
         : row.name === "prefix"
-        ? DEFAULTS.outputPrefix
-        : catalogued(row.name);
+          ? DEFAULTS.outputPrefix
+          : catalogued(row.name);
     const documented = rows.filter((row) => expected(row) !== undefined);
     expect(documented.length).toBeGreaterThan(30);
     const wrong = documented

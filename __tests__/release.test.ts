@@ -69,7 +69,7 @@ describe("release (tools/release.ts)", () => {
       names
         .filter((n) => !n.endsWith("/"))
         .map((n) => n.replace(/^\.\//, ""))
-        .sort()
+        .sort(),
     ).toEqual(Object.keys(files).sort());
     expect(names).toEqual(
       expect.arrayContaining([
@@ -80,7 +80,7 @@ describe("release (tools/release.ts)", () => {
         "./README.md",
         "./examples/complete/main.tf",
         "./tests/validation.tftest.hcl",
-      ])
+      ]),
     );
     for (const line of listing) expect(line).toMatch(/^[-d]rw[-x]r-[-x]r-[-x] 0\/0 .* 2026-01-02 03:04 /);
   });

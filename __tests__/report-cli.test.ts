@@ -57,7 +57,7 @@ describe("npm run report (report-cli)", () => {
     expect(runReport(join(dir, "cdktf.out"), join(dir, "report.md"), (l) => lines.push(l), join(dir, "scan-report.json"))).toBe(0);
     expect(readFileSync(join(dir, "report.md"), "utf8")).toBe(buildReport(stacks, { results: scan, changedSinceScan: new Set(["stack b"]) }));
     expect(lines[1]).toBe(
-      `checkov scan (${join(dir, "scan-report.json")}): 0 failed check(s), 0 target(s) not scanned; changed since the scan: stack b`
+      `checkov scan (${join(dir, "scan-report.json")}): 0 failed check(s), 0 target(s) not scanned; changed since the scan: stack b`,
     );
   });
 });

@@ -116,7 +116,7 @@ describe("posture report", () => {
     ]);
     expect(report.indexOf("## Stack `alpha`")).toBeLessThan(report.indexOf("## Stack `zeta`"));
     expect(report).toContain(
-      "## Stack `zeta`\n\n### Findings\n\nNo open findings.\n\n### S3 buckets\n\nNo S3 buckets.\n\n### KMS keys\n\nNo KMS keys.\n"
+      "## Stack `zeta`\n\n### Findings\n\nNo open findings.\n\n### S3 buckets\n\nNo S3 buckets.\n\n### KMS keys\n\nNo KMS keys.\n",
     );
   });
 
@@ -125,7 +125,7 @@ describe("posture report", () => {
       sectionOf(buildReport({ s: sampleStack() }), "S3 buckets")
         .trim()
         .split("\n")
-        .slice(2)
+        .slice(2),
     ).toEqual([
       "| bucket | name | encryption | key | public access | TLS-only policy | versioning | logging |",
       "| --- | --- | --- | --- | --- | --- | --- | --- |",
@@ -155,11 +155,11 @@ describe("posture report", () => {
     bare["//"] = { metadata: { path: "s/Bare" }, posture: { suppressions: [{ rule: "LVE-S3-005", reason: "scratch | space <tmp>" }] } };
     const report = buildReport({ s: json });
     expect(sectionOf(report, "Findings")).toContain(
-      "| `LVE-S3-001` | error | `aws_s3_bucket.bare` | `s/Bare` | no default encryption configuration (no aws_s3_bucket_server_side_encryption_configuration for this bucket) | Add an aws_s3_bucket_server_side_encryption_configuration"
+      "| `LVE-S3-001` | error | `aws_s3_bucket.bare` | `s/Bare` | no default encryption configuration (no aws_s3_bucket_server_side_encryption_configuration for this bucket) | Add an aws_s3_bucket_server_side_encryption_configuration",
     );
     expect(sectionOf(report, "Findings")).not.toContain("LVE-S3-005");
     expect(sectionOf(report, "Suppressed findings")).toContain(
-      "| `LVE-S3-005` | error | `aws_s3_bucket.bare` | no bucket policy, so nothing denies requests without TLS | scratch \\| space &lt;tmp&gt; |"
+      "| `LVE-S3-005` | error | `aws_s3_bucket.bare` | no bucket policy, so nothing denies requests without TLS | scratch \\| space &lt;tmp&gt; |",
     );
   });
 
@@ -192,7 +192,7 @@ describe("posture report", () => {
 
   it("says when no checkov scan has been run", () => {
     expect(sectionOf(buildReport({ s: sampleStack() }), "Independent scan: checkov", "##")).toBe(
-      "## Independent scan: checkov\n\nNo checkov scan has been run: `npm run scan` scans the synthesized stacks and the Terraform module and writes `scan-report.json`, which this report reads.\n"
+      "## Independent scan: checkov\n\nNo checkov scan has been run: `npm run scan` scans the synthesized stacks and the Terraform module and writes `scan-report.json`, which this report reads.\n",
     );
   });
 
@@ -201,7 +201,7 @@ describe("posture report", () => {
     const section = sectionOf(
       buildReport({ s: sampleStack() }, { results: scan, changedSinceScan: new Set(["stack s"]) }),
       "Independent scan: checkov",
-      "##"
+      "##",
     );
     expect(section.trim().split("\n\n")).toEqual([
       "## Independent scan: checkov",

@@ -45,7 +45,7 @@ async function usesSkip(skip: CheckovSkip): Promise<boolean> {
       if (
         found &&
         checkovSkipsFor({ resourceType: found.type, receivesAccessLogs: resources.accessLogBuckets.has(`${found.type}.${found.name}`) }).includes(
-          skip
+          skip,
         )
       )
         return true;
@@ -67,7 +67,7 @@ describe("checkov on the example app and the Terraform module", () => {
 
   it("finds no failure that the skip table does not explain", () => {
     expect(results.map((r) => ({ target: r.name, error: r.error, failed: r.failed.map((f) => `${f.check} ${f.resource}`) }))).toEqual(
-      results.map((r) => ({ target: r.name, error: undefined, failed: [] }))
+      results.map((r) => ({ target: r.name, error: undefined, failed: [] })),
     );
   });
 
@@ -75,7 +75,7 @@ describe("checkov on the example app and the Terraform module", () => {
     "skip %s still covers a check that fails (else remove it from CHECKOV_SKIPS)",
     async (_name, skip) => {
       expect(await usesSkip(skip)).toBe(true);
-    }
+    },
   );
 
   it("runs every checkov check the rule map names, on our resources", () => {

@@ -71,7 +71,7 @@ describe("checkov install (tools/scan-checkov.ts)", () => {
   it("says what is missing when there is no Python 3.9+", () => {
     const run: Runner = () => ({ status: 127, stdout: "", stderr: "python3: not found" });
     expect(() => ensureCheckov({ cacheRoot: tempDir(), run })).toThrow(
-      /scan: checkov [\d.]+ needs Python 3\.9 or newer as "python3" on PATH, to install it from PyPI; python3: not found/
+      /scan: checkov [\d.]+ needs Python 3\.9 or newer as "python3" on PATH, to install it from PyPI; python3: not found/,
     );
   });
 
@@ -83,7 +83,7 @@ describe("checkov install (tools/scan-checkov.ts)", () => {
       return OK;
     };
     expect(() => ensureCheckov({ cacheRoot, run })).toThrow(
-      /pip install -r .*scan-requirements\.txt failed \(exit 1\): ERROR: No matching distribution/
+      /pip install -r .*scan-requirements\.txt failed \(exit 1\): ERROR: No matching distribution/,
     );
     expect(readdirSync(cacheRoot)).toEqual([]);
   });
@@ -175,7 +175,7 @@ describe("classifying checkov's results (tools/scan-targets.ts)", () => {
         ],
       }),
       resources,
-      "d"
+      "d",
     );
     expect(result.skipped).toEqual([
       {
@@ -195,7 +195,7 @@ describe("classifying checkov's results (tools/scan-targets.ts)", () => {
 
   it("is an error, never a pass, when checkov could not parse a file or checked nothing", () => {
     expect(classify(TARGET, checkovReport({ parsing_errors: [join(process.cwd(), "cdktf.out/stacks/s/cdk.tf.json")] }), resources, "d").error).toBe(
-      "checkov could not parse cdktf.out/stacks/s/cdk.tf.json"
+      "checkov could not parse cdktf.out/stacks/s/cdk.tf.json",
     );
     expect(classify(TARGET, { passed: 0, failed: 0, skipped: 0 }, resources, "d").error).toBe("checkov checked nothing");
   });
@@ -237,7 +237,7 @@ resource "aws_s3_bucket_logging" "output" {
   bucket        = aws_s3_bucket.output[each.key].id
   target_bucket = aws_s3_bucket.logs[0].id
 }
-`
+`,
     );
     const resources = targetResources(await targetJson({ name: "module", path: dir, framework: "terraform" }));
     expect([...resources.accessLogBuckets]).toEqual(["aws_s3_bucket.logs"]);

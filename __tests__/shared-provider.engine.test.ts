@@ -126,8 +126,7 @@ describe("starting a shared provider", () => {
       // Killed (SIGKILL is delivered asynchronously): gone, or a zombie waiting for this process to reap it.
       const running = () =>
         provider.pids.filter((pid) => fs.existsSync(`/proc/${pid}`) && !/\) Z /.test(fs.readFileSync(`/proc/${pid}/stat`, "utf8")));
-      for (const started = Date.now(); running().length > 0 && Date.now() - started < 5000; )
-        await new Promise((resolve) => setTimeout(resolve, 100));
+      for (const started = Date.now(); running().length > 0 && Date.now() - started < 5000;) await new Promise((resolve) => setTimeout(resolve, 100));
       expect(running()).toEqual([]);
     } finally {
       process.env.TMPDIR = saved;

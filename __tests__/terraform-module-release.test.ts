@@ -165,8 +165,8 @@ describe("release workflow (.github/workflows/release.yml)", () => {
         c
           .split(" ")
           .filter((w) => !w.startsWith("release/"))
-          .join(" ")
-      )
+          .join(" "),
+      ),
     ).toEqual([
       "release view v1.2.3 --repo o/r",
       "release create v1.2.3 --repo o/r --verify-tag --title v1.2.3 --generate-notes",

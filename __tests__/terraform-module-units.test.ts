@@ -52,19 +52,19 @@ describe("HCL blocks", () => {
       block(
         "resource",
         ["aws_x", "this"],
-        [attribute("count", 1), attribute("long_name", "a"), attribute("tags", { a: 1, b: 2 }), attribute("id", "b")]
-      )
+        [attribute("count", 1), attribute("long_name", "a"), attribute("tags", { a: 1, b: 2 }), attribute("id", "b")],
+      ),
     );
     expect(text).toBe(
       ['resource "aws_x" "this" {', "  count     = 1", '  long_name = "a"', "  tags = {", "    a = 1", "    b = 2", "  }", '  id = "b"', "}"].join(
-        "\n"
-      )
+        "\n",
+      ),
     );
   });
 
   it("separate groups by one blank line and write nested blocks and empty blocks", () => {
     const text = renderBlock(
-      block("resource", ["aws_x", "this"], separated([[attribute("a", 1)], [], [block("lifecycle", [], [attribute("prevent_destroy", true)])]]))
+      block("resource", ["aws_x", "this"], separated([[attribute("a", 1)], [], [block("lifecycle", [], [attribute("prevent_destroy", true)])]])),
     );
     expect(text).toBe('resource "aws_x" "this" {\n  a = 1\n\n  lifecycle {\n    prevent_destroy = true\n  }\n}');
     expect(renderBlock(block("data", ["aws_partition", "current"], []))).toBe('data "aws_partition" "current" {}');
@@ -94,7 +94,7 @@ describe("policy expressions", () => {
 
   it("keep a conditional statement behind its Terraform condition, one statement a conditional", () => {
     const text = renderExpression(
-      policyExpression(doc, { lists: { arn: "local.arns", user: "var.users" }, conditions: { Sometimes: "length(var.users) > 0" } })
+      policyExpression(doc, { lists: { arn: "local.arns", user: "var.users" }, conditions: { Sometimes: "length(var.users) > 0" } }),
     );
     expect(text).toContain("Statement = concat(\n    [\n      {\n        Sid");
     expect(text).toContain('    length(var.users) > 0 ? [\n      {\n        Sid       = "Sometimes"');
@@ -102,7 +102,7 @@ describe("policy expressions", () => {
 
   it("refuse a condition for a statement the policy does not have, and a placeholder outside a list", () => {
     expect(() => policyExpression(doc, { lists: { arn: "a", user: "u" }, conditions: { Missing: "x" } })).toThrow(
-      "conditions for statements the policy does not have: Missing"
+      "conditions for statements the policy does not have: Missing",
     );
     const stray = policyDocument([{ Sid: "S", Effect: "Allow", Action: ["s3:GetObject"], Resource: "${arn}" }]);
     expect(() => policyExpression(stray, { lists: { arn: "a" } })).toThrow("list placeholder arn used outside a list");
@@ -168,7 +168,7 @@ describe("the words of the checks", () => {
     const words = ALLOWED.wholeNumber(DELETION_WINDOW_DAYS);
     expect(words).toBe("a whole number from 7 to 30");
     expect(() => checkIntegerInRange("LookoutVisionKey", "deletionWindowInDays", 3, DELETION_WINDOW_DAYS)).toThrow(
-      `LookoutVisionKey: deletionWindowInDays must be ${words}, got 3`
+      `LookoutVisionKey: deletionWindowInDays must be ${words}, got 3`,
     );
     const rule = valueRule({
       id: "d",

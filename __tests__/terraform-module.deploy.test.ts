@@ -163,7 +163,7 @@ function deployedExample(name: string): Deployed {
 async function missing(call: Promise<unknown>): Promise<string> {
   return call.then(
     () => "found",
-    (error: Error) => error.name
+    (error: Error) => error.name,
   );
 }
 
@@ -173,7 +173,7 @@ describe.each(DEPLOYED)("module example %s on the AWS emulator", (name) => {
     expect(addresses).toEqual(
       Object.values(json.resource ?? {})
         .flatMap((byAddress) => Object.keys(byAddress))
-        .sort()
+        .sort(),
     );
     expect(addresses.length).toBeGreaterThan(0);
     expect(secondPlan.changed ? secondPlan.text : "no change").toBe("no change");

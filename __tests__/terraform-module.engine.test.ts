@@ -123,7 +123,7 @@ describe("refused inputs through the engine", () => {
   function messagesOf(cases: { name: string; rule: Rule }[]): Map<string, string[]> {
     const dir = tempDir("terraform-module-messages");
     const calls = cases.map(({ name, rule }) =>
-      moduleCallBlock({ name, arguments: { key_user_arns: [EXAMPLE_USER], account_id: EXAMPLE_ACCOUNT, ...rule.bad } }, moduleDir)
+      moduleCallBlock({ name, arguments: { key_user_arns: [EXAMPLE_USER], account_id: EXAMPLE_ACCOUNT, ...rule.bad } }, moduleDir),
     );
     fs.writeFileSync(path.join(dir, "main.tf"), renderFile([block("provider", ["aws"], [attribute("region", "us-east-1")]), ...calls]));
     fs.writeFileSync(path.join(dir, "engine_override.tf.json"), JSON.stringify(engineOverride({ provider: { aws: [{}] } })));
@@ -194,7 +194,7 @@ describe("prevent_destroy through the engine", () => {
     };
     fs.writeFileSync(
       path.join(dir, "main.tf"),
-      renderFile([block("provider", ["aws"], [attribute("region", "us-east-1")]), moduleCallBlock(call, moduleDir)])
+      renderFile([block("provider", ["aws"], [attribute("region", "us-east-1")]), moduleCallBlock(call, moduleDir)]),
     );
     fs.writeFileSync(path.join(dir, "engine_override.tf.json"), JSON.stringify(engineOverride({ provider: { aws: [{}] } })));
     const instance = (type: string, name: string, key: string | number, attributes: Record<string, string>) => ({
@@ -457,7 +457,7 @@ describe("the module and the constructs, same inputs, side by side under the moc
       ...[...instances].map(([resource, keys]) =>
         model.main.resources.find((r) => `${r.type}.${r.row.name}` === resource)!.row.each
           ? `toset(keys(${resource})) == toset(${JSON.stringify(keys)})`
-          : `length(${resource}) == ${keys.length}`
+          : `length(${resource}) == ${keys.length}`,
       ),
       ...mine.map((p) => `${others(p.module)} == ${others(p.construct)}`),
       ...mine.filter((p) => p.tags).map((p) => `${tags(p.module)} == ${tags(p.construct)}`),
@@ -473,13 +473,13 @@ describe("the module and the constructs, same inputs, side by side under the moc
           block(
             "variables",
             [],
-            Object.entries(args).map(([k, v]) => attribute(k, v))
+            Object.entries(args).map(([k, v]) => attribute(k, v)),
           ),
           ...conditions.map((condition) =>
-            block("assert", [], [attribute("condition", expr(condition)), attribute("error_message", condition.replace(/"/g, "'"))])
+            block("assert", [], [attribute("condition", expr(condition)), attribute("error_message", condition.replace(/"/g, "'"))]),
           ),
-        ]
-      )
+        ],
+      ),
     );
   }
 
@@ -491,7 +491,7 @@ describe("the module and the constructs, same inputs, side by side under the moc
     fs.mkdirSync(path.join(dir, "tests"));
     fs.writeFileSync(
       path.join(dir, "tests", "same.tftest.hcl"),
-      renderFile([block("mock_provider", ["aws"], []), ...environmentOverrides("", true), ...overrides.values(), ...runs])
+      renderFile([block("mock_provider", ["aws"], []), ...environmentOverrides("", true), ...overrides.values(), ...runs]),
     );
     tofuOk(dir, ["init", "-backend=false", "-input=false", "-no-color"]);
   });

@@ -94,7 +94,7 @@ describe("terraform module files", () => {
         "tests/region.tftest.hcl",
         "tests/resources.tftest.hcl",
         "tests/validation.tftest.hcl",
-      ].sort()
+      ].sort(),
     );
   });
 
@@ -284,7 +284,7 @@ describe("terraform module README (terraform-docs layout)", () => {
     expect(tableNames("Outputs")).toEqual(declared("outputs.tf", "output"));
     const listed = [
       ...readme.matchAll(
-        /^\| \[(\w+)\.(\w+)\]\(https:\/\/registry\.terraform\.io\/providers\/hashicorp\/aws\/latest\/docs\/(resources|data-sources)\/\w+\) \| (resource|data source) \|$/gm
+        /^\| \[(\w+)\.(\w+)\]\(https:\/\/registry\.terraform\.io\/providers\/hashicorp\/aws\/latest\/docs\/(resources|data-sources)\/\w+\) \| (resource|data source) \|$/gm,
       ),
     ].map((m) => `${m[4] === "data source" ? "data." : ""}${m[1]}.${m[2]}`);
     const inFiles = [
@@ -348,7 +348,7 @@ describe("terraform module examples", () => {
       const protectedBlocks = resourcesOf("aws_kms_key").length + resourcesOf("aws_kms_replica_key").length + resourcesOf("aws_s3_bucket").length;
       expect(files["main.tf"].split(PREVENT_DESTROY.on).length - 1).toBe(protectedBlocks);
       expect(files["main.tf"].match(/prevent_destroy/g)).toHaveLength(protectedBlocks);
-    }
+    },
   );
 });
 
@@ -390,7 +390,7 @@ describe("terraform module tests (tofu test files)", () => {
         "access_logs",
         "no_user_policy",
         "every_output_set",
-      ])
+      ]),
     );
     const outputAsserts = (runs("tests/resources.tftest.hcl").every_output_set[0].assert as Block[]).map((a) => a.condition);
     for (const o of OUTPUTS.filter((name) => name !== "key_policy_statements_for_key_owner"))
@@ -408,7 +408,7 @@ describe("terraform module scanner skips", () => {
     const body = lines.slice(at + 1);
     return body.slice(
       0,
-      body.findIndex((line) => !line.startsWith("  #"))
+      body.findIndex((line) => !line.startsWith("  #")),
     );
   }
 
@@ -418,7 +418,7 @@ describe("terraform module scanner skips", () => {
       const expected = checkovSkipsFor({ resourceType: "aws_s3_bucket", receivesAccessLogs: address === "aws_s3_bucket.access_logs" });
       expect(expected.length).toBeGreaterThan(0);
       expect(openingComments(address)).toEqual(expected.map((s) => `  # checkov:skip=${s.check}:${s.reason}`));
-    }
+    },
   );
 
   it("writes no skip where the table has none", () => {

@@ -15,7 +15,7 @@ interface Step {
  */
 export function expectInstalledEngine(
   job: { readonly env?: Record<string, string>; readonly steps: readonly Step[] },
-  options: { readonly cached: boolean }
+  options: { readonly cached: boolean },
 ): void {
   expect(job.env).toMatchObject({ ENGINE_BINARY: "tofu", ENGINE_PROVIDER: "registry" });
   const outputs = versionLines(enginePaths())
@@ -34,7 +34,7 @@ export function expectInstalledEngine(
             key: "engine-aws-provider-${{ steps.engine.outputs.aws-provider }}-${{ runner.os }}-${{ runner.arch }}",
           },
         ]
-      : []
+      : [],
   );
   const order = [
     at((s) => s.run === "npm ci"),

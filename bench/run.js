@@ -156,38 +156,38 @@ function evaluate(byId) {
       "example synth <= 1.5x floor",
       ratio("b", "a"),
       (v) => v <= 1.5,
-      (v) => `${v.toFixed(2)}x`
+      (v) => `${v.toFixed(2)}x`,
     ),
     budget(
       "example synth peak RSS <= 120 MB",
       byId.b?.peakRssMb.max,
       (v) => v <= 120,
-      (v) => `${v.toFixed(0)} MB`
+      (v) => `${v.toFixed(0)} MB`,
     ),
     budget(
       "100 stacks < 2 s",
       t("d100"),
       (v) => v < 2,
-      (v) => `${v.toFixed(2)} s`
+      (v) => `${v.toFixed(2)} s`,
     ),
     // 1.2: headroom for noise in the small 1-10 difference.
     budget(
       "100 stacks: linear or better (per-stack ms from min times, 10-100 <= 1.2x 1-10)",
       perStackHigh / perStackLow,
       (v) => v <= 1.2,
-      () => `${(perStackLow * 1000).toFixed(1)} -> ${(perStackHigh * 1000).toFixed(1)} ms/stack`
+      () => `${(perStackLow * 1000).toFixed(1)} -> ${(perStackHigh * 1000).toFixed(1)} ms/stack`,
     ),
     budget(
       "cdktf synth example <= 1.2x empty app",
       ratio("e-example", "e-empty"),
       (v) => v <= 1.2,
-      (v) => `${v.toFixed(2)}x`
+      (v) => `${v.toFixed(2)}x`,
     ),
     budget(
       "npm test cold <= 15 s",
       t("f-cold"),
       (v) => v <= 15,
-      (v) => `${v.toFixed(1)} s`
+      (v) => `${v.toFixed(1)} s`,
     ),
   ];
   return { ratios, budgets };
@@ -211,7 +211,7 @@ function machine() {
       ["cdktf", "cdktf-cli", "@cdktf/provider-aws", "cdktn", "@cdktn/provider-aws", "jest", "@swc/jest", "@swc/core", "typescript"].map((p) => [
         p,
         version(p),
-      ])
+      ]),
     ),
   };
 }
@@ -222,8 +222,8 @@ function printTable(results, { ratios, budgets }) {
     (r) =>
       `| ${r.id} | ${r.label} | ${r.runs.length} | ${f(r.seconds.median, 3)} | ${f(r.seconds.min, 3)} | ${f(r.seconds.max, 3)} | ${f(
         r.peakRssMb.median,
-        0
-      )} | ${f(r.peakRssMb.max, 0)} | ${f(r.load1m, 2)} |${r.failedRuns ? ` ${r.failedRuns} failed` : ""}`
+        0,
+      )} | ${f(r.peakRssMb.max, 0)} | ${f(r.load1m, 2)} |${r.failedRuns ? ` ${r.failedRuns} failed` : ""}`,
   );
   const header = "| id | measurement | runs | wall median s | min s | max s | peak RSS median MB | max MB | load 1 min |";
   console.log([header, "|---|---|---|---|---|---|---|---|---|", ...rows].join("\n"));
@@ -271,7 +271,7 @@ function main(only) {
   console.log(
     `\nload average (1/5/15 min) before ${loadBefore.map((l) => l.toFixed(2)).join("/")}, after ${report.loadAverage.after
       .map((l) => l.toFixed(2))
-      .join("/")}`
+      .join("/")}`,
   );
   console.log(`wrote ${path.relative(process.cwd(), RESULTS)}`);
   // A missed budget is a finding to report; a command that failed makes its timing meaningless.

@@ -66,7 +66,7 @@ export class AccessLogBucket extends Construct {
       provider: env.provider,
       region: env.resourceRegion,
       bucket: props.bucketName,
-      bucketPrefix: props.bucketName === undefined ? props.bucketPrefix ?? DEFAULTS.logBucketPrefix : undefined,
+      bucketPrefix: props.bucketName === undefined ? (props.bucketPrefix ?? DEFAULTS.logBucketPrefix) : undefined,
       forceDestroy: props.forceDestroy ?? DEFAULTS.forceDestroy,
       tags: props.tags,
       lifecycle: { preventDestroy: props.preventDestroy ?? DEFAULTS.preventDestroy },
@@ -96,7 +96,7 @@ export class AccessLogBucket extends Construct {
               minimumTlsVersion,
               sourceBucketArns: unique(this.sourceBucketArns),
               accountId: env.accountId,
-            })
+            }),
           ),
       }),
     });

@@ -120,7 +120,7 @@ function validate(props: EncryptedBucketProps, construct: string): void {
       construct,
       "abortIncompleteMultipartUploadDays",
       props.abortIncompleteMultipartUploadDays,
-      ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS
+      ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS,
     );
   }
   if (props.minimumTlsVersion !== undefined) checkOneOf(construct, "minimumTlsVersion", props.minimumTlsVersion, MINIMUM_TLS_VERSIONS);
@@ -290,7 +290,7 @@ export class EncryptedBucket extends Construct {
   private addAccessLogs(
     options: AccessLogsOptions,
     props: EncryptedBucketProps,
-    destroy: { preventDestroy: boolean; forceDestroy: boolean | IResolvable }
+    destroy: { preventDestroy: boolean; forceDestroy: boolean | IResolvable },
   ): AccessLogBucket {
     const destination =
       options.destination ??

@@ -199,7 +199,7 @@ export class LookoutVisionEncryption extends Construct {
         tags: props.tags,
       });
     }
-    const logTargetPrefix = accessLogs === true || !accessLogs ? DEFAULTS.targetPrefix : accessLogs.targetPrefix ?? DEFAULTS.targetPrefix;
+    const logTargetPrefix = accessLogs === true || !accessLogs ? DEFAULTS.targetPrefix : (accessLogs.targetPrefix ?? DEFAULTS.targetPrefix);
     /** Every bucket's logs go to the shared log bucket, under a prefix of their own. */
     const logsUnder = (prefix: string) =>
       this.accessLogBucket ? { destination: this.accessLogBucket, targetPrefix: `${logTargetPrefix}${prefix}` } : false;
@@ -285,7 +285,7 @@ export class LookoutVisionEncryption extends Construct {
         resource: "*",
         serviceEndpoint: this.key.serviceEndpoint,
         dataServiceEndpoints: this.key.dataServiceEndpoints,
-      })
+      }),
     );
   }
   /** `userPolicyDocument` as JSON text, in IAM's spelling: the policy as synthesized. */
@@ -310,7 +310,7 @@ export class LookoutVisionEncryption extends Construct {
       output(
         "key_policy_statements_for_key_owner",
         this.keyPolicyStatementsForKeyOwnerJson,
-        "Key policy statements the owner of the existing key must add for this account's users"
+        "Key policy statements the owner of the existing key must add for this account's users",
       );
     }
     if (this.consoleBucket) {
@@ -323,7 +323,7 @@ export class LookoutVisionEncryption extends Construct {
     output(
       "output_configs",
       Object.fromEntries(outputs.map(([id, b]) => [id, Fn.jsonencode(b.outputConfig)])),
-      `OutputConfig JSON for ${this.profile.trainingApi}, by output bucket ID`
+      `OutputConfig JSON for ${this.profile.trainingApi}, by output bucket ID`,
     );
     if (this.userPolicy) output("user_policy_arn", this.userPolicy.arn, `ARN of the IAM policy for ${this.profile.displayName} users`);
   }

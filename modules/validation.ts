@@ -27,10 +27,10 @@ export const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 export const ACCOUNT_PATTERN = /^\d{12}$/;
 /** IAM principals a key or bucket policy can name: account root, users, roles, assumed-role sessions. */
 export const PRINCIPAL_ARN_PATTERN = new RegExp(
-  `^arn:${PARTITION_RE}:(iam::\\d{12}:(root|user/[\\w+=,.@/-]+|role/[\\w+=,.@/-]+)|sts::\\d{12}:assumed-role/[\\w+=,.@-]+/[\\w+=,.@-]+)$`
+  `^arn:${PARTITION_RE}:(iam::\\d{12}:(root|user/[\\w+=,.@/-]+|role/[\\w+=,.@/-]+)|sts::\\d{12}:assumed-role/[\\w+=,.@-]+/[\\w+=,.@-]+)$`,
 );
 export const KMS_KEY_ARN_PATTERN = new RegExp(
-  `^arn:${PARTITION_RE}:kms:([a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\\d):(\\d{12}):key/(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$`
+  `^arn:${PARTITION_RE}:kms:([a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\\d):(\\d{12}):key/(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$`,
 );
 export const ALIAS_PATTERN = /^alias\/[a-zA-Z0-9/_-]+$/;
 export const ALIAS_MAX_LENGTH = 256;
@@ -144,7 +144,7 @@ export function checkKmsKeyArnLocation(
   construct: string,
   prop: string,
   value: string,
-  where: { readonly region?: string; readonly partition?: string }
+  where: { readonly region?: string; readonly partition?: string },
 ): void {
   const parts = checkKmsKeyArn(construct, prop, value);
   if (!parts) return;

@@ -63,15 +63,15 @@ export function synthOnCdktn(): void {
       throw new Error(
         `stack ${name}: cdktn and cdktf synthesize different Terraform (beyond engine and provider versions); compare ${join(
           APP,
-          "cdktf.out"
-        )} with ${cdktfOut}`
+          "cdktf.out",
+        )} with ${cdktfOut}`,
       );
   }
   const node = run(join(tools.nodeBinDir, "node"), ["--version"], { stdio: "pipe" }).trim();
   console.log(
     `cdktn synth on Node ${node}: ${Object.keys(onCdktn).length} stacks in ${seconds.toFixed(2)} s, equal to cdktf's except engine ${
       cdktnStamp.engineVersion
-    } (cdktf ${cdktfStamp.engineVersion}) and AWS provider ${cdktnStamp.provider.version} (cdktf ${cdktfStamp.provider.version})`
+    } (cdktf ${cdktfStamp.engineVersion}) and AWS provider ${cdktnStamp.provider.version} (cdktf ${cdktfStamp.provider.version})`,
   );
 }
 

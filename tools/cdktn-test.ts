@@ -23,11 +23,11 @@ function typecheck(): void {
       Object.entries(CDKTN.renames).flatMap(([from, to]) => [
         [from, [join(NODE_MODULES, to)]],
         [`${from}/*`, [join(NODE_MODULES, to, "*")]],
-      ])
+      ]),
     );
     writeFileSync(
       join(dir, "tsconfig.json"),
-      JSON.stringify({ extends: join(ROOT, "tsconfig.dev.json"), compilerOptions: { paths, typeRoots: [join(NODE_MODULES, "@types")] } })
+      JSON.stringify({ extends: join(ROOT, "tsconfig.dev.json"), compilerOptions: { paths, typeRoots: [join(NODE_MODULES, "@types")] } }),
     );
     run(process.execPath, [join(NODE_MODULES, "typescript", "bin", "tsc"), "-p", join(dir, "tsconfig.json")], { cwd: ROOT });
   } finally {
@@ -43,7 +43,7 @@ function jest(args: readonly string[]): void {
     Object.entries(CDKTN.renames).flatMap(([from, to]) => [
       [`^${escape(from)}$`, to],
       [`^${escape(from)}/(.*)$`, `${to}/$1`],
-    ])
+    ]),
   );
   const config = { ...base, rootDir: ROOT, globals: { ...(base.globals as object), expectedEngine: CDKTN.engine }, moduleNameMapper };
   run(process.execPath, [join(NODE_MODULES, "jest", "bin", "jest.js"), "--config", JSON.stringify(config), ...args], { cwd: ROOT });

@@ -125,7 +125,7 @@ export function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> 
       ...(options.patches === false ? ["--no-patches"] : []),
       ...(options.seed !== undefined ? ["--seed", String(options.seed)] : []),
     ],
-    { stdio: ["pipe", "pipe", "pipe"] }
+    { stdio: ["pipe", "pipe", "pipe"] },
   );
   const stderr: string[] = [];
   child.stderr.on("data", (chunk: Buffer) => {

@@ -87,8 +87,8 @@ export function providerBuildFor(target: string): ProviderBuild {
   if (!build) {
     throw new Error(
       `engine: no pinned AWS provider build of major ${major} for ${target} (pinned: ${AWS_PROVIDER_BUILDS.map((b) => b.version).join(
-        ", "
-      )}); add one to AWS_PROVIDER_BUILDS in tools/engine.ts`
+        ", ",
+      )}); add one to AWS_PROVIDER_BUILDS in tools/engine.ts`,
     );
   }
   return build;
@@ -284,15 +284,15 @@ async function buildGoBinary({ name, module, version, main, ldflags, output, wor
   fs.mkdirSync(work, { recursive: true });
   const options = { cwd: work, env, module: `${module}@${version}` };
   const info = JSON.parse(
-    await runStep(`${name}: download ${module}@${version}`, "go", ["mod", "download", "-json", `${module}@${version}`], options)
+    await runStep(`${name}: download ${module}@${version}`, "go", ["mod", "download", "-json", `${module}@${version}`], options),
   ) as { Error?: string; GoMod: string };
   if (info.Error) throw new Error(`engine: the module proxy refused ${module}@${version}: ${info.Error}`);
   const goMod = fs.readFileSync(info.GoMod, "utf8");
   fs.writeFileSync(
     path.join(work, "go.mod"),
     [`module engine.local/${name}`, "", `go ${goDirective(goMod)}`, "", `require ${module} ${version}`, "", ...replaceDirectives(goMod), ""].join(
-      "\n"
-    )
+      "\n",
+    ),
   );
   fs.writeFileSync(path.join(work, "tools.go"), `//go:build tools\n\npackage tools\n\nimport _ ${JSON.stringify(main)}\n`);
   await runStep(`${name}: resolve dependencies`, "go", ["mod", "tidy"], options);
@@ -354,7 +354,7 @@ export function providerBuildRefusal(limitBytes: number, paths: Pick<EnginePaths
   if (gib >= PROVIDER_BUILD_GIB || process.env.ENGINE_MEMORY_CHECK === "off") return undefined;
   return [
     `engine: building the AWS provider from source needs about ${PROVIDER_BUILD_GIB} GiB of memory (its go build peaks at 9.6-11 GiB); this machine allows ${gib.toFixed(
-      1
+      1,
     )} GiB.`,
     "Use an engine that needs no build instead:",
     `  ENGINE_BINARY=/path/to/tofu ENGINE_PROVIDER=registry npm test   (an installed tofu or terraform; hashicorp/aws ${paths.bindingsProviderVersion} downloaded from the registry once, network needed)`,
@@ -371,7 +371,7 @@ async function build(paths: EnginePaths): Promise<void> {
   }
   if (paths.providerBinary && provider.version !== paths.bindingsProviderVersion) {
     process.stderr.write(
-      `[engine] note: the bindings target hashicorp/aws ${paths.bindingsProviderVersion}; the module proxy serves ${provider.version} (${provider.pseudoVersion}), which is built instead\n`
+      `[engine] note: the bindings target hashicorp/aws ${paths.bindingsProviderVersion}; the module proxy serves ${provider.version} (${provider.pseudoVersion}), which is built instead\n`,
     );
   }
   fs.mkdirSync(paths.dir, { recursive: true });

@@ -45,7 +45,7 @@ function stagedPackageJson(pkg: PackageJson): PackageJson {
     peerDependencies: pkg.peerDependencies,
     // jsii compiles against the lowest version each peer range allows.
     devDependencies: Object.fromEntries(
-      Object.entries(pkg.peerDependencies ?? {}).map(([name, range]) => [name, semver.minVersion(range)?.version ?? range])
+      Object.entries(pkg.peerDependencies ?? {}).map(([name, range]) => [name, semver.minVersion(range)?.version ?? range]),
     ),
     engines: pkg.engines,
     jsii: { outdir: "../packages", targets: TARGETS, tsc: { outDir: "lib", rootDir: "modules" } },

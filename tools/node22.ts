@@ -51,7 +51,7 @@ export function node22Tools(): Node22Tools {
   }
   if (!existsSync(join(platformNode, "node")))
     throw new Error(
-      `no Node 22 for ${process.platform}-${process.arch}: tools/node22/package.json has no ${nodePackage()} (add it to optionalDependencies)`
+      `no Node 22 for ${process.platform}-${process.arch}: tools/node22/package.json has no ${nodePackage()} (add it to optionalDependencies)`,
     );
   return {
     nodeBinDir: platformNode,

@@ -61,7 +61,7 @@ export function outputFingerprint(): Fingerprint {
   return Object.fromEntries(
     Object.keys(all)
       .sort()
-      .map((key) => [key, all[key]])
+      .map((key) => [key, all[key]]),
   );
 }
 
@@ -98,7 +98,7 @@ function compare(a: string, b: string): number {
   console.log(
     `${differences.length === 0 ? "identical" : `${differences.length} difference(s)`}: ${Object.keys(read(a)).length} files in ${a}, ${
       Object.keys(read(b)).length
-    } in ${b}`
+    } in ${b}`,
   );
   return differences.length === 0 ? 0 : 1;
 }

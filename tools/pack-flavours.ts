@@ -72,7 +72,7 @@ const MODULE_SPECIFIER = /(\brequire\(\s*|\bimport\(\s*|\bfrom\s+|\bimport\s+)([
 export function rewriteImports(code: string, flavour: Flavour, file = "<code>"): string {
   const rewritten = code.replace(
     MODULE_SPECIFIER,
-    (_match, before: string, quote: string, specifier: string) => `${before}${quote}${renameSpecifier(specifier, flavour)}${quote}`
+    (_match, before: string, quote: string, specifier: string) => `${before}${quote}${renameSpecifier(specifier, flavour)}${quote}`,
   );
   const names = Object.keys(flavour.renames);
   const namesPackage = (line: string) =>
@@ -111,7 +111,7 @@ export function flavourManifest(source: PackageJson, flavour: Flavour): PackageJ
       if (!tested)
         throw new Error(`${flavour.engine} flavour: peer ${name} becomes ${renamed}, which needs a devDependency (the range the tests run on)`);
       return [renamed, tested];
-    })
+    }),
   );
   const published = Object.fromEntries(Object.entries(source).filter(([field]) => !REPOSITORY_ONLY_FIELDS.includes(field))) as PackageJson;
   return {

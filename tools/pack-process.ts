@@ -11,7 +11,7 @@ export function run(command: string, args: readonly string[], options: SpawnSync
     throw new Error(
       `${command} ${args.join(" ")}${options.cwd ? ` (in ${String(options.cwd)})` : ""} failed with ${result.status ?? result.signal}${
         output ? `:\n${output}` : ""
-      }`
+      }`,
     );
   }
   return result.stdout ?? "";

@@ -223,7 +223,7 @@ function replicaStack(edit: (resources: Resources) => void = () => undefined): S
         },
       },
     },
-    [{ region: REGION }, { alias: "eu", region: "eu-west-1" }]
+    [{ region: REGION }, { alias: "eu", region: "eu-west-1" }],
   );
   return changed(config, edit);
 }
@@ -303,8 +303,8 @@ export function fixtureCases(): FixtureCase[] {
       ...protectedKeyUpdate((r) =>
         keyPolicy(
           r,
-          KEY_STATEMENTS.map((s: Statement) => (s.Sid === "EnableIamPoliciesOfAccount" ? s : { ...s, Principal: { AWS: [TRAINER, ANALYST] } }))
-        )
+          KEY_STATEMENTS.map((s: Statement) => (s.Sid === "EnableIamPoliciesOfAccount" ? s : { ...s, Principal: { AWS: [TRAINER, ANALYST] } })),
+        ),
       ),
     },
     {
@@ -313,8 +313,8 @@ export function fixtureCases(): FixtureCase[] {
       ...protectedKeyUpdate((r) =>
         keyPolicy(
           r,
-          KEY_STATEMENTS.map((s) => (s.Condition ? { ...s, Condition: { StringEquals: { "kms:CallerAccount": [ACCOUNT] } } } : s))
-        )
+          KEY_STATEMENTS.map((s) => (s.Condition ? { ...s, Condition: { StringEquals: { "kms:CallerAccount": [ACCOUNT] } } } : s)),
+        ),
       ),
     },
     {
@@ -326,9 +326,9 @@ export function fixtureCases(): FixtureCase[] {
           KEY_STATEMENTS.map((s) =>
             s.Condition
               ? { ...s, Action: ["kms:Decrypt", "kms:GenerateDataKey*"], Condition: { ...s.Condition, Bool: { "aws:SecureTransport": "true" } } }
-              : s
-          )
-        )
+              : s,
+          ),
+        ),
       ),
     },
     {
@@ -337,8 +337,8 @@ export function fixtureCases(): FixtureCase[] {
       ...protectedKeyUpdate((r) =>
         keyPolicy(
           r,
-          [...KEY_STATEMENTS].reverse().map((s: Statement) => (s.Sid === "AllowDescribeKey" ? { ...s, Principal: { AWS: TRAINER } } : s))
-        )
+          [...KEY_STATEMENTS].reverse().map((s: Statement) => (s.Sid === "AllowDescribeKey" ? { ...s, Principal: { AWS: TRAINER } } : s)),
+        ),
       ),
     },
     {
@@ -436,8 +436,8 @@ export function fixtureCases(): FixtureCase[] {
       ...full((r) =>
         bucketPolicy(
           r,
-          BUCKET_STATEMENTS.map((s: Statement) => (s.Sid === "DenyOutdatedTls" ? { ...s, Action: "s3:GetObject" } : s))
-        )
+          BUCKET_STATEMENTS.map((s: Statement) => (s.Sid === "DenyOutdatedTls" ? { ...s, Action: "s3:GetObject" } : s)),
+        ),
       ),
     },
     {
@@ -453,7 +453,7 @@ export function fixtureCases(): FixtureCase[] {
             Action: "s3:GetObject",
             Resource: `${BUCKET_ARN}/*`,
           },
-        ])
+        ]),
       ),
     },
     {
@@ -470,7 +470,7 @@ export function fixtureCases(): FixtureCase[] {
             Resource: `${BUCKET_ARN}/*`,
             Condition: { Null: { "s3:x-amz-server-side-encryption-customer-algorithm": "false" } },
           },
-        ])
+        ]),
       ),
     },
     {
@@ -527,7 +527,7 @@ function writeConfig(work: string, config: StackConfig, emulator: Emulator): voi
   writeFileSync(join(work, "main.tf.json"), configText(config));
   writeFileSync(
     join(work, OVERRIDE_FILE),
-    `${JSON.stringify({ provider: { aws: providerSettingsFor(config, emulatorProviderSettings(emulator)) } }, null, 2)}\n`
+    `${JSON.stringify({ provider: { aws: providerSettingsFor(config, emulatorProviderSettings(emulator)) } }, null, 2)}\n`,
   );
 }
 
@@ -568,7 +568,7 @@ async function planCase(paths: EnginePaths, work: string, emulator: Emulator, fi
     const again = await tofu(paths, work, ["plan", "-detailed-exitcode", "-input=false", "-no-color"], { allowFailure: true, env });
     if (again.status !== 0)
       throw new Error(
-        `plan-fixtures: case ${fixtureCase.name}: a second plan of the applied before-configuration (exit ${again.status}) is not empty:\n${again.stderr}\n${again.stdout}`
+        `plan-fixtures: case ${fixtureCase.name}: a second plan of the applied before-configuration (exit ${again.status}) is not empty:\n${again.stderr}\n${again.stdout}`,
       );
     writeConfig(work, fixtureCase.after, emulator);
     const errored = fixtureCase.errored === true;
@@ -577,7 +577,7 @@ async function planCase(paths: EnginePaths, work: string, emulator: Emulator, fi
     const json = JSON.parse((await tofu(paths, work, ["show", "-json", "-no-color", "plan.bin"], { env })).stdout) as Record<string, unknown>;
     if ((planned.status !== 0) !== errored || (json.errored === true) !== errored) {
       throw new Error(
-        `plan-fixtures: case ${fixtureCase.name} should ${errored ? "" : "not "}error; tofu exited ${planned.status}:\n${planned.stderr}`
+        `plan-fixtures: case ${fixtureCase.name} should ${errored ? "" : "not "}error; tofu exited ${planned.status}:\n${planned.stderr}`,
       );
     }
     return fixtureText(json);
@@ -636,7 +636,7 @@ function writeFile(file: string, text: string): string {
 export async function generate(
   names: string[] = [],
   outDir = FIXTURES,
-  log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)
+  log: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
 ): Promise<FixtureManifest> {
   const paths = enginePaths();
   if (!isBuilt(paths)) throw new Error(`plan-fixtures: the engine is not built (expected ${paths.tofu}): run npm run engine`);
@@ -678,7 +678,7 @@ async function main(args: string[]): Promise<void> {
   const started = Date.now();
   const manifest = await generate(names, outDir);
   process.stderr.write(
-    `[plan-fixtures] ${Object.keys(manifest.cases).length} case(s) in ${outDir} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`
+    `[plan-fixtures] ${Object.keys(manifest.cases).length} case(s) in ${outDir} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`,
   );
 }
 

@@ -6,7 +6,7 @@ import { CHECKOV_SKIPS } from "./checkov-skips";
 export function checkovSkipsTable(): string {
   return table(
     ["check", "resource type", "covers", "reason"],
-    CHECKOV_SKIPS.map((s) => [code(s.check), code(s.resourceType), cell(s.scope), cell(s.reason)])
+    CHECKOV_SKIPS.map((s) => [code(s.check), code(s.resourceType), cell(s.scope), cell(s.reason)]),
   );
 }
 
@@ -15,6 +15,6 @@ const GENERATED: Readonly<Record<string, () => string>> = { "rule-map": ruleMapT
 /** docs/posture.md with every `<!-- name -->...<!-- /name -->` block of GENERATED rewritten from the data. */
 export function renderPostureDoc(doc: string): string {
   return doc.replace(/<!-- ([a-z-]+) -->\n[\s\S]*?<!-- \/\1 -->/g, (all, name: string) =>
-    name in GENERATED ? `<!-- ${name} -->\n${GENERATED[name]()}\n<!-- /${name} -->` : all
+    name in GENERATED ? `<!-- ${name} -->\n${GENERATED[name]()}\n<!-- /${name} -->` : all,
   );
 }

@@ -85,7 +85,7 @@ export function propRows(interfaceNames: readonly string[]): Record<string, Prop
 export function renderTable(rows: readonly PropRow[]): string {
   return table(
     ["prop", "type", "default", "meaning"],
-    rows.map((row) => [`\`${row.name}\``, cell(`\`${row.type}\``), cell(row.defaultValue), cell(row.description)])
+    rows.map((row) => [`\`${row.name}\``, cell(`\`${row.type}\``), cell(row.defaultValue), cell(row.description)]),
   );
 }
 

@@ -79,7 +79,7 @@ export function writeModuleArchive(moduleDir: string, archive: string, epoch: nu
       "-",
       ".",
     ],
-    { maxBuffer: 256 * 1024 * 1024 }
+    { maxBuffer: 256 * 1024 * 1024 },
   );
   if (tar.status !== 0) throw new Error(`release: tar of ${moduleDir} failed (exit ${tar.status}): ${String(tar.stderr)}`);
   const gzip = spawnSync("gzip", ["-n"], { input: tar.stdout, maxBuffer: 256 * 1024 * 1024 });
@@ -175,7 +175,7 @@ export function checkRelease(manifest: PackageJson): void {
     ],
     {
       stdio: "pipe",
-    }
+    },
   );
 }
 
@@ -195,8 +195,8 @@ function main(args: readonly string[]): void {
   checkRelease(manifest);
   console.log(
     `release: every artifact of ${releaseTag(
-      manifest.version
-    )} built and checked (npm publish --dry-run, twine check, module archive built twice, same bytes):`
+      manifest.version,
+    )} built and checked (npm publish --dry-run, twine check, module archive built twice, same bytes):`,
   );
   for (const file of releaseArtifacts(manifest))
     console.log(`  dist/release/${file}\t${statSync(join(RELEASE_DIR, file)).size} bytes\tsha256 ${sha256(join(RELEASE_DIR, file))}`);

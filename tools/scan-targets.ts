@@ -69,7 +69,7 @@ export function targetResources(json: TerraformJson): TargetResources {
   const accessLogBuckets = new Set(
     analyzeStack("scan", json)
       .buckets.filter((b) => b.isLogBucket)
-      .map((b) => address(b.ref))
+      .map((b) => address(b.ref)),
   );
   return { typeOfName, accessLogBuckets };
 }
@@ -155,8 +155,8 @@ export function classify(target: Target, output: unknown, resources: TargetResou
     parsingErrors.length > 0
       ? `checkov could not parse ${parsingErrors.map((p) => relative(process.cwd(), p)).join(", ")}`
       : all.length === 0
-      ? "checkov checked nothing"
-      : undefined;
+        ? "checkov checked nothing"
+        : undefined;
   return {
     name: target.name,
     path: target.path,

@@ -50,7 +50,7 @@ export async function runScan(options: ScanOptions = {}): Promise<number> {
   log(
     `scan: checkov ${checkov.version} ${
       checkov.installed ? `installed into ${checkov.venv} in ${seconds(installStart)}` : `from ${checkov.venv} (cached)`
-    }`
+    }`,
   );
   const scanned: ScanTarget[] = [];
   for (const target of targets) {
@@ -77,6 +77,6 @@ if (require.main === module) {
     (error: Error) => {
       console.error(error.message);
       process.exitCode = 1;
-    }
+    },
   );
 }

@@ -76,7 +76,7 @@ export async function startSharedProvider(paths: EnginePaths, env: NodeJS.Proces
       folder,
       "provider",
       { ...env, TMPDIR: folder },
-      /TF_REATTACH_PROVIDERS='([^']+)'/
+      /TF_REATTACH_PROVIDERS='([^']+)'/,
     );
     pids.push(provider.pid);
     const entry = attachEntry(provider.match[1]);
@@ -101,7 +101,7 @@ async function startDetached(
   folder: string,
   name: string,
   env: NodeJS.ProcessEnv,
-  ready: RegExp
+  ready: RegExp,
 ): Promise<{ pid: number; match: RegExpExecArray }> {
   const outputFile = path.join(folder, `${name}.log`);
   const output = fs.openSync(outputFile, "w");

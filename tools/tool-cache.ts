@@ -83,7 +83,7 @@ export function ensureVenv(options: { dir: string; requirementsFile: string; lab
     throw new Error(
       `${label.context}: ${label.tool} needs Python 3.9 or newer as "${python}" on PATH, to install it from PyPI; ${
         probe.stderr.trim() || `got ${probe.stdout.trim()}`
-      }`
+      }`,
     );
   }
   mkdirSync(dirname(dir), { recursive: true });
@@ -105,7 +105,7 @@ export function ensureVenv(options: { dir: string; requirementsFile: string; lab
       throw new Error(
         `${label.context}: could not install ${label.tool} from PyPI (is it reachable?): pip install -r ${requirementsFile} failed (exit ${
           pip.status
-        }): ${tail(pip)}`
+        }): ${tail(pip)}`,
       );
     }
     writeFileSync(join(partial, VENV_MARKER), digest);
@@ -124,7 +124,7 @@ export function ensureVenv(options: { dir: string; requirementsFile: string; lab
 export function ensureGoBinary(options: { dir: string; name: string; pkg: string; version: string; label: ToolLabel; run?: Runner }): Installed {
   const { pkg, version } = options;
   return buildGoInto(options, `go install ${pkg}@${version}`, (run, partial) =>
-    run("go", ["install", "-trimpath", `${pkg}@${version}`], { ...process.env, GOBIN: partial, GOFLAGS: "-mod=mod" })
+    run("go", ["install", "-trimpath", `${pkg}@${version}`], { ...process.env, GOBIN: partial, GOFLAGS: "-mod=mod" }),
   );
 }
 
@@ -135,7 +135,7 @@ export function ensureGoBinary(options: { dir: string; name: string; pkg: string
 export function ensureLocalGoBinary(options: { dir: string; name: string; source: string; label: ToolLabel; run?: Runner }): Installed {
   const { name, source } = options;
   return buildGoInto(options, `go build in ${source}`, (run, partial) =>
-    run("go", ["-C", source, "build", "-trimpath", "-o", join(partial, name), "."], { ...process.env, GOFLAGS: "-mod=readonly" })
+    run("go", ["-C", source, "build", "-trimpath", "-o", join(partial, name), "."], { ...process.env, GOFLAGS: "-mod=readonly" }),
   );
 }
 
@@ -154,7 +154,7 @@ export function sourceDigest(folder: string): string {
 function buildGoInto(
   options: { dir: string; name: string; label: ToolLabel; run?: Runner },
   what: string,
-  build: (run: Runner, partial: string) => Command
+  build: (run: Runner, partial: string) => Command,
 ): Installed {
   const { dir, name, label } = options;
   const binary = join(dir, name);
@@ -169,8 +169,8 @@ function buildGoInto(
     if (built.status !== 0) {
       throw new Error(
         `${label.context}: could not build ${label.tool} from the Go module proxy (is it reachable?): ${what} failed (exit ${built.status}): ${tail(
-          built
-        )}`
+          built,
+        )}`,
       );
     }
     if (!existsSync(join(partial, name))) throw new Error(`${label.context}: ${what} wrote no ${name} into ${partial}`);

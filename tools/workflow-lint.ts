@@ -36,7 +36,7 @@ export function unexplainedIgnores(file: string, text: string): string[] {
   return text
     .split("\n")
     .flatMap((line, i) =>
-      line.includes("zizmor: ignore") && !/zizmor: ignore\[[a-z-]+(,\s*[a-z-]+)*\]\s+\S.{9,}/.test(line) ? [`${file}:${i + 1}: ${line.trim()}`] : []
+      line.includes("zizmor: ignore") && !/zizmor: ignore\[[a-z-]+(,\s*[a-z-]+)*\]\s+\S.{9,}/.test(line) ? [`${file}:${i + 1}: ${line.trim()}`] : [],
     );
 }
 

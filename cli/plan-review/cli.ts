@@ -92,7 +92,7 @@ function readInputs(options: Options): StackInput[] {
 export function runPlanReview(
   args: readonly string[],
   log: (text: string) => void = console.log,
-  error: (text: string) => void = console.error
+  error: (text: string) => void = console.error,
 ): number {
   try {
     const options = parseArgs(args);

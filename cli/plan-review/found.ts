@@ -38,7 +38,7 @@ export function planContext(changes: readonly ResourceChange[]): PlanContext {
     changes,
     bucketsGoing: strings(going.filter((c) => c.type === "aws_s3_bucket").map((c) => before(c, "bucket"))),
     keysGoing: strings(
-      going.filter((c) => c.type === "aws_kms_key" || c.type === "aws_kms_replica_key").flatMap((c) => [before(c, "key_id"), before(c, "arn")])
+      going.filter((c) => c.type === "aws_kms_key" || c.type === "aws_kms_replica_key").flatMap((c) => [before(c, "key_id"), before(c, "arn")]),
     ),
   };
 }

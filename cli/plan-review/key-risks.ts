@@ -39,7 +39,7 @@ export function keyRisks({ change, kind, address }: Subject): Found[] {
         "key-rotation-off",
         "enable_key_rotation",
         shownBefore(change.change, ["enable_key_rotation"]),
-        shownAfter(change.change, ["enable_key_rotation"])
+        shownAfter(change.change, ["enable_key_rotation"]),
       );
     }
     // A primary key says `is_enabled`, a replica `enabled`.

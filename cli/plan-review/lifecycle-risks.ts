@@ -34,6 +34,6 @@ export function preventDestroyRisks(before: TerraformJson, after: TerraformJson)
           after: value === undefined ? "unset" : JSON.stringify(value),
         },
       ];
-    })
+    }),
   );
 }

@@ -70,12 +70,12 @@ export function readPlan(file: string, text: string): PlanJson {
   const major = parsed.format_version.split(".")[0];
   if (major !== SUPPORTED_FORMAT_MAJOR) {
     throw new PlanInputError(
-      `${file}: plan format_version ${JSON.stringify(parsed.format_version)} is not supported (supported: ${SUPPORTED_FORMAT_MAJOR}.x)`
+      `${file}: plan format_version ${JSON.stringify(parsed.format_version)} is not supported (supported: ${SUPPORTED_FORMAT_MAJOR}.x)`,
     );
   }
   if (parsed.errored === true) {
     throw new PlanInputError(
-      `${file}: the plan errored ("errored": true): it is partial and cannot be applied; fix the errors the plan printed and plan again`
+      `${file}: the plan errored ("errored": true): it is partial and cannot be applied; fix the errors the plan printed and plan again`,
     );
   }
   const changes = parsed.resource_changes ?? [];

@@ -67,7 +67,7 @@ function principalValues(principal: unknown): string[] {
       if (type === "AWS" && text === "*") return "*";
       const account = /^arn:[^:]+:iam::(\d{12}):root$/.exec(text)?.[1] ?? (/^\d{12}$/.test(text) ? text : undefined);
       return account !== undefined && type === "AWS" ? `AWS:${account}` : `${type}:${text}`;
-    })
+    }),
   );
 }
 
@@ -77,7 +77,7 @@ function listed(
   positive: unknown,
   negative: unknown,
   read: (value: unknown) => string[],
-  canon: (value: string) => string = (v) => v
+  canon: (value: string) => string = (v) => v,
 ): Listed | undefined {
   const raw = positive ?? negative;
   if (raw === undefined) return undefined;
@@ -111,7 +111,7 @@ function normalize(raw: LooseStatement & { NotPrincipal?: unknown; NotResource?:
       (["principal", "action", "resource"] as const).map((key) => [
         key,
         statement[key] && { negated: statement[key].negated, values: statement[key].canonical },
-      ])
+      ]),
     ),
     conditions: [...conditions.entries()].map(([id, c]) => [id, c.values]).sort(([a], [b]) => compareStrings(String(a), String(b))),
   });
@@ -216,7 +216,7 @@ function widenedAllow(old: Statement, now: Statement): PolicyWidening[] {
         element.kind,
         element.name,
         showListed(element.name, old[element.key]),
-        `${showListed(element.name, now[element.key])}${more === "all" ? "" : ` (added: ${more.join(", ")})`}`
+        `${showListed(element.name, now[element.key])}${more === "all" ? "" : ` (added: ${more.join(", ")})`}`,
       );
     }
   }
@@ -239,7 +239,7 @@ function narrowedDeny(old: Statement, now: Statement): PolicyWidening[] {
       at(
         element.name,
         showListed(element.name, old[element.key]),
-        `${showListed(element.name, now[element.key])}${less === "all" ? "" : ` (no longer denied: ${less.join(", ")})`}`
+        `${showListed(element.name, now[element.key])}${less === "all" ? "" : ` (no longer denied: ${less.join(", ")})`}`,
       );
     }
   }

@@ -57,8 +57,8 @@ function previousPolicy({ change, kind }: Subject, context: PlanContext): Policy
     if (kind === "create")
       return policyFrom(
         policyOfExisting(context, ["aws_kms_key", "aws_kms_replica_key"], (before) =>
-          ["key_id", "arn", "id"].some((a) => valueAt(before, [a]) === key)
-        )
+          ["key_id", "arn", "id"].some((a) => valueAt(before, [a]) === key),
+        ),
       );
   } else if (kind === "create" || kind === "delete") {
     return undefined; // a new key, or a deleted one (key-delete covers it)

@@ -28,7 +28,7 @@ function verdict(review: Review): string {
 function countsTable(stacks: readonly StackReview[]): string {
   return table(
     ["stack", "create", "update", "replace", "delete"],
-    stacks.map((s) => [code(s.stack), String(s.counts.create), String(s.counts.update), String(s.counts.replace), String(s.counts.delete)])
+    stacks.map((s) => [code(s.stack), String(s.counts.create), String(s.counts.update), String(s.counts.replace), String(s.counts.delete)]),
   );
 }
 
@@ -37,7 +37,7 @@ function changesSection(stack: StackReview): string {
   if (stack.changes.length === 0) return [`### \`${stack.stack}\``, "No changes."].join("\n\n");
   const rows = table(
     ["action", "address", "attributes"],
-    stack.changes.map((c) => [cell(KIND_LABEL[c.kind]), code(c.address), c.attributes.length > 0 ? c.attributes.map(code).join(", ") : ""])
+    stack.changes.map((c) => [cell(KIND_LABEL[c.kind]), code(c.address), c.attributes.length > 0 ? c.attributes.map(code).join(", ") : ""]),
   );
   return [
     `### \`${stack.stack}\``,
@@ -57,7 +57,7 @@ function risksTable(risks: readonly Risk[], multipleStacks: boolean): string {
       code(r.attribute),
       `${code(r.before)} → ${code(r.after)}`,
       r.accepted ? cell("accepted (--accept)") : cell("**not accepted**"),
-    ])
+    ]),
   );
 }
 

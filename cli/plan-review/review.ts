@@ -100,7 +100,7 @@ export function reviewPlans(inputs: readonly StackInput[], accept: readonly stri
   const seen = new Set<string>();
   for (const input of inputs) {
     const found = stackFindings(input).sort(
-      (a, b) => compareStrings(a.address, b.address) || compareStrings(a.rule, b.rule) || compareStrings(a.attribute, b.attribute)
+      (a, b) => compareStrings(a.address, b.address) || compareStrings(a.rule, b.rule) || compareStrings(a.attribute, b.attribute),
     );
     for (const f of found) {
       const id = riskId(input.stack, f);

@@ -33,7 +33,7 @@ export function runReport(
   outdir = "cdktf.out",
   reportFile = "posture-report.md",
   log: (line: string) => void = console.log,
-  scanFile = "scan-report.json"
+  scanFile = "scan-report.json",
 ): number {
   const stacks = existsSync(join(outdir, "stacks")) ? readSynthesizedStacks(outdir) : {};
   if (Object.keys(stacks).length === 0) {
@@ -46,7 +46,7 @@ export function runReport(
   log(
     `posture report: wrote ${reportFile} for ${Object.keys(stacks).length} stack(s): ${counts.errors} error(s), ${counts.warnings} warning(s), ${
       counts.suppressed
-    } suppressed.`
+    } suppressed.`,
   );
   log(scan ? `checkov scan (${scanFile}): ${scanVerdict(scan)}` : `checkov scan: none in ${scanFile}; run \`npm run scan\`.`);
   return 0;

@@ -71,8 +71,8 @@ export function postureDiagram(posture: StackPosture): string | undefined {
     const keyId = bucket.keyAddress
       ? nodes.id("key", bucket.keyAddress, keyShape, ["KMS key", bucket.keyAddress])
       : outside !== undefined
-      ? nodes.id("key", outside, keyShape, ["KMS key outside this stack", outside])
-      : undefined;
+        ? nodes.id("key", outside, keyShape, ["KMS key outside this stack", outside])
+        : undefined;
     if (keyId) edges.push(`  ${keyId} -->|${label(["encrypts"])}| ${bucketId}`);
   }
   return ["flowchart LR", ...nodes.lines, ...edges].join("\n");

@@ -45,7 +45,7 @@ function bucketsTable(buckets: readonly BucketFacts[]): string {
       cell(b.tlsPolicy),
       cell(b.versioning ?? "not configured"),
       b.loggingTarget ? code(b.loggingTarget) : cell("off"),
-    ])
+    ]),
   );
 }
 
@@ -73,21 +73,21 @@ function keysTable(keys: readonly KeyFacts[]): string {
       k.policy !== "default" && "unreadable" in k.policy
         ? cell(k.policy.unreadable)
         : k.grantConditions.map(cell).join("<br>") || cell("no grants allowed"),
-    ])
+    ]),
   );
 }
 
 function findingsTable(findings: readonly Finding[]): string {
   return table(
     ["rule", "severity", "resource", "construct path", "what is wrong", "how to fix"],
-    findings.map((f) => [code(f.rule), cell(f.severity), code(f.address), code(f.constructPath), cell(f.message), cell(f.fix)])
+    findings.map((f) => [code(f.rule), cell(f.severity), code(f.address), code(f.constructPath), cell(f.message), cell(f.fix)]),
   );
 }
 
 function suppressedTable(findings: readonly Finding[]): string {
   return table(
     ["rule", "severity", "resource", "what is wrong", "reason for suppressing"],
-    findings.map((f) => [code(f.rule), cell(f.severity), code(f.address), cell(f.message), cell(f.suppressedBecause ?? "")])
+    findings.map((f) => [code(f.rule), cell(f.severity), code(f.address), cell(f.message), cell(f.suppressedBecause ?? "")]),
   );
 }
 
@@ -151,7 +151,7 @@ export function buildReport(stacks: Readonly<Record<string, TerraformJson>>, sca
         String(counts.warnings),
         String(counts.suppressed),
       ];
-    })
+    }),
   );
   return (
     [

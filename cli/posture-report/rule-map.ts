@@ -9,6 +9,6 @@ function ids(values: readonly string[]): string {
 export function ruleMapTable(): string {
   return table(
     ["rule", "severity", "what it wants", "Security Hub", "checkov"],
-    RULE_IDS.map((id) => [code(id), cell(RULES[id].severity), cell(RULES[id].title), ids(RULES[id].securityHub), ids(RULES[id].checkov)])
+    RULE_IDS.map((id) => [code(id), cell(RULES[id].severity), cell(RULES[id].title), ids(RULES[id].securityHub), ids(RULES[id].checkov)]),
   );
 }

@@ -89,14 +89,14 @@ export function scanSummaryTable(results: ScanResults, stale: ReadonlySet<string
       String(t.failed.length),
       String(t.skipped.length),
       cell([t.error ?? "", stale.has(t.name) ? "changed since the scan: run `npm run scan` again" : ""].filter((n) => n !== "").join("; ") || "-"),
-    ])
+    ]),
   );
 }
 
 export function failuresTable(failures: readonly (CheckovResult & { readonly target: string })[]): string {
   return table(
     ["target", "check", "resource", "file", "what checkov wants"],
-    failures.map((f) => [code(f.target), code(f.check), code(f.resource), code(f.file), cell(f.title)])
+    failures.map((f) => [code(f.target), code(f.check), code(f.resource), code(f.file), cell(f.title)]),
   );
 }
 
@@ -111,7 +111,7 @@ export function skipsTable(results: ScanResults): string {
   }
   return table(
     ["check", "resources", "skipped by", "reason"],
-    [...groups.values()].map((g) => [code(g.check), String(g.resources), cell(g.by), cell(g.reason)])
+    [...groups.values()].map((g) => [code(g.check), String(g.resources), cell(g.by), cell(g.reason)]),
   );
 }
 
@@ -137,7 +137,7 @@ export function scanSection(results: ScanResults | undefined, stale: ReadonlySet
 function resultsTable(results: readonly CheckovResult[], lastColumn: { readonly header: string; readonly value: (i: number) => string }): string {
   return table(
     ["check", "resource", "file", lastColumn.header],
-    results.map((r, i) => [code(r.check), code(r.resource), code(r.file), cell(lastColumn.value(i))])
+    results.map((r, i) => [code(r.check), code(r.resource), code(r.file), cell(lastColumn.value(i))]),
   );
 }
 
@@ -151,7 +151,7 @@ export function scanReportMarkdown(results: ScanResults): string {
       t.failed.length > 0 ? resultsTable(t.failed, { header: "what checkov wants", value: (i) => t.failed[i].title }) : "No failed check.",
       "### Skipped",
       t.skipped.length > 0 ? resultsTable(t.skipped, { header: "skipped by", value: (i) => t.skipped[i].by }) : "No skipped check.",
-    ].join("\n\n")
+    ].join("\n\n"),
   );
   const skipped = results.targets.some((t) => t.skipped.length > 0);
   return (

@@ -100,7 +100,7 @@ export function encryptedBucketPolicy(props: EncryptedBucketPolicyProps): Policy
 
 /** Access-log bucket: TLS only, and log delivery from the source buckets (none yet: no delivery statement). */
 export function accessLogBucketPolicy(
-  props: TransportPolicyProps & { readonly sourceBucketArns: readonly string[]; readonly accountId: string }
+  props: TransportPolicyProps & { readonly sourceBucketArns: readonly string[]; readonly accountId: string },
 ): PolicyDocument {
   return policyDocument([
     ...transportStatements(props),

@@ -26,7 +26,7 @@ export function keyPolicy(props: KeyPolicyProps): PolicyDocument {
         serviceEndpoint: props.serviceEndpoint,
         dataServiceEndpoints: props.dataServiceEndpoints,
         callerAccounts: props.callerAccounts,
-      })
+      }),
     );
   }
   return policyDocument(statements);

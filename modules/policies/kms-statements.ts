@@ -102,7 +102,7 @@ export function describeKeyStatement(props: KeyUseStatementProps): PolicyStateme
 
 /** Data keys only through the services that store the data: never direct Decrypt from a laptop. */
 export function dataUseViaServicesStatement(
-  props: KeyUseStatementProps & { readonly serviceEndpoints: readonly string[]; readonly callerAccounts?: readonly string[] }
+  props: KeyUseStatementProps & { readonly serviceEndpoints: readonly string[]; readonly callerAccounts?: readonly string[] },
 ): PolicyStatement {
   return {
     Sid: "AllowDataUseOnlyViaServices",

@@ -24,7 +24,7 @@ export function userPolicy(props: UserPolicyProps): PolicyDocument {
   if (props.bucketArns.length > 0) {
     statements.push(
       { Sid: "ListDataBuckets", Effect: "Allow", Action: BUCKET_LIST_ACTIONS, Resource: [...props.bucketArns] },
-      { Sid: "ReadWriteDataObjects", Effect: "Allow", Action: OBJECT_ACTIONS, Resource: props.bucketArns.map((arn) => `${arn}/*`) }
+      { Sid: "ReadWriteDataObjects", Effect: "Allow", Action: OBJECT_ACTIONS, Resource: props.bucketArns.map((arn) => `${arn}/*`) },
     );
   }
   return policyDocument([...statements, ...keyUserStatements({ ...props, resource: props.keyArn })]);

@@ -33,8 +33,8 @@ function annotateOnce(construct: IConstruct, finding: Finding): void {
     finding.suppressedBecause !== undefined
       ? AnnotationMetadataEntryType.INFO
       : finding.severity === "error"
-      ? AnnotationMetadataEntryType.ERROR
-      : AnnotationMetadataEntryType.WARN;
+        ? AnnotationMetadataEntryType.ERROR
+        : AnnotationMetadataEntryType.WARN;
   if (construct.node.metadata.some((m) => m.type === level && m.data === message)) return;
   const annotations = Annotations.of(construct);
   if (level === AnnotationMetadataEntryType.INFO) annotations.addInfo(message);

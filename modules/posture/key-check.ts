@@ -56,7 +56,7 @@ function label(statement: LooseStatement, index: number): string {
 
 function grantConditionLines(statements: LooseStatement[]): string[] {
   return statements.flatMap((s, i) =>
-    isAllow(s) && coversAction(s, "kms:CreateGrant") ? [`${label(s, i)}: ${describeConditions(s).join("; ") || "no conditions"}`] : []
+    isAllow(s) && coversAction(s, "kms:CreateGrant") ? [`${label(s, i)}: ${describeConditions(s).join("; ") || "no conditions"}`] : [],
   );
 }
 
@@ -117,7 +117,7 @@ function policyIssues(facts: KeyFacts): Issue[] {
     }
     if (coversAction(statement, "kms:CreateGrant") && !conditionValues(statement, "Bool", "kms:GrantIsForAWSResource").includes("true")) {
       found.push(
-        issue("LVE-KMS-003", `${label(statement, i)} allows kms:CreateGrant to ${others.join(", ")} without Bool kms:GrantIsForAWSResource = true`)
+        issue("LVE-KMS-003", `${label(statement, i)} allows kms:CreateGrant to ${others.join(", ")} without Bool kms:GrantIsForAWSResource = true`),
       );
     }
     return found;

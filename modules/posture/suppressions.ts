@@ -26,7 +26,7 @@ export function suppress(scope: IConstruct, rule: string, reason: string): void 
   }
   if (typeof reason !== "string" || reason.trim().length === 0) {
     throw new Error(
-      `EncryptionPosture.suppress: reason must be a non-empty sentence saying why ${rule} is acceptable here, got ${JSON.stringify(reason)}`
+      `EncryptionPosture.suppress: reason must be a non-empty sentence saying why ${rule} is acceptable here, got ${JSON.stringify(reason)}`,
     );
   }
   scope.node.addMetadata(METADATA_TYPE, { rule, reason: reason.trim() } satisfies Suppression, { stackTrace: false });

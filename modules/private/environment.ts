@@ -12,7 +12,11 @@ class EnvironmentDataSources extends Construct {
   private identitySource?: DataAwsCallerIdentity;
   private partitionSource?: DataAwsPartition;
 
-  constructor(scope: Construct, id: string, private readonly provider?: TerraformProvider) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly provider?: TerraformProvider,
+  ) {
     super(scope, id);
   }
 

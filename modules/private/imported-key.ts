@@ -29,7 +29,12 @@ export class ImportedKey extends Construct implements IEncryptionKey {
   readonly serviceEndpoint: string;
   readonly dataServiceEndpoints: string[];
 
-  constructor(scope: Construct, id: string, readonly keyArn: string, options: ImportedKeyOptions) {
+  constructor(
+    scope: Construct,
+    id: string,
+    readonly keyArn: string,
+    options: ImportedKeyOptions,
+  ) {
     super(scope, id);
     checkKmsKeyArnLocation("LookoutVisionKey", "fromKeyArn(keyArn)", keyArn, options);
     this.keyId = keyIdOf(keyArn);

@@ -91,8 +91,8 @@ export function describeConditions(statement: LooseStatement): string[] {
       ([key, value]) =>
         `${op} ${key}=${listOf(value as unknown[])
           .map(String)
-          .join(",")}`
-    )
+          .join(",")}`,
+    ),
   );
 }
 

@@ -71,7 +71,7 @@ export function findReferenced(
   value: unknown,
   targets: readonly ResourceRef[],
   attributes: readonly string[],
-  literalIds: (t: ResourceRef) => unknown[]
+  literalIds: (t: ResourceRef) => unknown[],
 ): ResourceRef | undefined {
   return targets.find((target) => refersTo(value, target, attributes, literalIds(target)));
 }

@@ -168,7 +168,7 @@ export function moduleCallBlock(call: ModuleCall, source: string): HclBlock {
     separated([
       [attribute("source", source), ...(call.provider ? [attribute("providers", { aws: expr(call.provider) })] : [])],
       attributes(call.arguments),
-    ])
+    ]),
   );
 }
 

@@ -27,7 +27,7 @@ function variableBlock(v: VariableSpec): HclBlock {
         ...(v.nullable === false ? [attribute("nullable", false)] : []),
       ],
       ...v.rules.map((rule) => [checkBlock("validation", rule)]),
-    ])
+    ]),
   );
 }
 

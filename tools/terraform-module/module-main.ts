@@ -26,7 +26,7 @@ export function checkBlock(kind: "precondition" | "postcondition" | "validation"
 /** The service profiles as module data: `local.profiles["lookout-vision"].service_host`. */
 function profilesValue(): HclValue {
   return Object.fromEntries(
-    PROFILES.map((p) => [p.slug, Object.fromEntries(Object.entries(p).map(([field, value]) => [snakeCase(field), value as HclValue]))])
+    PROFILES.map((p) => [p.slug, Object.fromEntries(Object.entries(p).map(([field, value]) => [snakeCase(field), value as HclValue]))]),
   );
 }
 
@@ -58,7 +58,7 @@ function localsBlock(): HclBlock {
       a("key_arn", "local.bring_your_own_key ? var.key.existing_key.arn : one(concat(aws_kms_key.this[*].arn, aws_kms_replica_key.this[*].arn))"),
       a(
         "key_id",
-        'local.bring_your_own_key ? element(split("/", var.key.existing_key.arn), 1) : one(concat(aws_kms_key.this[*].key_id, aws_kms_replica_key.this[*].key_id))'
+        'local.bring_your_own_key ? element(split("/", var.key.existing_key.arn), 1) : one(concat(aws_kms_key.this[*].key_id, aws_kms_replica_key.this[*].key_id))',
       ),
       comment("Accounts whose principals may use the key through the services: this one and the key users'."),
       a("key_user_accounts", 'distinct(concat([local.account_id], [for arn in var.key_user_arns : split(":", arn)[4]]))'),
@@ -85,7 +85,7 @@ function dataBlocks(): HclBlock[] {
     block(
       "data",
       ["aws_caller_identity", "current"],
-      [comment("Read only when var.account_id is not given."), attribute("count", expr("var.account_id == null ? 1 : 0"))]
+      [comment("Read only when var.account_id is not given."), attribute("count", expr("var.account_id == null ? 1 : 0"))],
     ),
   ];
 }

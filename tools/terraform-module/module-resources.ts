@@ -75,7 +75,7 @@ function resourceBlock(
   row: AddressRow,
   body: Record<string, unknown>,
   replaced: Record<string, HclValue>,
-  additions: ResourceAdditions
+  additions: ResourceAdditions,
 ): HclBlock {
   const meta = metaArgument(row);
   const wrapped = Object.entries(body).filter(([name, v]) => isWrapped(v) && name !== "//") as [string, Wrapped][];
@@ -100,7 +100,7 @@ function resourceBlock(
       dependsOn ? [attribute("depends_on", dependsOn.map(expr))] : [],
       lifecycleBody.length > 0 ? [block("lifecycle", [], lifecycleBody)] : [],
     ]),
-    additions.comments ?? []
+    additions.comments ?? [],
   );
 }
 
@@ -129,7 +129,7 @@ function tableResources(source: TerraformStack): { resource: TerraformResource; 
 export function moduleResources(
   source: TerraformStack,
   additions: Readonly<Record<string, ResourceAdditions>>,
-  directivesFor: (type: string, address: string) => readonly string[] = () => []
+  directivesFor: (type: string, address: string) => readonly string[] = () => [],
 ): ModuleResource[] {
   const resources = tableResources(source);
   const byId = new Map(resources.map((r) => [`${r.resource.terraformResourceType}.${r.resource.friendlyUniqueId}`, r]));

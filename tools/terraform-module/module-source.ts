@@ -28,7 +28,7 @@ const PROFILE = Object.fromEntries(
   Object.entries(LOOKOUT_FOR_VISION).map(([field, value]) => {
     const expression = `local.profile.${snakeCase(field)}`;
     return [field, Array.isArray(value) ? list(expression) : str(expression)];
-  })
+  }),
 ) as unknown as ServiceProfile;
 
 /**

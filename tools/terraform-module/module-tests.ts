@@ -73,7 +73,7 @@ function runBlock(run: TestRun): HclBlock {
       run.variables ? [block("variables", [], attributes(run.variables))] : [],
       ...(run.asserts ?? []).map((a) => [block("assert", [], [attribute("condition", expr(a.condition)), attribute("error_message", a.message)])]),
       run.expectFailures ? [attribute("expect_failures", run.expectFailures.map(expr))] : [],
-    ])
+    ]),
   );
 }
 
@@ -102,15 +102,15 @@ const GOOD_RUNS: readonly TestRun[] = [
     asserts: [
       assert(
         `aws_s3_bucket.console[0].bucket == "custom-labels-console-us-east-1-${EXAMPLE_ACCOUNT}"`,
-        "the console bucket takes the profile's prefix"
+        "the console bucket takes the profile's prefix",
       ),
       assert('aws_kms_alias.this[0].name == "alias/rekognition-custom-labels"', "the alias takes the profile's slug"),
       assert(
         `${statement(
           "local.key_policy",
-          "AllowGrantsOnlyViaServiceForAwsResources"
+          "AllowGrantsOnlyViaServiceForAwsResources",
         )}.Condition.StringEquals["kms:ViaService"] == "rekognition.us-east-1.amazonaws.com"`,
-        "grants go through the profile's service"
+        "grants go through the profile's service",
       ),
     ],
   },
@@ -149,7 +149,7 @@ const GOOD_RUNS: readonly TestRun[] = [
       assert('aws_kms_key.this[0].description == "Team vision data"', "the description is the one given"),
       assert(
         "aws_kms_key.this[0].rotation_period_in_days == 90 && aws_kms_key.this[0].deletion_window_in_days == 7",
-        "rotation and deletion window are the ones given"
+        "rotation and deletion window are the ones given",
       ),
       assert(`${statement("local.key_policy", "EnableIamPoliciesOfAccount")} == null`, "no account root statement"),
       assert(`${statement("local.key_policy", "AllowKeyAdministration")}.Principal.AWS == ["${EXAMPLE_ADMIN}"]`, "the administrators manage the key"),
@@ -161,14 +161,14 @@ const GOOD_RUNS: readonly TestRun[] = [
     asserts: [
       assert(
         `toset(${statement("local.key_policy", "AllowDescribeKey")}.Principal.AWS) == toset(var.key_user_arns)`,
-        "the key users are the principals of the key-use statements"
+        "the key users are the principals of the key-use statements",
       ),
       assert(
         `${statement(
           "local.key_policy",
-          "AllowDataUseOnlyViaServices"
+          "AllowDataUseOnlyViaServices",
         )}.Condition.StringEquals["kms:CallerAccount"] == ["${EXAMPLE_ACCOUNT}", "333333333333"]`,
-        "the key users' accounts may call"
+        "the key users' accounts may call",
       ),
     ],
   },
@@ -193,12 +193,12 @@ const GOOD_RUNS: readonly TestRun[] = [
       assert('aws_s3_bucket_versioning.console[0].versioning_configuration[0].status == "Suspended"', "versioning off"),
       assert(
         "aws_s3_bucket_lifecycle_configuration.console[0].rule[0].abort_incomplete_multipart_upload[0].days_after_initiation == 3",
-        "multipart uploads aborted after 3 days"
+        "multipart uploads aborted after 3 days",
       ),
       assert("aws_s3_bucket.console[0].force_destroy", "force_destroy on"),
       assert(
         `${statement("aws_s3_bucket_policy.console[0].policy", "DenyOutdatedTls")}.Condition.NumericLessThan["s3:TlsVersion"] == "1.3"`,
-        "TLS below 1.3 denied"
+        "TLS below 1.3 denied",
       ),
     ],
   },
@@ -208,11 +208,11 @@ const GOOD_RUNS: readonly TestRun[] = [
     asserts: [
       assert(
         'aws_s3_bucket_logging.console[0].target_prefix == "logs/console/" && aws_s3_bucket_logging.output["models"].target_prefix == "logs/output-models/"',
-        "each bucket logs under its prefix"
+        "each bucket logs under its prefix",
       ),
       assert(
         "one([for r in aws_s3_bucket_lifecycle_configuration.access_logs[0].rule : r.expiration[0].days]) == 30",
-        "log objects expire after 30 days"
+        "log objects expire after 30 days",
       ),
     ],
   },
@@ -230,7 +230,7 @@ const GOOD_RUNS: readonly TestRun[] = [
     asserts: [
       assert(
         'aws_kms_key.this[0].tags["project"] == "lookout-vision" && aws_s3_bucket.console[0].tags["project"] == "lookout-vision"',
-        "tags on the key and buckets"
+        "tags on the key and buckets",
       ),
     ],
   },
@@ -245,7 +245,7 @@ export function ruleRunName(variable: string, rule: Rule): string {
 export function validationTests(variables: readonly VariableSpec[], resourceRules: readonly ResourceRule[]): TestFile[] {
   const refused: TestRun[] = [
     ...variables.flatMap((v) =>
-      v.rules.map((rule) => ({ name: `${ruleRunName(v.name, rule)}_refused`, variables: rule.bad, expectFailures: [`var.${v.name}`] }))
+      v.rules.map((rule) => ({ name: `${ruleRunName(v.name, rule)}_refused`, variables: rule.bad, expectFailures: [`var.${v.name}`] })),
     ),
     ...resourceRules.map((r) => ({ name: `${r.rule.id}_refused`, variables: r.rule.bad, expectFailures: [r.address] })),
   ];
@@ -276,7 +276,7 @@ export function resourceTests(): TestFile {
   const keyKinds = (key: number, replica: number, alias: number) =>
     assert(
       `${count("aws_kms_key.this")} == ${key} && ${count("aws_kms_replica_key.this")} == ${replica} && ${count("aws_kms_alias.this")} == ${alias}`,
-      `key ${key}, replica ${replica}, alias ${alias}`
+      `key ${key}, replica ${replica}, alias ${alias}`,
     );
   const everything = {
     key: { administrator_arns: [EXAMPLE_ADMIN] },
@@ -294,11 +294,11 @@ export function resourceTests(): TestFile {
           keyKinds(1, 0, 1),
           assert(
             `${count("aws_s3_bucket.console")} == 1 && ${count("aws_s3_bucket.access_logs")} == 0 && ${count("aws_s3_bucket.output")} == 0`,
-            "console bucket only"
+            "console bucket only",
           ),
           assert(
             `${count("aws_iam_policy.users")} == 1 && ${count("aws_iam_role_policy_attachment.users")} == 0`,
-            "user policy, attached to nothing"
+            "user policy, attached to nothing",
           ),
           assert("aws_kms_key.this[0].enable_key_rotation && aws_kms_key.this[0].policy == local.key_policy", "rotation on, the module's key policy"),
         ],
@@ -310,12 +310,12 @@ export function resourceTests(): TestFile {
           keyKinds(0, 0, 0),
           assert(
             `${sseDefault("aws_s3_bucket_server_side_encryption_configuration.console[0]")}.kms_master_key_id == "${EXAMPLE_KEY_ARN}"`,
-            "the console bucket is encrypted with the given key"
+            "the console bucket is encrypted with the given key",
           ),
           assert(`output.key_arn == "${EXAMPLE_KEY_ARN}" && output.key_alias == null`, "key outputs"),
           assert(
             `toset(${statement("output.key_policy_statements_for_key_owner", "AllowDescribeKey")}.Principal.AWS) == toset(var.key_user_arns)`,
-            "what the key owner adds names the key users"
+            "what the key owner adds names the key users",
           ),
         ],
       },
@@ -326,7 +326,7 @@ export function resourceTests(): TestFile {
           keyKinds(0, 1, 1),
           assert(
             `aws_kms_replica_key.this[0].primary_key_arn == "${EXAMPLE_MRK_ARN}" && aws_kms_replica_key.this[0].policy == local.key_policy`,
-            "a replica of the primary, with the module's key policy"
+            "a replica of the primary, with the module's key policy",
           ),
           assert("output.key_policy_statements_for_key_owner == null", "nothing for a key owner to add"),
         ],
@@ -344,7 +344,7 @@ export function resourceTests(): TestFile {
             ]
               .map((a) => `${count(a)} == 0`)
               .join(" && "),
-            "no console bucket resources"
+            "no console bucket resources",
           ),
           assert("output.console_bucket_name == null && output.console_bucket_arn == null", "console bucket outputs are null"),
           assert(`${count("aws_s3_bucket.output")} == 1`, "the output bucket stays"),
@@ -357,7 +357,7 @@ export function resourceTests(): TestFile {
           assert(`${statement("aws_iam_policy.users[0].policy", "ListDataBuckets")} == null`, "no bucket statements without buckets"),
           assert(
             `${statement("aws_s3_bucket_policy.access_logs[0].policy", "AllowServerAccessLogDelivery")} == null`,
-            "no log delivery without buckets"
+            "no log delivery without buckets",
           ),
         ],
       },
@@ -368,11 +368,11 @@ export function resourceTests(): TestFile {
           assert(`${count("aws_s3_bucket.access_logs")} == 1 && ${count("aws_s3_bucket_policy.access_logs")} == 1`, "one shared log bucket"),
           assert(
             `${count("aws_s3_bucket_logging.console")} == 1 && toset(keys(aws_s3_bucket_logging.output)) == toset(["experiments", "models"])`,
-            "every data bucket logs"
+            "every data bucket logs",
           ),
           assert(
             `${sseDefault("aws_s3_bucket_server_side_encryption_configuration.access_logs[0]")}.sse_algorithm == "AES256"`,
-            "the log bucket is SSE-S3"
+            "the log bucket is SSE-S3",
           ),
         ],
       },
@@ -382,9 +382,9 @@ export function resourceTests(): TestFile {
         asserts: [
           assert(
             `${count("aws_s3_bucket.access_logs")} == 0 && ${count("aws_s3_bucket_logging.console")} == 0 && ${count(
-              "aws_s3_bucket_logging.output"
+              "aws_s3_bucket_logging.output",
             )} == 0`,
-            "no logging"
+            "no logging",
           ),
         ],
       },
@@ -402,7 +402,7 @@ export function resourceTests(): TestFile {
         asserts: [
           assert(
             'toset(keys(aws_s3_bucket.output)) == toset(["experiments", "models"]) && toset(keys(aws_s3_bucket_policy.output)) == toset(["experiments", "models"])',
-            "every part per output bucket"
+            "every part per output bucket",
           ),
           assert('toset(keys(aws_iam_role_policy_attachment.users)) == toset(["LookoutVisionTrainer"])', "attached to the role"),
           assert(`jsondecode(output.output_configs["experiments"]).S3Location.Prefix == "training-output/"`, "OutputConfig with the default prefix"),
@@ -412,7 +412,7 @@ export function resourceTests(): TestFile {
         name: "every_output_set",
         variables: everything,
         asserts: MODULE_OUTPUTS.filter((o) => o.name !== "key_policy_statements_for_key_owner").map((o) =>
-          assert(`output.${o.name} != null`, `output ${o.name} is set`)
+          assert(`output.${o.name} != null`, `output ${o.name} is set`),
         ),
       },
     ],

@@ -57,7 +57,7 @@ export function outputsTable(outputs: readonly OutputSpec[]): string {
   return table(
     ["Name", "Description"],
     outputs.map((o) => [nameCell("output", o.name), cell(o.description)]),
-    ["------", "-------------"]
+    ["------", "-------------"],
   );
 }
 
@@ -67,7 +67,7 @@ export function resourcesTable(resources: readonly ReadmeResource[]): string {
   return table(
     ["Name", "Type"],
     sorted.map((r) => [registryLink(r), r.data ? "data source" : "resource"]),
-    ["------", "------"]
+    ["------", "------"],
   );
 }
 
@@ -144,7 +144,7 @@ ${table(
     [nameCell("requirement", "terraform"), REQUIRED_TERRAFORM],
     [nameCell("requirement", "aws"), constraint],
   ],
-  ["------", "---------"]
+  ["------", "---------"],
 )}
 
 ## Providers
@@ -181,10 +181,10 @@ export function addressTable(resources: readonly { readonly row: AddressRow; rea
       meta === undefined
         ? "always"
         : meta.name === "count"
-        ? row.when.map((c) => `\`${CONDITIONS[c]}\``).join(" and ")
-        : `one per key of \`${COLLECTIONS[row.each!].expression}\`${
-            row.when.length > 0 ? ` when ${row.when.map((c) => `\`${CONDITIONS[c]}\``).join(" and ")}` : ""
-          }`;
+          ? row.when.map((c) => `\`${CONDITIONS[c]}\``).join(" and ")
+          : `one per key of \`${COLLECTIONS[row.each!].expression}\`${
+              row.when.length > 0 ? ` when ${row.when.map((c) => `\`${CONDITIONS[c]}\``).join(" and ")}` : ""
+            }`;
     return [`\`${row.construct}\``, `\`${type}\``, `\`${instanceAddress(type, row)}\``, when];
   });
   const data = ["aws_partition", "aws_region", "aws_caller_identity"].map((type) => [
@@ -196,6 +196,6 @@ export function addressTable(resources: readonly { readonly row: AddressRow; rea
   return table(
     ["construct path (below the LookoutVisionEncryption)", "type", "module address", "exists"],
     [...rows, ...data],
-    ["---", "---", "---", "---"]
+    ["---", "---", "---", "---"],
   );
 }

@@ -85,7 +85,7 @@ function defaultsOf(attributes: readonly Attribute[]): HclValue {
 
 function objectType(attributes: readonly Attribute[]): Expression {
   const fields = Object.fromEntries(
-    attributes.map((a) => [a.name, expr(`optional(${a.type}${a.default !== undefined ? `, ${renderExpression(a.default)}` : ""})`)])
+    attributes.map((a) => [a.name, expr(`optional(${a.type}${a.default !== undefined ? `, ${renderExpression(a.default)}` : ""})`)]),
   );
   return callWithObject(["object"], fields);
 }
@@ -95,7 +95,7 @@ function principalRule(
   list: string,
   path: string,
   typescript: (scope: Construct, arns: string[]) => void,
-  bad: (arns: string[]) => Record<string, HclValue>
+  bad: (arns: string[]) => Record<string, HclValue>,
 ): Rule {
   const arns = [EXAMPLE_USER, `arn:aws:iam::${EXAMPLE_ACCOUNT}:group/Trainers`];
   return eachRule({
@@ -288,7 +288,7 @@ function replicaRules(): Rule[] {
         shown: value,
         typescript: (scope) => key(scope, { replicaOf: primary(scope), [prop]: value }),
         typescriptWords: ALLOWED.unsetWithReplica("replicaOf"),
-      })
+      }),
     ),
   ];
 }
@@ -305,8 +305,8 @@ function newKeyRules(): Rule[] {
       condition: nullOr(
         v("alias"),
         `${matches(ALIAS_PATTERN, v("alias"))} && length(${v("alias")}) <= ${ALIAS_MAX_LENGTH} && !startswith(${v("alias")}, ${hclString(
-          RESERVED_ALIAS_PREFIX
-        )})`
+          RESERVED_ALIAS_PREFIX,
+        )})`,
       ),
       allowed: ALLOWED.alias(ALIAS_MAX_LENGTH, RESERVED_ALIAS_PREFIX),
       bad: { key: { alias: "alias/aws/lookout-vision" } },
@@ -339,14 +339,14 @@ function newKeyRules(): Rule[] {
         bad: { key: { [name]: bad } },
         shown: bad,
         typescript: (scope) => key(scope, { [prop]: bad }),
-      })
+      }),
     ),
     principalRule(
       "administrator_arns",
       v("administrator_arns"),
       "key.administrator_arns",
       (scope, arns) => key(scope, { administratorArns: arns }),
-      (arns) => ({ key: { administrator_arns: arns } })
+      (arns) => ({ key: { administrator_arns: arns } }),
     ),
     valueRule({
       id: "administrators_without_root_access",
@@ -385,7 +385,7 @@ function keyVariables(): VariableSpec[] {
           "var.key_user_arns",
           "key_user_arns",
           (scope, arns) => encryption(scope, { keyUserArns: arns }),
-          (arns) => ({ key_user_arns: arns })
+          (arns) => ({ key_user_arns: arns }),
         ),
       ],
     },
@@ -473,11 +473,11 @@ function bucketVariables(): VariableSpec[] {
       description: `The console bucket ${NAMES.consoleBucketName(
         { consoleBucketPrefix: "<profile prefix>" },
         "<region>",
-        "<suffix>"
+        "<suffix>",
       )} (${NAMES.consoleBucketName(
         LOOKOUT_FOR_VISION,
         "us-east-1",
-        EXAMPLE_ACCOUNT
+        EXAMPLE_ACCOUNT,
       )}): create = false leaves it out (the user policy then covers the output buckets only). To adopt a bucket the console already created, keep create = true and add an import block for aws_s3_bucket.console[0] in your root module (import blocks are not allowed in modules).`,
       type: objectType([
         { name: "create", type: "bool", default: true },
@@ -492,7 +492,7 @@ function bucketVariables(): VariableSpec[] {
           expression: "var.console_bucket.suffix",
           condition: nullOr(
             "var.console_bucket.suffix",
-            `${matches(BUCKET_NAME_PART_PATTERN, "var.console_bucket.suffix")} && length(var.console_bucket.suffix) <= 63`
+            `${matches(BUCKET_NAME_PART_PATTERN, "var.console_bucket.suffix")} && length(var.console_bucket.suffix) <= 63`,
           ),
           // The full name's length depends on the region and profile: a postcondition of the bucket checks it.
           allowed: ALLOWED.bucketNamePart(63),
@@ -572,7 +572,7 @@ function accessLogVariables(): VariableSpec[] {
           expression: `${accessLogs}.target_prefix`,
           condition: `${accessLogs}.target_prefix == "" || try(${matches(
             S3_PREFIX_PATTERN,
-            `${accessLogs}.target_prefix`
+            `${accessLogs}.target_prefix`,
           )} && length(${accessLogs}.target_prefix) <= ${S3_PREFIX_MAX_LENGTH}, false)`,
           allowed: ALLOWED.s3Prefix(S3_PREFIX_MAX_LENGTH),
           bad: { access_logs: { target_prefix: "/logs" } },
@@ -605,7 +605,7 @@ function userPolicyVariables(): VariableSpec[] {
     {
       name: "user_policy",
       description: `The IAM managed policy for the key users: the service's actions, these buckets' objects, the key only through S3 and the service. create = false leaves it out; name_prefix null: "${NAMES.userPolicyNamePrefix(
-        { slug: "<profile>" }
+        { slug: "<profile>" },
       )}"; attach_to_role_names: IAM role names (not ARNs) to attach it to.`,
       type: objectType([
         { name: "create", type: "bool", default: true },

@@ -44,6 +44,6 @@ export function terraformBlock(): HclBlock {
     separated([
       [attribute("required_version", REQUIRED_TERRAFORM)],
       [block("required_providers", [], [attribute("aws", { source: "hashicorp/aws", version: awsProviderConstraint() })])],
-    ])
+    ]),
   );
 }
