@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { engineEnv, enginePaths, EnginePaths, isBuilt, offlineProviders, ProviderConfigurations } from "../tools/engine";
 import { canShareConfigured, SharedProvider, startSharedProvider, stopSharedProvider } from "../tools/shared-provider";
+import { oncePerRun, runFolder } from "./once-per-run";
 
 /**
  * The Terraform engine (OpenTofu + the AWS provider built by tools/engine.ts) for tests.
@@ -84,9 +85,7 @@ export function sharedProviderEnv(dir: string): Record<string, string> {
  * teardown reads to stop whatever a crashed worker left running).
  */
 function sharedProvidersFolder(): string {
-  const runFolder = process.env.JEST_RUN_TMPDIR;
-  if (!runFolder) throw new Error("shared providers need the jest run folder (JEST_RUN_TMPDIR, set by __tests__/temp-folder-setup.ts)");
-  const folder = path.join(runFolder, SHARED_PROVIDERS);
+  const folder = path.join(runFolder(), SHARED_PROVIDERS);
   fs.mkdirSync(folder, { recursive: true });
   return folder;
 }
@@ -98,33 +97,15 @@ export const SHARED_PROVIDERS = "shared-providers";
 async function startRecorded(name: string): Promise<SharedProvider> {
   const folder = sharedProvidersFolder();
   const provider = await startSharedProvider(engine(), engineEnv(engine()));
-  const record = path.join(folder, `${name}.json`);
-  fs.writeFileSync(`${record}.partial`, JSON.stringify(provider));
-  fs.renameSync(`${record}.partial`, record);
+  fs.writeFileSync(path.join(folder, `${name}.json`), JSON.stringify(provider));
   return provider;
 }
 
 let schemaProviderOfWorker: Promise<SharedProvider> | undefined;
 
-/**
- * The run's one unconfigured provider, started by the first worker that asks (a lock folder
- * decides which), attached to by every other; the global teardown stops it.
- */
+/** The run's one unconfigured provider: started by the first worker that asks, attached to by every other; the global teardown stops it. */
 function schemaProvider(): Promise<SharedProvider> {
-  schemaProviderOfWorker ??= (async () => {
-    const folder = sharedProvidersFolder();
-    const record = path.join(folder, "schema-only.json");
-    try {
-      fs.mkdirSync(path.join(folder, "schema-only.lock"));
-    } catch {
-      for (const started = Date.now(); !fs.existsSync(record);) {
-        if (Date.now() - started > 240_000) throw new Error(`the shared schema provider was not started within 240 s (no ${record})`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      return JSON.parse(fs.readFileSync(record, "utf8")) as SharedProvider;
-    }
-    return startRecorded("schema-only");
-  })();
+  schemaProviderOfWorker ??= oncePerRun("schema-provider", 240_000, () => startRecorded("schema-only"));
   return schemaProviderOfWorker;
 }
 

@@ -9,7 +9,7 @@ import * as awsProvider from "@cdktf/provider-aws/lib/provider";
 import * as lib from "../modules";
 import { packAll, Packed } from "../tools/pack";
 import { run } from "../tools/pack-process";
-import { buildOnce } from "./build-once";
+import { buildOnce } from "./once-per-run";
 import { CDKTF, Flavour, FLAVOURS, installedEngine, lockedPeers, withoutEngineStamp } from "../tools/pack-flavours";
 import { quickStart } from "./package-readme";
 
@@ -89,7 +89,7 @@ let apps: Map<Flavour, string>;
 let fromSource: Json;
 
 beforeAll(async () => {
-  buildOnce();
+  await buildOnce();
   packed = packAll(mkdtempSync(join(tmpdir(), "packages-")));
   const installing = Promise.all(packed.map(async (pkg) => [pkg.flavour, await installApp(pkg)] as const));
   fromSource = withoutEngineStamp(

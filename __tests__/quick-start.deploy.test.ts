@@ -6,7 +6,7 @@ import { engineEnv } from "../tools/engine";
 import { node22Tools } from "../tools/node22";
 import { stageFlavour } from "../tools/pack";
 import { CDKTF, FLAVOURS, flavourName, readPackage, ROOT } from "../tools/pack-flavours";
-import { buildOnce } from "./build-once";
+import { buildOnce } from "./once-per-run";
 import {
   clients,
   Clients,
@@ -108,7 +108,7 @@ async function cliOk(app: string, args: string[], stackDir?: string): Promise<To
 }
 
 beforeAll(async () => {
-  buildOnce();
+  await buildOnce();
   const app = tempDir(`quick-start-${flavour.engine}`);
   writeApp(app);
   emulator = await startEmulator({ account: ACCOUNT });
