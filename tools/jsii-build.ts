@@ -13,8 +13,10 @@ import * as path from "path";
 import * as semver from "semver";
 import { PackageJson, ROOT, readPackage } from "./pack-flavours";
 import { run } from "./pack-process";
+import { sourceDigest } from "./tool-cache";
 
-const STAGE = path.join(ROOT, "dist", "jsii");
+/** Where the package is staged and compiled; its assembly is `.jsii` there. */
+export const STAGE = path.join(ROOT, "dist", "jsii");
 
 /** jsii-pacmak targets: names other languages install and import. */
 const TARGETS = {
@@ -57,14 +59,6 @@ function stageSources(): void {
   fs.cpSync(path.join(ROOT, "modules"), path.join(STAGE, "modules"), { recursive: true });
 }
 
-/** Every file under a folder, by path relative to it, sorted. */
-function filesUnder(folder: string): string[] {
-  return fs
-    .readdirSync(folder, { recursive: true, encoding: "utf8" })
-    .filter((file) => fs.statSync(path.join(folder, file)).isFile())
-    .sort();
-}
-
 /**
  * What the assembly is made from: the staged package.json, the library's files, the README and
  * the jsii version. The same digest means the same assembly, so a build with it is reused.
@@ -73,9 +67,7 @@ function inputDigest(stagedPackage: string): string {
   const hash = createHash("sha256").update(stagedPackage);
   const jsiiVersion = readPackage(path.join(ROOT, "node_modules", "jsii")).version;
   hash.update(`\0jsii ${jsiiVersion}\0`).update(fs.readFileSync(path.join(ROOT, "README.md")));
-  const modules = path.join(ROOT, "modules");
-  for (const file of filesUnder(modules)) hash.update(`\0${file}\0`).update(fs.readFileSync(path.join(modules, file)));
-  return hash.digest("hex");
+  return hash.update(`\0modules ${sourceDigest(path.join(ROOT, "modules"))}`).digest("hex");
 }
 
 /**

@@ -9,9 +9,8 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { ROOT } from "./pack-flavours";
+import { STAGE } from "./jsii-build";
 import { run } from "./pack-process";
-
-const STAGE = path.join(ROOT, "dist", "jsii");
 
 /**
  * Writes the reference to `output`. jsii-docgen reads our assembly and every dependency's (the AWS

@@ -1,5 +1,5 @@
 import * as path from "path";
-import { cacheRoot, ensureLocalGoBinary, repositoryRoot, sourceDigest } from "./tool-cache";
+import { cacheRoot, ensureLocalGoBinary, GoUnavailableError, repositoryRoot, sourceDigest } from "./tool-cache";
 
 /** The Go source of the schema cache that shared providers sit behind (tools/shared-provider.ts). */
 const PROXY_SOURCE = path.join(repositoryRoot(), "tools", "schema-cache-proxy");
@@ -11,13 +11,13 @@ const PROXY_SOURCE = path.join(repositoryRoot(), "tools", "schema-cache-proxy");
 export function schemaCacheProxy(): string | undefined {
   try {
     return ensureLocalGoBinary({
-      dir: path.join(cacheRoot(), "tools", `schema-cache-proxy-${sourceDigest(PROXY_SOURCE)}`),
+      dir: path.join(cacheRoot(), "tools", `schema-cache-proxy-${sourceDigest(PROXY_SOURCE).slice(0, 16)}`),
       name: "schema-cache-proxy",
       source: PROXY_SOURCE,
       label: { context: "shared provider", tool: "tools/schema-cache-proxy" },
     }).path;
   } catch (error) {
-    if (/could not be started/.test((error as Error).message)) return undefined;
+    if (error instanceof GoUnavailableError) return undefined;
     throw error;
   }
 }

@@ -1,6 +1,6 @@
 import { spawnSync } from "child_process";
 import { createHash } from "crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "fs";
 import { homedir } from "os";
 import { dirname, join } from "path";
 
@@ -139,16 +139,20 @@ export function ensureLocalGoBinary(options: { dir: string; name: string; source
   );
 }
 
-/** A digest of a folder's files (names and contents, sorted), for cache folder names. */
+/** A digest of the files under a folder (their paths relative to it, and contents, sorted), for cache keys. */
 export function sourceDigest(folder: string): string {
   const hash = createHash("sha256");
-  for (const file of readdirSync(folder).sort())
+  const files = readdirSync(folder, { recursive: true, encoding: "utf8" }).filter((file) => statSync(join(folder, file)).isFile());
+  for (const file of files.sort())
     hash
       .update(`${file}\0`)
       .update(readFileSync(join(folder, file)))
       .update("\0");
-  return hash.digest("hex").slice(0, 16);
+  return hash.digest("hex");
 }
+
+/** Go is not installed (or not on PATH): a tool built with it cannot be had here. */
+export class GoUnavailableError extends Error {}
 
 /** Builds a Go binary under a temporary name and renames it into `dir` when complete. */
 function buildGoInto(
@@ -165,7 +169,8 @@ function buildGoInto(
   const partial = mkdtempSync(`${dir}.partial-`);
   try {
     const built = build(run, partial);
-    if (built.status === null) throw new Error(`${label.context}: ${label.tool} is built with Go, which could not be started: ${built.stderr}`);
+    if (built.status === null)
+      throw new GoUnavailableError(`${label.context}: ${label.tool} is built with Go, which could not be started: ${built.stderr}`);
     if (built.status !== 0) {
       throw new Error(
         `${label.context}: could not build ${label.tool} from the Go module proxy (is it reachable?): ${what} failed (exit ${built.status}): ${tail(
