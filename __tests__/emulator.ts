@@ -5,9 +5,9 @@ import { KMSClient } from "@aws-sdk/client-kms";
 import { S3Client } from "@aws-sdk/client-s3";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { HttpsProxyAgent } from "https-proxy-agent";
-import { Emulator, emulatorProviderSettings, startEmulator } from "../tools/emulator";
+import { Emulator, EmulatorOptions, emulatorProviderSettings, startEmulator } from "../tools/emulator";
 import { providerSettingsFor } from "../tools/engine";
-import { engine, shareConfiguredProvider, tofuAsync, tofuOkAsync, TofuResult } from "./engine";
+import { engine, removeTempDirs, shareConfiguredProvider, tofuAsync, tofuOkAsync, TofuResult } from "./engine";
 import { SynthJson } from "./helpers";
 
 /**
@@ -145,6 +145,37 @@ export async function withEmulator<T>(account: string, body: (emulator: Emulator
   } finally {
     await emulator.stop();
   }
+}
+
+/**
+ * Deployments side by side in a file's beforeAll, each on the emulators it starts with
+ * `startOwn`; afterAll stops them all and removes the temporary folders. Returns what a test
+ * reads a deployment by; for one that failed it throws, pointing at beforeAll's error.
+ */
+export function deploySideBySide<D>(
+  names: readonly string[],
+  deploy: (name: string, startOwn: (options: EmulatorOptions) => Promise<Emulator>) => Promise<D>,
+  describe: (name: string) => string,
+): (name: string) => D {
+  const deployed = new Map<string, D>();
+  const emulators: Emulator[] = [];
+  const startOwn = async (options: EmulatorOptions) => {
+    const emulator = await startEmulator(options);
+    emulators.push(emulator);
+    return emulator;
+  };
+  beforeAll(async () => {
+    await Promise.all(names.map(async (name) => deployed.set(name, await deploy(name, startOwn))));
+  }, 600_000);
+  afterAll(async () => {
+    await Promise.all(emulators.map((e) => e.stop()));
+    removeTempDirs();
+  });
+  return (name) => {
+    const found = deployed.get(name);
+    if (!found) throw new Error(`${describe(name)} was not deployed (see beforeAll's error)`);
+    return found;
+  };
 }
 
 /**

@@ -3,10 +3,21 @@ import * as path from "node:path";
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { App } from "cdktf";
 import { buildApp, STACKS } from "../main";
-import { Emulator, startEmulator } from "../tools/emulator";
+import { Emulator, EmulatorOptions } from "../tools/emulator";
 import { DeployedState, deployedState } from "./deployed-state";
-import { apply, clients, Clients, createAttachedRoles, initOnEmulator, outputs, planChanges, SecondPlan, stateAddresses } from "./emulator";
-import { removeTempDirs, tempDir } from "./engine";
+import {
+  apply,
+  clients,
+  Clients,
+  createAttachedRoles,
+  deploySideBySide,
+  initOnEmulator,
+  outputs,
+  planChanges,
+  SecondPlan,
+  stateAddresses,
+} from "./emulator";
+import { tempDir } from "./engine";
 import { SynthJson } from "./helpers";
 import { namesWhatTheEmulatorHolds, READ_BACKS } from "./read-back";
 
@@ -39,14 +50,10 @@ interface Deployed {
   readonly outputs: Record<string, unknown>;
 }
 
-const deployed: Partial<Record<StackName, Deployed>> = {};
-const emulators: Emulator[] = [];
-
-async function deploy(name: StackName): Promise<Deployed> {
+async function deploy(name: string, startOwn: (options: EmulatorOptions) => Promise<Emulator>): Promise<Deployed> {
   const dir = path.join(outdir, "stacks", name);
   const json = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8")) as SynthJson;
-  const emulator = await startEmulator({ account: ACCOUNTS[name] });
-  emulators.push(emulator);
+  const emulator = await startOwn({ account: ACCOUNTS[name as StackName] });
   const aws = clients(emulator);
   await createAttachedRoles(json, aws);
   await initOnEmulator(dir, json, emulator, { pinProvider: true });
@@ -62,23 +69,10 @@ async function deploy(name: StackName): Promise<Deployed> {
   };
 }
 
-beforeAll(async () => {
-  await Promise.all(names.map(async (name) => (deployed[name] = await deploy(name))));
-}, 600_000);
-
-afterAll(async () => {
-  await Promise.all(emulators.map((e) => e.stop()));
-  removeTempDirs();
-});
+const stack = deploySideBySide(names, deploy, (name) => name);
 
 // Reads through the proxy on a loaded 2-core machine: seconds, not milliseconds.
 jest.setTimeout(60_000);
-
-function stack(name: StackName): Deployed {
-  const found = deployed[name];
-  if (!found) throw new Error(`${name} was not deployed (see beforeAll's error)`);
-  return found;
-}
 
 function synthesizedAddresses(json: SynthJson): string[] {
   return Object.entries(json.resource ?? {})

@@ -9,13 +9,14 @@ import { renderFile } from "../tools/terraform-module/hcl-block";
 import { buildModuleFiles } from "../tools/terraform-module/module-files";
 import { MODULE_NAME } from "../tools/terraform-module/readme";
 import { EXAMPLE_ACCOUNT } from "../tools/terraform-module/variables";
-import { Emulator, startEmulator } from "../tools/emulator";
+import { Emulator, EmulatorOptions } from "../tools/emulator";
 import { DeployedState, deployedState, plannedConfiguration } from "./deployed-state";
 import {
   apply,
   clients,
   Clients,
   createAttachedRoles,
+  deploySideBySide,
   initOnEmulator,
   outputs,
   planChanges,
@@ -23,7 +24,7 @@ import {
   SecondPlan,
   stateAddresses,
 } from "./emulator";
-import { removeTempDirs, tempDir, tofuAsync, tofuOkAsync } from "./engine";
+import { tempDir, tofuAsync, tofuOkAsync } from "./engine";
 import { SynthJson } from "./helpers";
 import { namesWhatTheEmulatorHolds, READ_BACKS, ReadBack } from "./read-back";
 
@@ -72,9 +73,6 @@ interface Deployed {
   readonly teardown: Found<Teardown>;
 }
 
-const deployed: Record<string, Deployed> = {};
-const emulators: Emulator[] = [];
-
 /**
  * The README's `tofu apply` and `tofu destroy`, without a refresh: the second plan has just
  * refreshed everything, and prevent_destroy and force_destroy act on the state and the
@@ -98,12 +96,12 @@ async function tearDown(example: Example, moduleDir: string, dir: string, state:
   return { buckets, settingsApplied, turnedOff: parts.length - 1, remaining: await stateAddresses(dir) };
 }
 
-async function deploy(example: Example): Promise<Deployed> {
+async function deploy(name: string, startOwn: (options: EmulatorOptions) => Promise<Emulator>): Promise<Deployed> {
+  const example = examples.find((e) => e.name === name)!;
   const moduleDir = path.join(tempDir(`module-deploy-${example.name}`), MODULE_NAME);
   writeModule(moduleDir, files);
   const dir = path.join(moduleDir, "examples", example.name);
-  const emulator = await startEmulator({ account: EXAMPLE_ACCOUNT });
-  emulators.push(emulator);
+  const emulator = await startOwn({ account: EXAMPLE_ACCOUNT });
   const aws = clients(emulator);
   await initOnEmulator(dir, providersOf(example), emulator, { pinProvider: false });
   // Planned first, so the roles the plan attaches the user policy to exist before the apply.
@@ -141,23 +139,14 @@ async function deploy(example: Example): Promise<Deployed> {
   };
 }
 
-beforeAll(async () => {
-  await Promise.all(examples.map(async (example) => (deployed[example.name] = await deploy(example))));
-}, 600_000);
-
-afterAll(async () => {
-  await Promise.all(emulators.map((e) => e.stop()));
-  removeTempDirs();
-});
+const deployedExample = deploySideBySide(
+  examples.map((e) => e.name),
+  deploy,
+  (name) => `the ${name} example`,
+);
 
 // Reads through the proxy on a loaded 2-core machine: seconds, not milliseconds.
 jest.setTimeout(60_000);
-
-function deployedExample(name: string): Deployed {
-  const result = deployed[name];
-  if (!result) throw new Error(`the ${name} example was not deployed (see beforeAll's error)`);
-  return result;
-}
 
 /** The error name an SDK call rejects with, or "found". */
 async function missing(call: Promise<unknown>): Promise<string> {
